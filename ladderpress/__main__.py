@@ -1,0 +1,5 @@
+import sys
+
+from ladderpress.cli import main
+
+sys.exit(main())

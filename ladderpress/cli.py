@@ -1,0 +1,199 @@
+"""The command line: ``python build.py [RECIPE ...] [options]`` and ``python build.py check``.
+
+Exit codes (also in ``--help`` and the README):
+  0  everything asked for was built (or checked) without problems
+  1  the input has problems (content, recipes, templates), or a document failed
+  2  the command line is wrong (unknown option or recipe name)
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from ladderpress.errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputErrors, Problem, UsageError
+from ladderpress.load import Project, load_project
+from ladderpress.pdf import Printer
+from ladderpress.plan import Job, plan
+from ladderpress.render import Renderer, TemplateProblem
+from ladderpress.write import OutputFolder, WriteRefused
+
+COMMANDS = {"check": "validate content, recipes and templates without printing PDFs"}
+
+EPILOG = """\
+commands:
+  check          validate content, recipes and templates without printing PDFs
+
+exit codes:
+  0  everything asked for was built (or checked) without problems
+  1  the input has problems (content, recipes, templates), or a document failed to build
+  2  the command line is wrong (unknown option or recipe name)
+
+examples:
+  python build.py                      build every recipe in guides/ into out/
+  python build.py one-pagers ic-track  build two recipes
+  python build.py --list               show recipes and the files each would write
+  python build.py check                validate everything, print nothing
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build career-ladder PDFs from the YAML and Markdown in content/ and the recipes in guides/.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("targets", nargs="*", metavar="RECIPE",
+                   help="recipes to build (file names in guides/ without .yaml); default: all; or 'check'")
+    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: PROJECT/out)")
+    p.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
+                   help="project folder holding content/, guides/, templates/, styles/ (default: .)")
+    p.add_argument("--list", action="store_true", help="list recipes and the documents each would produce")
+    return p
+
+
+@dataclass
+class Report:
+    """What happened to each document, for the closing summary."""
+
+    built: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Cli:
+    def __init__(self, out: Console, err: Console) -> None:
+        self.out = out
+        self.err = err
+
+    def problems(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            self.err.print(f"[bold red]error[/]: {escape(str(problem))}", soft_wrap=True, highlight=False)
+        self.err.print(f"[red]{len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was built.[/]",
+                       highlight=False)
+
+    def warn(self, text: str) -> None:
+        self.err.print(f"[yellow]warning[/]: {escape(text)}", soft_wrap=True, highlight=False)
+
+    def listing(self, project: Project, jobs: list[Job]) -> None:
+        by_recipe: dict[str, list[Job]] = {}
+        for job in jobs:
+            by_recipe.setdefault(job.recipe_name, []).append(job)
+        for name, recipe_jobs in by_recipe.items():
+            recipe = project.recipes[name]
+            self.out.print(f"[bold]{name}[/]  {escape(recipe.title)}  [dim]({recipe.template}, "
+                           f"{len(recipe_jobs)} document{'s' if len(recipe_jobs) != 1 else ''})[/]", highlight=False)
+            for job in recipe_jobs:
+                self.out.print(f"  {job.output}", highlight=False)
+
+    def build(self, project: Project, renderer: Renderer, jobs: list[Job], out_dir: Path) -> Report:
+        printer = Printer(project.style_dirs, project.root / "templates", project.allowed_roots)
+        folder = OutputFolder(out_dir)
+        report = Report()
+        shown = _shown_dir(out_dir)
+        for job in jobs:
+            start = time.perf_counter()
+            target = f"{shown}/{job.output}"
+            try:
+                html = renderer.render(job)
+                printed = printer.print(html, job.recipe.stylesheets())
+                if job.recipe.max_pages is not None and printed.pages > job.recipe.max_pages:
+                    raise DocumentFailed(_too_long(job, printed.pages))
+                folder.write(job.output, printed.data)
+            except TemplateProblem as exc:
+                report.failed.append((target, str(exc.problem)))
+                self.err.print(f"[bold red]failed[/] {target}: {escape(str(exc.problem))}", soft_wrap=True)
+                continue
+            except (DocumentFailed, WriteRefused) as exc:
+                report.failed.append((target, str(exc)))
+                self.err.print(f"[bold red]failed[/] {target}: {escape(str(exc))}", soft_wrap=True)
+                continue
+            for warning in printed.warnings:
+                self.warn(f"{target} (template {job.recipe.template}): {warning}")
+            report.built.append(target)
+            seconds = time.perf_counter() - start
+            self.out.print(f"{target:<40} {printed.pages:>3} page{'s' if printed.pages != 1 else ' '} "
+                           f"{_size(len(printed.data)):>9}  [dim]{seconds:.1f} s[/]", highlight=False)
+        return report
+
+    def summary(self, report: Report, seconds: float) -> None:
+        total = len(report.built) + len(report.failed)
+        if report.failed:
+            self.err.print(f"[bold red]{len(report.failed)} of {total} documents failed[/]; "
+                           f"{len(report.built)} built in {seconds:.1f} s. Earlier copies of the failed "
+                           "documents were left as they were.", highlight=False)
+            for target, why in report.failed:
+                self.err.print(f"  {escape(target)}: {escape(why)}", soft_wrap=True, highlight=False)
+        else:
+            self.out.print(f"[green]built {total} document{'s' if total != 1 else ''}[/] in {seconds:.1f} s",
+                           highlight=False)
+
+
+class DocumentFailed(Exception):
+    """One document could not be built; the others go on."""
+
+
+def _too_long(job: Job, pages: int) -> str:
+    subject = f"level '{job.focus.id}'" if job.focus else f"recipe '{job.recipe_name}'"
+    return (f"{subject} needs {pages} pages but recipe '{job.recipe_name}' allows {job.recipe.max_pages}; "
+            "shorten its duties, description or scope")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+def _shown_dir(out_dir: Path) -> str:
+    try:
+        return str(out_dir.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(out_dir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+    cli = Cli(out, err)
+    logging.getLogger("weasyprint").addHandler(logging.NullHandler())
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    command = args.targets[0] if args.targets and args.targets[0] in COMMANDS else None
+    names = args.targets[1:] if command else args.targets
+    started = time.perf_counter()
+    try:
+        project = load_project(args.project)
+        renderer = Renderer(project)
+        template_problems = renderer.check_templates()
+        if template_problems:
+            raise InputErrors(template_problems)
+        jobs, problems = plan(project, names)
+        if problems:
+            raise InputErrors(problems)
+    except InputErrors as exc:
+        cli.problems(exc.problems)
+        return EXIT_INPUT
+    except UsageError as exc:
+        err.print(f"[bold red]usage error[/]: {escape(str(exc))}", soft_wrap=True)
+        return EXIT_USAGE
+    if args.list:
+        cli.listing(project, jobs)
+        return EXIT_OK
+    if command == "check":
+        out.print(f"[green]ok[/]: {len(project.ladder.levels)} levels, {len(project.recipes)} recipes, "
+                  f"{len(jobs)} documents; no problems found")
+        return EXIT_OK
+    out_dir = args.out if args.out is not None else project.root / "out"
+    report = cli.build(project, renderer, jobs, out_dir)
+    cli.summary(report, time.perf_counter() - started)
+    return EXIT_INPUT if report.failed else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

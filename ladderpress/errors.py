@@ -1,0 +1,159 @@
+"""Problems a user can cause, and how they are put into plain words.
+
+Every problem is located (file, line, column, field) and carries a fix, so it can be
+printed as one line with no traceback. Pydantic's messages are rewritten from the
+small table in :data:`PLAIN_WORDS`, in the spirit of RenderCV.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+"""Content, recipe, template or brand problems, or a document that failed to build."""
+EXIT_USAGE = 2
+"""The command line itself is wrong (unknown option or recipe name)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, with where it is and how to fix it."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: "
+        if self.field:
+            text += f"{self.field}: "
+        text += self.message
+        if self.hint:
+            text += f" (fix: {self.hint})"
+        return " ".join(text.split())  # always one line
+
+
+class InputErrors(Exception):
+    """Raised once all input has been read, carrying every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the input")
+
+
+class UsageError(Exception):
+    """The command line asks for something that does not exist."""
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest known name, or a list of the choices."""
+    known = list(known)
+    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    if known and len(known) <= 12:
+        return "; choose one of: " + ", ".join(f"'{k}'" for k in known)
+    return ""
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    """``('levels', 2, 'duties', 0)`` → ``levels[2].duties[0]``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def _type_name(value: Any) -> str:
+    return {
+        dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number",
+        bool: "true/false", type(None): "nothing (empty)",
+    }.get(type(value), type(value).__name__)
+
+
+PLAIN_WORDS: dict[str, tuple[str, str]] = {
+    # pydantic error type: (what is wrong, how to fix it)
+    "missing": ("this field is required but missing", "add it"),
+    "string_type": ("expected text, got {got}", "write a single line of text, quoted if it contains ':'"),
+    "list_type": ("expected a list, got {got}", "write one '- item' per line"),
+    "dict_type": ("expected a mapping of 'key: value' lines, got {got}", "indent 'key: value' lines under it"),
+    "model_type": ("expected a mapping of 'key: value' lines, got {got}", "indent 'key: value' lines under it"),
+    "model_attributes_type": ("expected a mapping of 'key: value' lines, got {got}", "indent 'key: value' lines"),
+    "int_type": ("expected a whole number, got {got}", "write a number such as 3"),
+    "int_parsing": ("expected a whole number, got {got}", "write a number such as 3"),
+    "int_from_float": ("expected a whole number, got {input}", "drop the decimals"),
+    "bool_type": ("expected true or false, got {got}", "write true or false"),
+    "bool_parsing": ("expected true or false, got {got}", "write true or false"),
+    "string_too_short": ("must not be empty", "write some text"),
+    "too_short": ("needs at least {min_length} item(s)", "add at least {min_length} item(s)"),
+    "too_long": ("has more than {max_length} items", "keep at most {max_length}"),
+    "string_too_long": ("is longer than {max_length} characters", "shorten it"),
+    "string_pattern_mismatch": ("'{input}' is not a valid value here", "{pattern_hint}"),
+    "literal_error": ("'{input}' is not allowed", "use one of {expected}"),
+    "greater_than_equal": ("must be at least {ge}", "use a number of {ge} or more"),
+    "less_than_equal": ("must be at most {le}", "use a number of {le} or less"),
+    "extra_forbidden": ("unknown field '{key}'", "remove it{did_you_mean}"),
+}
+
+PATTERN_HINTS = {
+    r"^[a-z0-9][a-z0-9-]*$": "use lower-case letters, digits and hyphens, like 'senior-pm'",
+    r"^[\w./-]+\.html$": "name a template file ending in .html, like 'handbook.html'",
+    r"^[\w./-]+\.css$": "name a stylesheet ending in .css, like 'base.css'",
+}
+
+
+def plain_words(error: dict[str, Any], allowed_keys: Sequence[str] = ()) -> tuple[str, str | None]:
+    """Turn one pydantic error dict into (message, hint) a non-programmer can act on."""
+    kind = error["type"]
+    ctx = dict(error.get("ctx") or {})
+    value = error.get("input")
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"])), None
+    if kind not in PLAIN_WORDS:
+        return error["msg"], None
+    key = str(error["loc"][-1]) if error.get("loc") else ""
+    suggestion = did_you_mean(key, allowed_keys).removeprefix(";").strip() if kind == "extra_forbidden" else ""
+    fields = {
+        **ctx,
+        "got": _type_name(value),
+        "input": _short(value),
+        "key": key,
+        "did_you_mean": f" ({suggestion})" if suggestion.startswith("did you mean") else "",
+        "pattern_hint": PATTERN_HINTS.get(str(ctx.get("pattern")), "see the examples in the default content"),
+        "min_length": ctx.get("min_length", 1),
+        "max_length": ctx.get("max_length", "?"),
+    }
+    if kind == "string_too_short" or (kind == "too_short" and value in ([], {}, "")):
+        if value in ([], {}):
+            return "must not be an empty list", "add at least one item"
+    message, hint = PLAIN_WORDS[kind]
+    return message.format(**fields), hint.format(**fields)
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def relative(path: Path, root: Path) -> str:
+    """A path as the user would type it: relative to the project when inside it."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

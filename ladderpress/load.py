@@ -1,0 +1,378 @@
+"""Read and validate every input file once, at the boundary.
+
+YAML is composed into nodes with PyYAML's safe loader so that every value keeps the
+line and column it came from; the values are then validated with the pydantic models
+in :mod:`ladderpress.model`. All problems in all files are gathered and raised
+together as :class:`~ladderpress.errors.InputErrors`; nothing is written before the
+whole project has been read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ladderpress.errors import InputErrors, Problem, did_you_mean, field_path, plain_words, relative
+from ladderpress.model import Ladder, Recipe, ReferenceProblems
+
+MAX_FILE_BYTES = 2_000_000
+"""Larger YAML files are refused before parsing: no ladder needs more."""
+MAX_NODES = 200_000
+"""Bound on values built from one file, so an alias bomb cannot exhaust memory."""
+
+RESERVED_RECIPE_NAMES = {"check"}
+"""Words the command line uses itself, so they cannot name a recipe."""
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class Positions:
+    """Where each value came from: a field path → (file, line, column)."""
+
+    root: Path
+    marks: dict[Loc, tuple[Path, int, int]] = field(default_factory=dict)
+    prefixes: dict[Path, Loc] = field(default_factory=dict)
+
+    def locate(self, loc: Loc) -> tuple[Path | None, int | None, int | None, Loc]:
+        """The closest known position for ``loc`` and the field path relative to its file."""
+        for end in range(len(loc), -1, -1):
+            mark = self.marks.get(tuple(loc[:end]))
+            if mark:
+                path, line, column = mark
+                prefix = self.prefixes.get(path, ())
+                inside = tuple(loc[len(prefix):]) if tuple(loc[: len(prefix)]) == prefix else tuple(loc)
+                return path, line, column, inside
+        return None, None, None, tuple(loc)
+
+    def problem(self, loc: Loc, message: str, hint: str | None = None, default: Path | None = None) -> Problem:
+        path, line, column, inside = self.locate(loc)
+        path = path or default or self.root
+        return Problem(relative(path, self.root), message, line, column, field_path(inside) or None, hint)
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class YamlProblem(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def read_yaml(path: Path, root: Path) -> tuple[Any, dict[Loc, tuple[Path, int, int]]]:
+    """Parse one YAML file safely; return its value and the position of every value in it."""
+    name = relative(path, root)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise YamlProblem(Problem(name, f"file is {size // 1000} kB, more than the {MAX_FILE_BYTES // 1000} kB "
+                                            "allowed", hint="split it or shorten it"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlProblem(Problem(name, f"is not UTF-8 text ({exc.reason})", hint="save the file as UTF-8")) from None
+    except OSError as exc:
+        raise YamlProblem(Problem(name, f"cannot be read: {exc.strerror}")) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise YamlProblem(_syntax_problem(name, exc)) from None
+    except yaml.YAMLError as exc:  # errors without a position
+        raise YamlProblem(Problem(name, f"is not valid YAML: {exc}")) from None
+    if node is None:
+        return None, {(): (path, 1, 1)}
+    builder = _Builder(path, name)
+    value = builder.build(node, ())
+    return value, builder.marks
+
+
+def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    hint = "check the indentation and quotes on this line and the one above"
+    if "'\\t'" in problem or "\\t" in problem:
+        problem, hint = "a tab character is used for indentation", "indent with spaces, not tabs"
+    elif "found unexpected end of stream" in problem or "found unexpected end" in problem:
+        hint = "close the quote or bracket opened here"
+    elif "mapping values are not allowed" in problem:
+        hint = "put text that contains ': ' in quotes, or fix the indentation"
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    return Problem(name, f"YAML syntax error: {problem}", line, column, None, hint)
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain values, recording positions."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path = path
+        self.name = name
+        self.marks: dict[Loc, tuple[Path, int, int]] = {}
+        self.count = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlProblem(Problem(self.name, f"holds more than {MAX_NODES} values (or expands aliases into them)",
+                                      node.start_mark.line + 1, None, None, "remove repeated aliases (*name)"))
+        self.marks.setdefault(loc, (self.path, node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise YamlProblem(_syntax_problem(self.name, exc)) from None
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
+        self.constructor.flatten_mapping(node)  # resolve '<<' merge keys
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(Problem(self.name, "a key must be a plain word", key_node.start_mark.line + 1,
+                                          key_node.start_mark.column + 1, field_path(loc) or None))
+            key = self.constructor.construct_object(key_node)
+            key = key if isinstance(key, str | int) else str(key)
+            if key in result:
+                first = self.marks[(*loc, key)]
+                raise YamlProblem(Problem(self.name, f"key '{key}' appears twice (first on line {first[1]})",
+                                          key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                          field_path(loc) or None, "keep one of them"))
+            self.marks[(*loc, key)] = (self.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, (*loc, key))
+        return result
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def validate(model: type[BaseModel], data: Any, positions: Positions, default: Path) -> tuple[Any, list[Problem]]:
+    """Validate ``data`` as ``model``; return (instance or None, problems in plain words)."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            reference = (error.get("ctx") or {}).get("error")
+            if isinstance(reference, ReferenceProblems):
+                problems += [positions.problem(ref_loc, *_split_hint(msg), default=default)
+                             for ref_loc, msg in reference.problems]
+                continue
+            message, hint = plain_words(error, _allowed_keys(model, loc))
+            problems.append(positions.problem(loc, message, hint, default=default))
+        return None, problems
+
+
+def _split_hint(message: str) -> tuple[str, str | None]:
+    """Messages built as 'what is wrong; fix' become (message, hint)."""
+    head, sep, tail = message.partition("; ")
+    return (head, tail) if sep else (message, None)
+
+
+def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The field names allowed where ``loc`` points, for did-you-mean on unknown keys."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        current = _inner_model(info.annotation) if info else None
+    return list(getattr(current, "model_fields", {}))
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The pydantic model inside ``list[Model]``, ``Model | None`` and friends."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    origin = getattr(annotation, "__origin__", None)
+    if origin is not None and hasattr(annotation, "__metadata__"):
+        return _inner_model(origin)
+    return None
+
+
+# --------------------------------------------------------------------------- content
+
+
+def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Problem]]:
+    """Assemble ``content/*.yaml`` (top-level fields) and ``content/levels/*.yaml`` into a Ladder."""
+    positions = Positions(root)
+    problems: list[Problem] = []
+    data: dict[str, Any] = {}
+    main = content_dir / "ladder.yaml"
+    if not content_dir.is_dir():
+        return None, [Problem(relative(content_dir, root), "content folder not found",
+                              hint="run the command from the project folder, or pass --project")]
+    if not main.is_file():
+        problems.append(Problem(relative(main, root), "file not found", hint="every ladder needs content/ladder.yaml"))
+    section_files = sorted(content_dir.glob("*.yaml"), key=lambda p: (p.name != "ladder.yaml", p.name))
+    for path in section_files:
+        value, marks = _read(path, root, problems)
+        if value is None and not marks:
+            continue
+        if not isinstance(value, dict):
+            problems.append(Problem(relative(path, root), "must be a mapping of 'field: value' lines", 1, 1,
+                                    hint="start each top-level entry with its field name, like 'faq:'"))
+            continue
+        for key, item in value.items():
+            if key == "levels":
+                problems.append(Positions(root, marks).problem(
+                    ("levels",), "levels live in content/levels/, one file per level",
+                    "move each level to content/levels/<id>.yaml"))
+                continue
+            if key in data:
+                where = positions.marks[(key,)]
+                problems.append(Positions(root, marks).problem(
+                    (key,), f"'{key}' is already given in {relative(where[0], root)} line {where[1]}",
+                    "keep it in one file only"))
+                continue
+            data[key] = item
+            positions.marks.update({loc: mark for loc, mark in marks.items() if loc[:1] == (key,)})
+    data["levels"] = []
+    level_files = sorted((content_dir / "levels").glob("*.yaml"))
+    if not level_files:
+        problems.append(Problem(relative(content_dir / "levels", root), "no level files found",
+                                hint="add one file per level, like content/levels/pm.yaml"))
+    for path in level_files:
+        value, marks = _read(path, root, problems)
+        if value is None and not marks:
+            continue
+        index = len(data["levels"])
+        prefix: Loc = ("levels", index)
+        positions.prefixes[path] = prefix
+        positions.marks.update({(*prefix, *loc): mark for loc, mark in marks.items()})
+        data["levels"].append(value)
+        if isinstance(value, dict) and isinstance(value.get("id"), str) and value["id"] != path.stem:
+            problems.append(positions.problem((*prefix, "id"), f"id '{value['id']}' does not match the file name",
+                                              f"rename the file to {value['id']}.yaml or set id: {path.stem}"))
+    if problems:  # schema messages about half-read data would only confuse
+        return None, problems
+    ladder, problems = validate(Ladder, data, positions, default=main)
+    return ladder, problems
+
+
+def _read(path: Path, root: Path, problems: list[Problem]) -> tuple[Any, dict[Loc, tuple[Path, int, int]]]:
+    try:
+        return read_yaml(path, root)
+    except YamlProblem as exc:
+        problems.append(exc.problem)
+        return None, {}
+
+
+# --------------------------------------------------------------------------- recipes
+
+
+def load_recipes(guides_dir: Path, root: Path) -> tuple[dict[str, Recipe], list[Problem]]:
+    """Read every ``guides/*.yaml`` recipe; the file name (without .yaml) is the recipe's name."""
+    recipes: dict[str, Recipe] = {}
+    problems: list[Problem] = []
+    files = sorted(guides_dir.glob("*.yaml")) if guides_dir.is_dir() else []
+    if not files:
+        problems.append(Problem(relative(guides_dir, root), "no recipes found",
+                                hint="add a recipe such as guides/handbook.yaml"))
+    for path in files:
+        name = path.stem
+        if name in RESERVED_RECIPE_NAMES:
+            problems.append(Problem(relative(path, root), f"'{name}' is a command word and cannot name a recipe",
+                                    hint="rename the file"))
+            continue
+        value, marks = _read(path, root, problems)
+        if value is None and not marks:
+            continue
+        positions = Positions(root, marks)
+        recipe, found = validate(Recipe, value, positions, default=path)
+        problems += found
+        if recipe is not None:
+            recipes[name] = recipe
+    return recipes, problems
+
+
+def check_recipe_references(
+    recipes: dict[str, Recipe], ladder: Ladder, templates: list[str], styles: list[str], guides_dir: Path, root: Path
+) -> list[Problem]:
+    """Check what recipes name (template, stylesheets, track, levels) against what exists."""
+    problems: list[Problem] = []
+    track_ids = [t.id for t in ladder.tracks]
+    level_ids = [lv.id for lv in ladder.levels]
+    for name, recipe in recipes.items():
+        path = guides_dir / f"{name}.yaml"
+        _, marks = read_yaml(path, root)
+        positions = Positions(root, marks)
+
+        def report(loc: Loc, message: str) -> None:
+            problems.append(positions.problem(loc, *_split_hint(message), default=path))
+
+        if recipe.template not in templates:
+            report(("template",), f"unknown template '{recipe.template}'{did_you_mean(recipe.template, templates)}")
+        for i, style in enumerate(recipe.stylesheets()):
+            if style not in styles:
+                loc: Loc = ("styles", i) if recipe.styles is not None else ("template",)
+                report(loc, f"stylesheet '{style}' not found in styles/{did_you_mean(style, styles)}")
+        if recipe.select.track is not None and recipe.select.track not in track_ids:
+            report(("select", "track"), f"unknown track '{recipe.select.track}'"
+                                        f"{did_you_mean(recipe.select.track, track_ids)}")
+        for i, level_id in enumerate(recipe.select.levels or []):
+            if level_id not in level_ids:
+                report(("select", "levels", i), f"unknown level '{level_id}'{did_you_mean(level_id, level_ids)}")
+        if recipe.select.levels == []:
+            report(("select", "levels"), "selects no levels; list at least one level id")
+    return problems
+
+
+def raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise InputErrors(problems)
+
+
+# --------------------------------------------------------------------------- the project
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything a build needs, read and validated."""
+
+    root: Path
+    ladder: Ladder
+    recipes: dict[str, Recipe]
+    template_dirs: tuple[Path, ...]
+    style_dirs: tuple[Path, ...]
+
+    @property
+    def allowed_roots(self) -> tuple[Path, ...]:
+        """Folders WeasyPrint may read from."""
+        return (self.root.resolve(),)
+
+
+def files_in(folders: tuple[Path, ...], suffix: str) -> list[str]:
+    """Relative names of the files with ``suffix`` in any of ``folders`` (first folder wins)."""
+    names: dict[str, None] = {}
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob(f"*{suffix}")):
+                names.setdefault(path.relative_to(folder).as_posix(), None)
+    return list(names)
+
+
+def load_project(root: Path) -> Project:
+    """Read content and recipes under ``root``; raise InputErrors listing every problem."""
+    root = root.resolve()
+    template_dirs = (root / "templates",)
+    style_dirs = (root / "styles",)
+    ladder, problems = load_ladder(root / "content", root)
+    recipes, recipe_problems = load_recipes(root / "guides", root)
+    problems += recipe_problems
+    if ladder is not None:
+        problems += check_recipe_references(recipes, ladder, files_in(template_dirs, ".html"),
+                                            files_in(style_dirs, ".css"), root / "guides", root)
+    raise_if(problems)
+    assert ladder is not None
+    return Project(root, ladder, recipes, template_dirs, style_dirs)

@@ -1,0 +1,366 @@
+"""Typed models of everything a user writes: the ladder content and the recipes.
+
+Every model forbids unknown keys, so a typo such as ``dutes:`` is an error rather
+than silently ignored. Cross-references (a level's tracks, ``leads_to``,
+``equivalents``, competency expectations) are checked once the whole ladder is
+assembled, in :meth:`Ladder.check_references`, so that all broken references are
+reported together and each names the field that holds it.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64),
+]
+"""Ids are lower-case slugs: they become file names and anchors."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+"""A non-empty piece of plain text (escaped when rendered)."""
+
+Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50_000)]
+"""A non-empty Markdown field (rendered, never echoed raw)."""
+
+NonEmptyTexts = Annotated[list[Text], Field(min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    """Base for all models: unknown keys are refused, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- ladder
+
+
+class Distinction(Strict):
+    """A role that is often confused with this field, and how it differs."""
+
+    role: Text
+    difference: Text
+
+
+class Track(Strict):
+    """A career track (for example individual contributor or manager)."""
+
+    id: Id
+    name: Text
+    short_name: Text
+    summary: Markdown
+    scope: Text | None = None
+    skills: list[Text] = []
+    promotion: Text | None = None
+    pros: list[Text] = []
+    cons: list[Text] = []
+
+
+class SubLevel(Strict):
+    """An optional step inside a level (for example L5a and L5b)."""
+
+    code: Text
+    title: Text
+    summary: Text | None = None
+
+
+class Level(Strict):
+    """One rung of the ladder."""
+
+    id: Id
+    code: Text
+    title: Text
+    short_title: Text
+    rank: Annotated[int, Field(ge=0, le=1000)]
+    tracks: Annotated[list[Id], Field(min_length=1)]
+    scope: Text
+    description: Markdown
+    duties: NonEmptyTexts
+    experience: Text
+    time_at_level: Text
+    reports_to: Text
+    leads_to: list[Id] = []
+    equivalents: list[Id] = []
+    promotion_signals: list[Text] = []
+    sublevels: list[SubLevel] = []
+
+
+class Competency(Strict):
+    """A competency with what is expected of it at each level (keyed by level id)."""
+
+    id: Id
+    name: Text
+    summary: Text
+    expectations: dict[Id, Text]
+
+
+class CompetencyTheme(Strict):
+    """A group of related competencies."""
+
+    name: Text
+    competencies: Annotated[list[Competency], Field(min_length=1)]
+
+
+class Specialisation(Strict):
+    id: Id
+    name: Text
+    summary: Text
+    focus: list[Text] = []
+    typical_background: Text | None = None
+
+
+class WayIn(Strict):
+    """A route into the field (graduate programmes, transfers, portfolio, network)."""
+
+    id: Id
+    title: Text
+    body: Markdown
+    tips: list[Text] = []
+
+
+class LateralMove(Strict):
+    title: Text
+    summary: Text
+    roles: NonEmptyTexts
+
+
+class Skill(Strict):
+    name: Text
+    description: Text
+
+
+class FaqEntry(Strict):
+    question: Text
+    answer: Markdown
+    levels: list[Id] = []
+    """Levels this answer is most relevant to; empty means every level."""
+
+
+class Progression(Strict):
+    """How long people spend at each level, in general terms."""
+
+    summary: Markdown
+    notes: list[Text] = []
+    tip: Text | None = None
+
+
+class Ladder(Strict):
+    """The whole ladder, assembled from the files under ``content/``."""
+
+    title: Text
+    subtitle: Text | None = None
+    field: Text
+    organisation: Text
+    language: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")] = "en"
+    allow_html: bool = False
+    """Let raw HTML in Markdown fields through. Off by default: it is escaped."""
+    introduction: Markdown
+    how_to_read: Markdown | None = None
+    responsibilities: list[Text] = []
+    distinctions: list[Distinction] = []
+    tracks: Annotated[list[Track], Field(min_length=1)]
+    levels: Annotated[list[Level], Field(min_length=1, max_length=500)]
+    competencies: list[CompetencyTheme] = []
+    specialisations: list[Specialisation] = []
+    progression: Progression | None = None
+    ways_in: list[WayIn] = []
+    lateral_moves: list[LateralMove] = []
+    skills_intro: Markdown | None = None
+    skills: list[Skill] = []
+    beyond_the_top: list[Text] = []
+    faq: list[FaqEntry] = []
+
+    # -- lookups used by templates and the planner ---------------------------
+
+    def level(self, level_id: str) -> Level:
+        return next(level for level in self.levels if level.id == level_id)
+
+    def track(self, track_id: str) -> Track:
+        return next(track for track in self.tracks if track.id == track_id)
+
+    def levels_in(self, track_id: str) -> list[Level]:
+        """The levels of one track, from the most junior up."""
+        return sorted((lv for lv in self.levels if track_id in lv.tracks), key=lambda lv: lv.rank)
+
+    def ranked_levels(self) -> list[Level]:
+        """All levels, junior first; equal ranks keep their track order."""
+        order = {track.id: i for i, track in enumerate(self.tracks)}
+        return sorted(self.levels, key=lambda lv: (lv.rank, min(order[t] for t in lv.tracks)))
+
+    def next_levels(self, level: Level) -> list[Level]:
+        return [self.level(i) for i in level.leads_to]
+
+    def previous_levels(self, level: Level) -> list[Level]:
+        return [lv for lv in self.ranked_levels() if level.id in lv.leads_to]
+
+    def shared_levels(self) -> list[Level]:
+        """Levels that belong to every track (the common trunk before a fork)."""
+        return [lv for lv in self.ranked_levels() if len(lv.tracks) == len(self.tracks)]
+
+    def all_competencies(self) -> list[Competency]:
+        return [c for theme in self.competencies for c in theme.competencies]
+
+    def faq_for(self, level: Level) -> list[FaqEntry]:
+        return [entry for entry in self.faq if not entry.levels or level.id in entry.levels]
+
+    # -- cross-reference checks ----------------------------------------------
+
+    @model_validator(mode="after")
+    def check_references(self) -> Ladder:
+        """Check every id that points somewhere; raise one error listing them all."""
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        track_ids = [t.id for t in self.tracks]
+        level_ids = [lv.id for lv in self.levels]
+        problems += _duplicates("tracks", track_ids)
+        problems += _duplicates("levels", level_ids)
+        problems += _duplicates("specialisations", [s.id for s in self.specialisations])
+        problems += _duplicates("ways_in", [w.id for w in self.ways_in])
+        for i, level in enumerate(self.levels):
+            where = ("levels", i)
+            for j, track_id in enumerate(level.tracks):
+                if track_id not in track_ids:
+                    problems.append(((*where, "tracks", j), _unknown("track", track_id, track_ids)))
+            for field in ("leads_to", "equivalents"):
+                for j, target in enumerate(getattr(level, field)):
+                    if target not in level_ids:
+                        problems.append(((*where, field, j), _unknown("level", target, level_ids)))
+                    elif target == level.id:
+                        problems.append(((*where, field, j), f"level '{target}' cannot point to itself"))
+            for j, target in enumerate(level.leads_to):
+                if target in level_ids and self.level(target).rank <= level.rank:
+                    problems.append(
+                        ((*where, "leads_to", j),
+                         f"'{target}' has rank {self.level(target).rank}, not above this level's rank "
+                         f"{level.rank}; leads_to must point up the ladder")
+                    )
+        problems += self._rank_clashes(track_ids)
+        for t, theme in enumerate(self.competencies):
+            for c, comp in enumerate(theme.competencies):
+                for level_id in comp.expectations:
+                    if level_id not in level_ids:
+                        problems.append(
+                            (("competencies", t, "competencies", c, "expectations", level_id),
+                             _unknown("level", level_id, level_ids))
+                        )
+        for f, entry in enumerate(self.faq):
+            for j, level_id in enumerate(entry.levels):
+                if level_id not in level_ids:
+                    problems.append((("faq", f, "levels", j), _unknown("level", level_id, level_ids)))
+        if problems:
+            raise ReferenceProblems(problems)
+        return self
+
+    def _rank_clashes(self, track_ids: list[str]) -> list[tuple[tuple[str | int, ...], str]]:
+        problems = []
+        for track_id in track_ids:
+            holder: dict[int, str] = {}
+            for i, level in enumerate(self.levels):
+                if track_id not in level.tracks:
+                    continue
+                if level.rank in holder:
+                    problems.append(
+                        (("levels", i, "rank"),
+                         f"rank {level.rank} is already used by '{holder[level.rank]}' in track '{track_id}'; "
+                         "give each level of a track its own rank")
+                    )
+                holder.setdefault(level.rank, level.id)
+        return problems
+
+
+class ReferenceProblems(ValueError):
+    """Raised by cross-reference checks; carries one (location, message) per problem.
+
+    It subclasses ValueError so pydantic wraps it in its ValidationError; the loader
+    unpacks it again so that each problem is reported at its own location.
+    """
+
+    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(message for _, message in problems))
+
+
+def _duplicates(field: str, ids: list[str]) -> list[tuple[tuple[str | int, ...], str]]:
+    seen: set[str] = set()
+    problems = []
+    for i, item_id in enumerate(ids):
+        if item_id in seen:
+            problems.append(((field, i, "id"), f"id '{item_id}' is used twice in {field}; ids must be unique"))
+        seen.add(item_id)
+    return problems
+
+
+def _unknown(kind: str, name: str, known: list[str]) -> str:
+    from ladderpress.errors import did_you_mean
+
+    return f"unknown {kind} '{name}'{did_you_mean(name, known)}"
+
+
+# --------------------------------------------------------------------------- recipes
+
+OUTPUT_FIELDS = {"level", "track", "recipe"}
+
+
+class Selection(Strict):
+    """Which levels a recipe covers: all (default), one track, or a list of ids."""
+
+    track: Id | None = None
+    levels: list[Id] | None = None
+
+    @model_validator(mode="after")
+    def one_kind(self) -> Selection:
+        if self.track is not None and self.levels is not None:
+            raise ValueError("choose either 'track' or 'levels', not both")
+        return self
+
+
+class Recipe(Strict):
+    """One document (or one per level) to build, read from ``guides/<name>.yaml``."""
+
+    title: Text
+    description: Text | None = None
+    template: Annotated[str, StringConstraints(pattern=r"^[\w./-]+\.html$")]
+    styles: list[Annotated[str, StringConstraints(pattern=r"^[\w./-]+\.css$")]] | None = None
+    select: Selection = Selection()
+    per: Literal["document", "level"] = "document"
+    output: Annotated[str, StringConstraints(min_length=5, max_length=200)]
+    max_pages: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def check_output(self) -> Recipe:
+        check_output_pattern(self.output, self.per)
+        return self
+
+    def stylesheets(self) -> list[str]:
+        """The stylesheets to apply: the recipe's own list, or base + one per template."""
+        if self.styles is not None:
+            return self.styles
+        return ["base.css", self.template.removesuffix(".html") + ".css"]
+
+
+def check_output_pattern(pattern: str, per: str) -> None:
+    """Refuse output patterns that are not relative ``.pdf`` paths inside the output folder."""
+    if not pattern.endswith(".pdf"):
+        raise ValueError(f"output '{pattern}' must end in .pdf")
+    if pattern.startswith(("/", "\\")) or (len(pattern) > 1 and pattern[1] == ":"):
+        raise ValueError(f"output '{pattern}' must be a path relative to the output folder, not absolute")
+    if any(part in ("..", ".") for part in pattern.replace("\\", "/").split("/")):
+        raise ValueError(f"output '{pattern}' must not contain '.' or '..' parts; it stays inside the output folder")
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"output '{pattern}' is not a valid pattern ({exc}); use {{level}} for the level id") from None
+    unknown = names - OUTPUT_FIELDS
+    if unknown:
+        from ladderpress.errors import did_you_mean
+
+        name = sorted(unknown)[0]
+        raise ValueError(
+            f"output '{pattern}' uses unknown placeholder {{{name}}}{did_you_mean(name, sorted(OUTPUT_FIELDS))}"
+        )
+    if per == "level" and "level" not in names:
+        raise ValueError(f"output '{pattern}' needs {{level}} when the recipe builds one document per level")
+    if per == "document" and "level" in names:
+        raise ValueError(f"output '{pattern}' uses {{level}} but the recipe builds one document (per: document)")

@@ -1,0 +1,71 @@
+"""Print HTML to PDF with WeasyPrint.
+
+One :class:`Printer` per build holds the process's single ``FontConfiguration``
+(every ``CSS`` must be given it, or its ``@font-face`` rules are silently dropped)
+and parses each stylesheet once. WeasyPrint's warnings are collected per document
+so the build can report them instead of letting them scroll past.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
+from weasyprint.text.fonts import FontConfiguration
+
+from ladderpress.fetch import ProjectFetcher
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A printed document, still in memory."""
+
+    data: bytes
+    pages: int
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class Printer:
+    """Prints documents for one project, sharing fonts, stylesheets and the fetcher."""
+
+    def __init__(self, style_dirs: tuple[Path, ...], base_dir: Path, allowed_roots: tuple[Path, ...]) -> None:
+        self.style_dirs = style_dirs
+        self.base_url = base_dir.resolve().as_uri() + "/"
+        self.font_config = FontConfiguration()
+        self.fetcher = ProjectFetcher(allowed_roots)
+        self._css: dict[str, CSS] = {}
+
+    def stylesheet(self, name: str) -> CSS:
+        """Parse a stylesheet once per build (the first style folder that has it wins)."""
+        if name not in self._css:
+            path = next(d / name for d in self.style_dirs if (d / name).is_file())
+            self._css[name] = CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
+        return self._css[name]
+
+    def print(self, html: str, stylesheets: list[str]) -> Printed:
+        """Lay out and write one document; return its bytes, page count and warnings."""
+        collect = _Collect()
+        WEASYPRINT_LOGGER.addHandler(collect)
+        try:
+            sheets = [self.stylesheet(name) for name in stylesheets]
+            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                stylesheets=sheets, font_config=self.font_config, pdf_tags=True)
+            data = document.write_pdf()
+        finally:
+            WEASYPRINT_LOGGER.removeHandler(collect)
+        refused = self.fetcher.take_refused()
+        warnings = refused + [m for m in collect.messages if not any(r in m for r in refused)
+                              and not m.startswith("Failed to load")]
+        return Printed(data, len(document.pages), list(dict.fromkeys(warnings)))

@@ -1,0 +1,99 @@
+"""Expand recipes into a plan: one job per PDF to write.
+
+A recipe with ``per: level`` becomes one job per selected level; every other recipe
+becomes one job. Output paths are resolved here and confined to the output folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ladderpress.errors import Problem, UsageError, did_you_mean
+from ladderpress.load import Project
+from ladderpress.model import Ladder, Level, Recipe, Track
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to build: which recipe, which levels, and where it goes."""
+
+    recipe_name: str
+    recipe: Recipe
+    output: PurePosixPath
+    """Relative to the output folder."""
+    levels: tuple[Level, ...]
+    """The selected levels, junior first."""
+    track: Track | None = None
+    focus: Level | None = None
+    """The level a per-level document is about."""
+
+    @property
+    def title(self) -> str:
+        if self.focus is not None:
+            return f"{self.focus.title} — {self.recipe.title}"
+        return self.recipe.title
+
+
+def selected_levels(ladder: Ladder, recipe: Recipe) -> tuple[Level, ...]:
+    if recipe.select.track is not None:
+        return tuple(ladder.levels_in(recipe.select.track))
+    if recipe.select.levels is not None:
+        wanted = set(recipe.select.levels)
+        return tuple(lv for lv in ladder.ranked_levels() if lv.id in wanted)
+    return tuple(ladder.ranked_levels())
+
+
+SAFE_PART = re.compile(r"^[\w][\w.-]*$")
+
+
+def output_path(recipe_name: str, recipe: Recipe, level: Level | None) -> PurePosixPath:
+    """Fill the recipe's output pattern; refuse anything that would leave the output folder."""
+    values = {"recipe": recipe_name, "track": recipe.select.track or "all", "level": level.id if level else ""}
+    path = PurePosixPath(recipe.output.format(**values))
+    if path.is_absolute() or any(not SAFE_PART.match(part) for part in path.parts):
+        raise ValueError(f"output '{path}' is not a safe relative path")
+    return path
+
+
+def plan(project: Project, names: list[str] | None = None) -> tuple[list[Job], list[Problem]]:
+    """The jobs for the named recipes (all when ``names`` is empty), in recipe-name order."""
+    recipes = project.recipes
+    for name in names or []:
+        if name not in recipes:
+            raise UsageError(f"unknown recipe '{name}'{did_you_mean(name, sorted(recipes))}")
+    chosen = names or sorted(recipes)
+    jobs: list[Job] = []
+    problems: list[Problem] = []
+    for name in dict.fromkeys(chosen):
+        recipe = recipes[name]
+        levels = selected_levels(project.ladder, recipe)
+        track = project.ladder.track(recipe.select.track) if recipe.select.track else None
+        for focus in levels if recipe.per == "level" else (None,):
+            try:
+                output = output_path(name, recipe, focus)
+            except ValueError as exc:
+                problems.append(Problem(f"guides/{name}.yaml", str(exc), field="output",
+                                        hint="use a relative pattern such as 'levels/{level}.pdf'"))
+                continue
+            jobs.append(Job(name, recipe, output, levels, track, focus))
+    problems += _clashes(jobs)
+    return jobs, problems
+
+
+def _clashes(jobs: list[Job]) -> list[Problem]:
+    """Two jobs writing the same file would silently overwrite each other."""
+    owner: dict[PurePosixPath, str] = {}
+    problems = []
+    for job in jobs:
+        if job.output in owner and owner[job.output] != job.recipe_name:
+            problems.append(Problem(f"guides/{job.recipe_name}.yaml",
+                                    f"writes {job.output}, which recipe '{owner[job.output]}' also writes",
+                                    field="output", hint="give each recipe its own output name"))
+        owner.setdefault(job.output, job.recipe_name)
+    return problems
+
+
+def describe(job: Job, out_dir: Path) -> str:
+    return str(out_dir / job.output)

@@ -1,0 +1,116 @@
+"""Render a job to HTML with Jinja.
+
+Templates see only validated models (the ladder, the job's levels and recipe), never
+raw dicts. Autoescape is on and undefined names are errors. Markdown fields go
+through Python-Markdown with raw HTML escaped unless the ladder sets ``allow_html``.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from ladderpress.errors import Problem, relative
+from ladderpress.load import Project, files_in
+from ladderpress.plan import Job
+
+
+class TemplateProblem(Exception):
+    """A template failed to render; carries the located problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class Renderer:
+    """One Jinja environment for a project; renders every job of a build."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in project.template_dirs]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self._markdown = markdown.Markdown(extensions=["sane_lists", "smarty"], output_format="html")
+        if not project.ladder.allow_html:
+            self._markdown.preprocessors.deregister("html_block")
+            self._markdown.inlinePatterns.deregister("html")
+        self.env.filters["md"] = self.markdown
+        self.env.filters["md_inline"] = self.markdown_inline
+
+    def markdown(self, text: str | None) -> Markup:
+        """Markdown to HTML, as safe markup (raw HTML was escaped unless allowed)."""
+        if not text:
+            return Markup("")
+        self._markdown.reset()
+        return Markup(self._markdown.convert(text))
+
+    def markdown_inline(self, text: str | None) -> Markup:
+        """Markdown for a single line: the surrounding paragraph is dropped."""
+        html = str(self.markdown(text))
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return Markup(html)
+
+    def check_templates(self) -> list[Problem]:
+        """Compile every template so that syntax errors are found before anything is printed."""
+        problems = []
+        for name in files_in(self.project.template_dirs, ".html"):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                problems.append(self._syntax_problem(exc))
+        return problems
+
+    def render(self, job: Job) -> str:
+        """The job's HTML. Raises TemplateProblem naming the template file and line on failure."""
+        ladder = self.project.ladder
+        context = {
+            "ladder": ladder,
+            "recipe": job.recipe,
+            "job": job,
+            "levels": list(job.levels),
+            "level": job.focus,
+            "track": job.track,
+            "tracks": [ladder.track(t.id) for t in ladder.tracks if _track_has(job, t.id)],
+        }
+        try:
+            template = self.env.get_template(job.recipe.template)
+            return template.render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(self._syntax_problem(exc)) from None
+        except jinja2.TemplateError as exc:
+            raise TemplateProblem(self._runtime_problem(exc, job.recipe.template)) from None
+
+    # -- locating template errors ------------------------------------------------
+
+    def _syntax_problem(self, exc: jinja2.TemplateSyntaxError) -> Problem:
+        path = Path(exc.filename) if exc.filename else Path(exc.name or "templates")
+        return Problem(relative(path, self.project.root), f"template syntax error: {exc.message}", exc.lineno,
+                       hint="check the {% %} and {{ }} tags on this line")
+
+    def _runtime_problem(self, exc: jinja2.TemplateError, template_name: str) -> Problem:
+        """Find the innermost template frame in the traceback: that is the line to show."""
+        file, line = None, None
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.endswith(".html") and Path(frame.filename).exists():
+                file, line = frame.filename, frame.lineno
+        where = relative(Path(file), self.project.root) if file else f"templates/{template_name}"
+        message = str(exc.message or exc) if isinstance(exc, jinja2.UndefinedError) else str(exc)
+        hint = None
+        if isinstance(exc, jinja2.UndefinedError):
+            hint = "check the spelling of the name, or the field in content that it reads"
+        return Problem(where, f"template error: {message}", line, hint=hint)
+
+
+def _track_has(job: Job, track_id: str) -> bool:
+    return any(track_id in level.tracks for level in job.levels)
