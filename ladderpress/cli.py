@@ -120,7 +120,7 @@ class Cli:
             report.built.append(target)
             seconds = time.perf_counter() - start
             self.out.print(f"{target:<40} {printed.pages:>3} page{'s' if printed.pages != 1 else ' '} "
-                           f"{_size(len(printed.data)):>9}  [dim]{seconds:.1f} s[/]", highlight=False)
+                           f"{_size(len(printed.data)):>9}  [dim]{seconds:.1f} s[/]", highlight=False, soft_wrap=True)
         return report
 
     def summary(self, report: Report, seconds: float) -> None:
@@ -159,8 +159,8 @@ def _shown_dir(out_dir: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    out = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     cli = Cli(out, err)
     logging.getLogger("weasyprint").addHandler(logging.NullHandler())
     logging.getLogger("fontTools").setLevel(logging.ERROR)

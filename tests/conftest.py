@@ -1,0 +1,50 @@
+"""Shared fixtures: the default project built once per test session, read back with pypdf."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from ladderpress.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PROJECT_PARTS = ("content", "guides", "templates", "styles")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every recipe of the default project, built once into a temporary output folder."""
+    out = tmp_path_factory.mktemp("out")
+    assert main(["--project", str(ROOT), "--out", str(out)]) == 0
+    return out
+
+
+def copy_project(dest: Path, content: Path | None = None) -> Path:
+    """A copy of the default project (optionally with other content) that a test may change."""
+    for part in PROJECT_PARTS:
+        source = content if part == "content" and content is not None else ROOT / part
+        shutil.copytree(source, dest / part)
+    return dest
+
+
+def outline(reader: PdfReader) -> list[tuple[str, int, int]]:
+    """(title, 1-based page, depth) for every bookmark, in order."""
+    entries: list[tuple[str, int, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                entries.append((item.title, reader.get_destination_page_number(item) + 1, depth))
+
+    walk(reader.outline, 0)
+    return entries
+
+
+def text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
