@@ -20,7 +20,7 @@ from rich.markup import escape
 
 from ladderpress.errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputErrors, Problem, UsageError
 from ladderpress.load import Project, load_project
-from ladderpress.pdf import Printer
+from ladderpress.pdf import PrintFailed, Printer
 from ladderpress.plan import Job, plan
 from ladderpress.render import Renderer, TemplateProblem
 from ladderpress.write import OutputFolder, WriteRefused
@@ -111,7 +111,7 @@ class Cli:
                 report.failed.append((target, str(exc.problem)))
                 self.err.print(f"[bold red]failed[/] {target}: {escape(str(exc.problem))}", soft_wrap=True)
                 continue
-            except (DocumentFailed, WriteRefused) as exc:
+            except (DocumentFailed, PrintFailed, WriteRefused) as exc:
                 report.failed.append((target, str(exc)))
                 self.err.print(f"[bold red]failed[/] {target}: {escape(str(exc))}", soft_wrap=True)
                 continue
@@ -157,6 +157,17 @@ def _shown_dir(out_dir: Path) -> str:
         return str(out_dir)
 
 
+def render_all(renderer: Renderer, jobs: list[Job]) -> list[Problem]:
+    """Render every job's HTML (no PDF) and return the distinct template problems found."""
+    problems: dict[str, Problem] = {}
+    for job in jobs:
+        try:
+            renderer.render(job)
+        except TemplateProblem as exc:
+            problems.setdefault(str(exc.problem), exc.problem)
+    return list(problems.values())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     out = Console(highlight=False, soft_wrap=True)
@@ -186,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
         cli.listing(project, jobs)
         return EXIT_OK
     if command == "check":
+        template_problems = render_all(renderer, jobs)
+        if template_problems:
+            cli.problems(template_problems)
+            return EXIT_INPUT
         out.print(f"[green]ok[/]: {len(project.ladder.levels)} levels, {len(project.recipes)} recipes, "
                   f"{len(jobs)} documents; no problems found")
         return EXIT_OK

@@ -81,6 +81,10 @@ def field_path(loc: Sequence[str | int]) -> str:
 
 
 def _type_name(value: Any) -> str:
+    if isinstance(value, str):
+        return f"text '{_short(value)}'"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"the number {value}"
     return {
         dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number",
         bool: "true/false", type(None): "nothing (empty)",

@@ -9,6 +9,7 @@ whole project has been read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from ladderpress.errors import InputErrors, Problem, did_you_mean, field_path, plain_words, relative
 from ladderpress.model import Ladder, Recipe, ReferenceProblems
 
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FILE_BYTES = 2_000_000
 """Larger YAML files are refused before parsing: no ladder needs more."""
 MAX_NODES = 200_000
@@ -143,7 +145,9 @@ class _Builder:
                 raise YamlProblem(Problem(self.name, f"key '{key}' appears twice (first on line {first[1]})",
                                           key_node.start_mark.line + 1, key_node.start_mark.column + 1,
                                           field_path(loc) or None, "keep one of them"))
-            self.marks[(*loc, key)] = (self.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            # scalars are located at their value, lists and mappings at their key
+            mark = value_node.start_mark if isinstance(value_node, yaml.ScalarNode) else key_node.start_mark
+            self.marks[(*loc, key)] = (self.path, mark.line + 1, mark.column + 1)
             result[key] = self.build(value_node, (*loc, key))
         return result
 
@@ -205,19 +209,22 @@ def _inner_model(annotation: Any) -> Any:
 
 def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Problem]]:
     """Assemble ``content/*.yaml`` (top-level fields) and ``content/levels/*.yaml`` into a Ladder."""
-    positions = Positions(root)
+    main = content_dir / "ladder.yaml"
+    positions = Positions(root, {(): (main, 1, 1)})
     problems: list[Problem] = []
     data: dict[str, Any] = {}
-    main = content_dir / "ladder.yaml"
     if not content_dir.is_dir():
         return None, [Problem(relative(content_dir, root), "content folder not found",
                               hint="run the command from the project folder, or pass --project")]
     if not main.is_file():
         problems.append(Problem(relative(main, root), "file not found", hint="every ladder needs content/ladder.yaml"))
     section_files = sorted(content_dir.glob("*.yaml"), key=lambda p: (p.name != "ladder.yaml", p.name))
+    unread_sections = False
+    unread_levels: set[str] = set()
     for path in section_files:
         value, marks = _read(path, root, problems)
         if value is None and not marks:
+            unread_sections = True
             continue
         if not isinstance(value, dict):
             problems.append(Problem(relative(path, root), "must be a mapping of 'field: value' lines", 1, 1,
@@ -245,19 +252,28 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
     for path in level_files:
         value, marks = _read(path, root, problems)
         if value is None and not marks:
+            unread_levels.add(path.stem)
             continue
         index = len(data["levels"])
         prefix: Loc = ("levels", index)
         positions.prefixes[path] = prefix
         positions.marks.update({(*prefix, *loc): mark for loc, mark in marks.items()})
         data["levels"].append(value)
-        if isinstance(value, dict) and isinstance(value.get("id"), str) and value["id"] != path.stem:
+        if isinstance(value, dict) and isinstance(value.get("id"), str) and value["id"] != path.stem \
+                and ID_PATTERN.match(value["id"]):
             problems.append(positions.problem((*prefix, "id"), f"id '{value['id']}' does not match the file name",
                                               f"rename the file to {value['id']}.yaml or set id: {path.stem}"))
-    if problems:  # schema messages about half-read data would only confuse
-        return None, problems
-    ladder, problems = validate(Ladder, data, positions, default=main)
-    return ladder, problems
+    ladder, found = validate(Ladder, data, positions, default=main)
+    # A file that could not be read must not also be reported as missing or unknown.
+    found = [p for p in found if not _caused_by_unread(p, unread_sections, unread_levels)]
+    return (ladder if not problems else None), problems + found
+
+
+def _caused_by_unread(problem: Problem, unread_sections: bool, unread_levels: set[str]) -> bool:
+    if unread_sections and problem.message.startswith("this field is required") and problem.file.endswith(
+            "ladder.yaml") and problem.field and "." not in problem.field:
+        return True
+    return any(f"unknown level '{stem}'" in problem.message for stem in unread_levels)
 
 
 def _read(path: Path, root: Path, problems: list[Problem]) -> tuple[Any, dict[Loc, tuple[Path, int, int]]]:
@@ -297,12 +313,14 @@ def load_recipes(guides_dir: Path, root: Path) -> tuple[dict[str, Recipe], list[
 
 
 def check_recipe_references(
-    recipes: dict[str, Recipe], ladder: Ladder, templates: list[str], styles: list[str], guides_dir: Path, root: Path
+    recipes: dict[str, Recipe], ladder: Ladder | None, templates: list[str], styles: list[str], guides_dir: Path,
+    root: Path,
 ) -> list[Problem]:
-    """Check what recipes name (template, stylesheets, track, levels) against what exists."""
+    """Check what recipes name (template, stylesheets, track, levels) against what exists.
+
+    Ids are only checked when the ladder itself is valid: otherwise the known ids are unknown.
+    """
     problems: list[Problem] = []
-    track_ids = [t.id for t in ladder.tracks]
-    level_ids = [lv.id for lv in ladder.levels]
     for name, recipe in recipes.items():
         path = guides_dir / f"{name}.yaml"
         _, marks = read_yaml(path, root)
@@ -314,9 +332,15 @@ def check_recipe_references(
         if recipe.template not in templates:
             report(("template",), f"unknown template '{recipe.template}'{did_you_mean(recipe.template, templates)}")
         for i, style in enumerate(recipe.stylesheets()):
+            if recipe.styles is None and recipe.template not in templates:
+                break  # the default stylesheet follows the template's name: one error is enough
             if style not in styles:
                 loc: Loc = ("styles", i) if recipe.styles is not None else ("template",)
                 report(loc, f"stylesheet '{style}' not found in styles/{did_you_mean(style, styles)}")
+        if ladder is None:
+            continue
+        track_ids = [t.id for t in ladder.tracks]
+        level_ids = [lv.id for lv in ladder.levels]
         if recipe.select.track is not None and recipe.select.track not in track_ids:
             report(("select", "track"), f"unknown track '{recipe.select.track}'"
                                         f"{did_you_mean(recipe.select.track, track_ids)}")
@@ -370,9 +394,8 @@ def load_project(root: Path) -> Project:
     ladder, problems = load_ladder(root / "content", root)
     recipes, recipe_problems = load_recipes(root / "guides", root)
     problems += recipe_problems
-    if ladder is not None:
-        problems += check_recipe_references(recipes, ladder, files_in(template_dirs, ".html"),
-                                            files_in(style_dirs, ".css"), root / "guides", root)
+    problems += check_recipe_references(recipes, ladder, files_in(template_dirs, ".html"),
+                                        files_in(style_dirs, ".css"), root / "guides", root)
     raise_if(problems)
     assert ladder is not None
     return Project(root, ladder, recipes, template_dirs, style_dirs)

@@ -12,7 +12,15 @@ from __future__ import annotations
 import string
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Id = Annotated[
     str,
@@ -254,19 +262,21 @@ class Ladder(Strict):
         return self
 
     def _rank_clashes(self, track_ids: list[str]) -> list[tuple[tuple[str | int, ...], str]]:
+        """Two levels of one track on the same rank: reported once per level, naming the tracks."""
         problems = []
-        for track_id in track_ids:
-            holder: dict[int, str] = {}
-            for i, level in enumerate(self.levels):
-                if track_id not in level.tracks:
-                    continue
-                if level.rank in holder:
-                    problems.append(
-                        (("levels", i, "rank"),
-                         f"rank {level.rank} is already used by '{holder[level.rank]}' in track '{track_id}'; "
-                         "give each level of a track its own rank")
-                    )
-                holder.setdefault(level.rank, level.id)
+        holders: dict[tuple[str, int], str] = {}
+        for i, level in enumerate(self.levels):
+            clashes = {}
+            for track_id in level.tracks:
+                other = holders.setdefault((track_id, level.rank), level.id)
+                if other != level.id:
+                    clashes.setdefault(other, []).append(track_id)
+            for other, tracks in clashes.items():
+                problems.append(
+                    (("levels", i, "rank"),
+                     f"rank {level.rank} is already used by '{other}' in track {', '.join(map(repr, tracks))}; "
+                     "give each level of a track its own rank")
+                )
         return problems
 
 
@@ -328,10 +338,11 @@ class Recipe(Strict):
     output: Annotated[str, StringConstraints(min_length=5, max_length=200)]
     max_pages: Annotated[int, Field(ge=1)] | None = None
 
-    @model_validator(mode="after")
-    def check_output(self) -> Recipe:
-        check_output_pattern(self.output, self.per)
-        return self
+    @field_validator("output")
+    @classmethod
+    def check_output(cls, output: str, info: ValidationInfo) -> str:
+        check_output_pattern(output, info.data.get("per", "document"))
+        return output
 
     def stylesheets(self) -> list[str]:
         """The stylesheets to apply: the recipe's own list, or base + one per template."""

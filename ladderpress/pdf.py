@@ -9,6 +9,8 @@ so the build can report them instead of letting them scroll past.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,10 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+class PrintFailed(Exception):
+    """WeasyPrint could not lay out or write the document."""
+
+
 class Printer:
     """Prints documents for one project, sharing fonts, stylesheets and the fetcher."""
 
@@ -47,25 +53,47 @@ class Printer:
         self.fetcher = ProjectFetcher(allowed_roots)
         self._css: dict[str, CSS] = {}
 
-    def stylesheet(self, name: str) -> CSS:
-        """Parse a stylesheet once per build (the first style folder that has it wins)."""
-        if name not in self._css:
-            path = next(d / name for d in self.style_dirs if (d / name).is_file())
+    def stylesheet(self, name: str) -> tuple[CSS, list[str]]:
+        """Parse a stylesheet once per build (the first style folder that has it wins).
+
+        Returns the sheet and, the first time only, the warnings its parsing raised,
+        prefixed with the stylesheet's file name (WeasyPrint gives only line and column).
+        """
+        if name in self._css:
+            return self._css[name], []
+        path = next(d / name for d in self.style_dirs if (d / name).is_file())
+        with _collecting() as collect:
             self._css[name] = CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
-        return self._css[name]
+        return self._css[name], [f"styles/{name}: {message}" for message in collect.messages]
 
     def print(self, html: str, stylesheets: list[str]) -> Printed:
         """Lay out and write one document; return its bytes, page count and warnings."""
-        collect = _Collect()
-        WEASYPRINT_LOGGER.addHandler(collect)
-        try:
-            sheets = [self.stylesheet(name) for name in stylesheets]
-            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                stylesheets=sheets, font_config=self.font_config, pdf_tags=True)
-            data = document.write_pdf()
-        finally:
-            WEASYPRINT_LOGGER.removeHandler(collect)
+        warnings: list[str] = []
+        sheets = []
+        for name in stylesheets:
+            sheet, sheet_warnings = self.stylesheet(name)
+            sheets.append(sheet)
+            warnings += sheet_warnings
+        with _collecting() as collect:
+            try:
+                document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                    stylesheets=sheets, font_config=self.font_config, pdf_tags=True)
+                data = document.write_pdf()
+            except Exception as exc:  # an engine failure fails this document, not the build
+                self.fetcher.take_refused()
+                raise PrintFailed(f"WeasyPrint could not print it ({type(exc).__name__}: {exc}); "
+                                  "the last change to its template or stylesheet is the likely cause") from exc
         refused = self.fetcher.take_refused()
-        warnings = refused + [m for m in collect.messages if not any(r in m for r in refused)
-                              and not m.startswith("Failed to load")]
+        warnings += refused + [m for m in collect.messages if not m.startswith("Failed to load")]
         return Printed(data, len(document.pages), list(dict.fromkeys(warnings)))
+
+
+@contextmanager
+def _collecting() -> Iterator[_Collect]:
+    """Collect WeasyPrint's warnings for the duration of the block."""
+    collect = _Collect()
+    WEASYPRINT_LOGGER.addHandler(collect)
+    try:
+        yield collect
+    finally:
+        WEASYPRINT_LOGGER.removeHandler(collect)

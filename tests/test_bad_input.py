@@ -1,0 +1,205 @@
+"""A corpus of bad inputs: each gets one located, plain-words line with a fix, and no traceback.
+
+Every case patches a copy of the default project, runs ``build.py check`` and asserts on
+the message (file, line, field, hint) and the exit code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from ladderpress.cli import main
+from tests.conftest import copy_project
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    file: str
+    """File to change, relative to the project."""
+    old: str | None = None
+    """Text to replace (None: ``new`` becomes the whole file)."""
+    new: str | bytes = ""
+    expect: tuple[str, ...] = ()
+    """Substrings that must all be in one error line."""
+    code: int = 1
+    args: tuple[str, ...] = ("check",)
+    extra: dict[str, str] = field(default_factory=dict)
+    """Further whole files to write."""
+
+
+CASES = [
+    # -- YAML that does not parse
+    Case("tab", "content/levels/pm.yaml", "\nscope:", "\n\tscope:",
+         ("content/levels/pm.yaml:", "tab character", "indent with spaces")),
+    Case("unclosed quote", "content/levels/pm.yaml", "title: Product Manager", 'title: "Product Manager',
+         ("content/levels/pm.yaml:", "YAML syntax error", "fix:")),
+    Case("duplicate key", "content/levels/pm.yaml", "code: L2", "code: L2\ncode: L9",
+         ("content/levels/pm.yaml:3:1", "key 'code' appears twice (first on line 2)", "keep one of them")),
+    Case("bad indentation", "content/levels/pm.yaml", "\nduties:\n", "\nduties:\n   - extra\n  - misplaced\n",
+         ("content/levels/pm.yaml:", "YAML syntax error", "indentation")),
+    Case("not a mapping", "content/levels/vp.yaml", None, "- just\n- a list\n",
+         ("content/levels/vp.yaml:1:1", "expected a mapping", "got a list")),
+    Case("empty level file", "content/levels/vp.yaml", None, "",
+         ("content/levels/vp.yaml", "expected a mapping", "got nothing")),
+    Case("not utf-8", "content/faq.yaml", None, b"faq:\n  - question: \xff\xfe\n",
+         ("content/faq.yaml", "not UTF-8", "save the file as UTF-8")),
+    # -- schema violations
+    Case("missing field", "content/levels/pm.yaml", "\nscope:", "\nscoep:",
+         ("content/levels/pm.yaml:1:1", "scope: this field is required but missing", "add it")),
+    Case("wrong type", "content/levels/pm.yaml", "rank: 2", "rank: two",
+         ("content/levels/pm.yaml:5:7", "rank:", "expected a whole number, got text 'two'", "such as 3")),
+    Case("unknown key", "content/levels/vp.yaml", "\nduties:", "\ndutes:",
+         ("content/levels/vp.yaml:", "dutes: unknown field 'dutes'", "did you mean 'duties'")),
+    Case("empty list", "content/levels/pm.yaml", re.compile(r"\nduties:\n(  - .*\n)+"), "\nduties: []\n",
+         ("content/levels/pm.yaml:", "duties:", "must not be an empty list", "add at least one item")),
+    Case("rank clash", "content/levels/pm.yaml", "rank: 2", "rank: 1",
+         ("content/levels/pm.yaml:5:7", "rank: rank 1 is already used by 'apm'", "give each level")),
+    Case("duplicate id", "content/levels/zz.yaml", None, "",
+         ("content/levels/zz.yaml", "id 'pm' is used twice", "unique")),
+    Case("id pattern", "content/levels/pm.yaml", "id: pm", "id: Product Manager",
+         ("content/levels/pm.yaml:1:5", "id:", "'Product Manager' is not a valid value", "lower-case")),
+    Case("id and file name differ", "content/levels/pm.yaml", "id: pm", "id: product-manager",
+         ("content/levels/pm.yaml:1:5", "does not match the file name", "rename the file")),
+    Case("tracks not a list", "content/levels/principal-pm.yaml", re.compile(r"tracks: \[ic\]"), "tracks: ic",
+         ("content/levels/principal-pm.yaml:", "tracks:", "expected a list", "'- item'")),
+    Case("unknown ladder key", "content/ladder.yaml", "title:", "titel:",
+         ("content/ladder.yaml:1:8", "unknown field 'titel'", "did you mean 'title'")),
+    Case("missing ladder title", "content/ladder.yaml", "title:", "# title:",
+         ("content/ladder.yaml:1:1", "title: this field is required", "add it")),
+    Case("bad language", "content/ladder.yaml", "language: en-GB", "language: british english",
+         ("content/ladder.yaml:", "language:", "not a valid value")),
+    Case("megabyte string", "content/levels/pm.yaml", "description: |", "description: " + "x" * 1_100_000 + "\nold: |",
+         ("content/levels/pm.yaml:", "description:", "longer than 50000 characters", "shorten it")),
+    Case("bad boolean", "content/ladder.yaml", "allow_html: false", "allow_html: perhaps",
+         ("content/ladder.yaml:", "allow_html:", "expected true or false")),
+    Case("levels in ladder.yaml", "content/ladder.yaml", "title:", "levels: []\ntitle:",
+         ("content/ladder.yaml:1:1", "levels live in content/levels/", "one file per level")),
+    Case("section in two files", "content/more.yaml", None, "faq: []\n",
+         ("content/more.yaml:1:1", "'faq' is already given in content/faq.yaml", "keep it in one file")),
+    # -- broken references
+    Case("unknown track", "content/levels/group-pm.yaml", "tracks: [manager]", "tracks: [managr]",
+         ("content/levels/group-pm.yaml:", "tracks[0]:", "unknown track 'managr'", "did you mean 'manager'")),
+    Case("unknown leads_to", "content/levels/pm.yaml", "leads_to: [senior-pm]", "leads_to: [senoir-pm]",
+         ("content/levels/pm.yaml:", "leads_to[0]:", "unknown level 'senoir-pm'", "did you mean 'senior-pm'")),
+    Case("unknown equivalent", "content/levels/group-pm.yaml", "equivalents: [principal-pm]",
+         "equivalents: [principal]",
+         ("content/levels/group-pm.yaml:", "equivalents[0]:", "unknown level 'principal'", "principal-pm")),
+    Case("leads down the ladder", "content/levels/vp.yaml", "leads_to: [cpo]", "leads_to: [pm]",
+         ("content/levels/vp.yaml:", "leads_to[0]:", "not above", "must point up the ladder")),
+    Case("unknown competency level", "content/competencies.yaml", "          apm:", "          apmm:",
+         ("content/competencies.yaml:", "expectations.apmm", "unknown level 'apmm'", "did you mean 'apm'")),
+    # -- recipes
+    Case("unknown template", "guides/one-pagers.yaml", "template: one-pager.html", "template: one-pagr.html",
+         ("guides/one-pagers.yaml:", "template:", "unknown template 'one-pagr.html'", "did you mean 'one-pager.html'")),
+    Case("output escapes", "guides/handbook.yaml", "output: handbook.pdf", "output: ../handbook.pdf",
+         ("guides/handbook.yaml:", "output:", "must not contain '.' or '..'", "stays inside the output folder")),
+    Case("absolute output", "guides/handbook.yaml", "output: handbook.pdf", "output: /tmp/handbook.pdf",
+         ("guides/handbook.yaml:", "output:", "not absolute")),
+    Case("output not pdf", "guides/handbook.yaml", "output: handbook.pdf", "output: handbook.html",
+         ("guides/handbook.yaml:", "output:", "must end in .pdf")),
+    Case("per level without {level}", "guides/one-pagers.yaml", "output: one-pagers/{level}.pdf",
+         "output: one-pagers/all.pdf",
+         ("guides/one-pagers.yaml:", "output:", "needs {level}")),
+    Case("unknown placeholder", "guides/one-pagers.yaml", "{level}", "{levle}",
+         ("guides/one-pagers.yaml:", "unknown placeholder {levle}", "did you mean 'level'")),
+    Case("select both", "guides/ic-track.yaml", "  track: ic", "  track: ic\n  levels: [pm]",
+         ("guides/ic-track.yaml:", "select:", "either 'track' or 'levels'")),
+    Case("select unknown level", "guides/one-pagers.yaml", "per: level", "select:\n  levels: [pm, vpp]\nper: level",
+         ("guides/one-pagers.yaml:", "select.levels[1]:", "unknown level 'vpp'", "did you mean 'vp'")),
+    Case("select unknown track", "guides/ic-track.yaml", "  track: ic", "  track: icc",
+         ("guides/ic-track.yaml:", "select.track:", "unknown track 'icc'", "did you mean 'ic'")),
+    Case("bad per", "guides/handbook.yaml", "per: document", "per: chapter",
+         ("guides/handbook.yaml:", "per:", "'chapter' is not allowed", "use one of")),
+    Case("unknown recipe key", "guides/handbook.yaml", "template:", "templat:",
+         ("guides/handbook.yaml:", "unknown field 'templat'", "did you mean 'template'")),
+    Case("reserved recipe name", "guides/check.yaml", None, "title: x\ntemplate: handbook.html\noutput: x.pdf\n",
+         ("guides/check.yaml", "command word", "rename the file")),
+    Case("missing stylesheet", "guides/handbook.yaml", "per: document", "per: document\nstyles: [base.css, hanbook.css]",
+         ("guides/handbook.yaml:", "styles[1]:", "'hanbook.css' not found", "did you mean 'handbook.css'")),
+    Case("two recipes, one file", "guides/copy.yaml", None, "title: x\ntemplate: handbook.html\noutput: handbook.pdf\n",
+         ("guides/", "writes handbook.pdf, which recipe", "own output name")),
+    # -- templates
+    Case("template syntax", "templates/one-pager.html", "{% endfor %}", "{% endfo %}",
+         ("templates/one-pager.html:", "template syntax error", "{% %}")),
+    Case("undefined variable", "templates/one-pager.html", "{{ level.scope }}", "{{ level.scoop }}",
+         ("templates/one-pager.html:", "template error", "scoop", "check the spelling")),
+    # -- hostile documents
+    Case("alias bomb", "content/faq.yaml", None,
+         "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+         "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+         ("content/faq.yaml:", "more than 200000 values", "remove repeated aliases")),
+    Case("huge file", "content/faq.yaml", None, "faq: []\n" + "#" * 2_100_000 + "\n",
+         ("content/faq.yaml", "more than the 2000 kB allowed", "split it or shorten it")),
+    # -- the command line
+    Case("unknown recipe on the command line", "guides/handbook.yaml", None, "", ("unknown recipe 'handbok'",
+         "did you mean 'handbook'"), code=2, args=("handbok",)),
+]
+
+
+def apply(project: Path, case: Case) -> None:
+    path = project / case.file
+    if case.name == "duplicate id":
+        (project / "content/levels/zz.yaml").write_text(
+            (project / "content/levels/pm.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        return
+    if case.name == "unknown recipe on the command line":
+        return
+    if case.old is None:
+        path.write_bytes(case.new if isinstance(case.new, bytes) else case.new.encode("utf-8"))
+        return
+    before = path.read_text(encoding="utf-8")
+    if isinstance(case.old, re.Pattern):
+        after, count = case.old.subn(str(case.new), before, count=1)
+    else:
+        count = before.count(case.old)
+        after = before.replace(case.old, str(case.new), 1)
+    assert count, f"{case.name}: the text to replace is not in {case.file}"
+    path.write_text(after, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("pristine") / "project")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input_gets_a_located_plain_message(
+    case: Case, pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(pristine, project)
+    apply(project, case)
+    code = main(["--project", str(project), *case.args])
+    captured = capsys.readouterr()
+    assert code == case.code, captured.err
+    assert "Traceback" not in captured.err + captured.out
+    lines = captured.err.splitlines()
+    matching = [line for line in lines if all(part in line for part in case.expect)]
+    assert matching, f"no single line holds all of {case.expect}:\n{captured.err}"
+    if case.code == 1:
+        errors = [line for line in lines if line.startswith("error: ")]
+        assert errors and all(len(line) < 400 for line in errors)
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 30
+
+
+def test_every_problem_is_reported_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Three mistakes in three files: three messages, not just the first."""
+    project = copy_project(tmp_path / "project")
+    for case_name in ("unknown key", "wrong type", "unknown template"):
+        apply(project, next(c for c in CASES if c.name == case_name))
+    assert main(["--project", str(project), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown field 'dutes'" in err
+    assert "expected a whole number" in err
+    assert "unknown template 'one-pagr.html'" in err
