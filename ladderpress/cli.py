@@ -115,6 +115,8 @@ class Cli:
                 report.failed.append((target, str(exc)))
                 self.err.print(f"[bold red]failed[/] {target}: {escape(str(exc))}", soft_wrap=True)
                 continue
+            for warning in printed.stylesheet_warnings:
+                self.warn(warning)
             for warning in printed.warnings:
                 self.warn(f"{target} (template {job.recipe.template}): {warning}")
             report.built.append(target)

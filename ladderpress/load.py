@@ -23,6 +23,8 @@ from ladderpress.model import Ladder, Recipe, ReferenceProblems
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FILE_BYTES = 2_000_000
 """Larger YAML files are refused before parsing: no ladder needs more."""
+MAX_LEVELS = 500
+"""More level files than this are refused before any is read."""
 MAX_NODES = 200_000
 """Bound on values built from one file, so an alias bomb cannot exhaust memory."""
 
@@ -246,6 +248,11 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
             positions.marks.update({loc: mark for loc, mark in marks.items() if loc[:1] == (key,)})
     data["levels"] = []
     level_files = sorted((content_dir / "levels").glob("*.yaml"))
+    if len(level_files) > MAX_LEVELS:
+        problems.append(Problem(relative(content_dir / "levels", root),
+                                f"holds {len(level_files)} level files, more than the {MAX_LEVELS} a ladder may have",
+                                hint="remove the files that are not levels"))
+        return None, problems
     if not level_files:
         problems.append(Problem(relative(content_dir / "levels", root), "no level files found",
                                 hint="add one file per level, like content/levels/pm.yaml"))

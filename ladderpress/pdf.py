@@ -28,6 +28,9 @@ class Printed:
     data: bytes
     pages: int
     warnings: list[str] = field(default_factory=list)
+    """Problems met while printing this document (refused or missing resources)."""
+    stylesheet_warnings: list[str] = field(default_factory=list)
+    """Problems in stylesheets parsed for the first time for this document, each naming its file."""
 
 
 class _Collect(logging.Handler):
@@ -64,16 +67,16 @@ class Printer:
         path = next(d / name for d in self.style_dirs if (d / name).is_file())
         with _collecting() as collect:
             self._css[name] = CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
-        return self._css[name], [f"styles/{name}: {message}" for message in collect.messages]
+        messages = self.fetcher.take_refused() + [m for m in collect.messages if not m.startswith("Failed to load")]
+        return self._css[name], [f"styles/{name}: {message}" for message in messages]
 
     def print(self, html: str, stylesheets: list[str]) -> Printed:
         """Lay out and write one document; return its bytes, page count and warnings."""
-        warnings: list[str] = []
-        sheets = []
+        sheets, sheet_warnings = [], []
         for name in stylesheets:
-            sheet, sheet_warnings = self.stylesheet(name)
+            sheet, warnings = self.stylesheet(name)
             sheets.append(sheet)
-            warnings += sheet_warnings
+            sheet_warnings += warnings
         with _collecting() as collect:
             try:
                 document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
@@ -84,8 +87,8 @@ class Printer:
                 raise PrintFailed(f"WeasyPrint could not print it ({type(exc).__name__}: {exc}); "
                                   "the last change to its template or stylesheet is the likely cause") from exc
         refused = self.fetcher.take_refused()
-        warnings += refused + [m for m in collect.messages if not m.startswith("Failed to load")]
-        return Printed(data, len(document.pages), list(dict.fromkeys(warnings)))
+        warnings = refused + [m for m in collect.messages if not m.startswith("Failed to load")]
+        return Printed(data, len(document.pages), list(dict.fromkeys(warnings)), sheet_warnings)
 
 
 @contextmanager
