@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # pango for text layout, libharfbuzz-subset0 for fast, byte-identical font subsetting,
-# DejaVu as the fallback font, poppler-utils (pdftoppm, pdffonts) to look at the output.
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
+# DejaVu as the fallback font, poppler-utils (pdftoppm, pdffonts) and qpdf to look at and check the output.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils qpdf)
 if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
   packages+=(python3-venv)
 fi

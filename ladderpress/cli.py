@@ -9,6 +9,9 @@ Exit codes (also in ``--help`` and the README):
 from __future__ import annotations
 
 import argparse
+import datetime
+import os
+import re
 import logging
 import sys
 import time
@@ -20,8 +23,8 @@ from rich.markup import escape
 
 from ladderpress.errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputErrors, Problem, UsageError
 from ladderpress.load import Project, load_project
-from ladderpress.pdf import PrintFailed, Printer
-from ladderpress.plan import Job, plan
+from ladderpress.pdf import PDF_VARIANTS, Printed, PrintFailed, Printer
+from ladderpress.plan import Job, Settings, plan
 from ladderpress.render import Renderer, TemplateProblem
 from ladderpress.write import OutputFolder, WriteRefused
 
@@ -57,7 +60,37 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
                    help="project folder holding content/, guides/, templates/, styles/ (default: .)")
     p.add_argument("--list", action="store_true", help="list recipes and the documents each would produce")
+    printing = p.add_argument_group("printing")
+    printing.add_argument("--paper", choices=["A4", "Letter"], help="paper size (default: recipe, then ladder, then A4)")
+    printing.add_argument("--duplex", action="store_true",
+                          help="print for both sides: binding margins, chapters on right-hand pages")
+    printing.add_argument("--bleed", type=_millimetres, default=0.0, metavar="MM",
+                          help="bleed for a print shop, e.g. 3mm; backgrounds that reach the edge extend into it")
+    printing.add_argument("--crop-marks", action="store_true", help="draw crop marks in the bleed (needs --bleed)")
+    printing.add_argument("--pdf-variant", choices=PDF_VARIANTS,
+                          help="a PDF standard: pdf/ua-1 (accessible), pdf/a-3b or pdf/a-2b (archiving); "
+                               "default: a plain tagged PDF")
     return p
+
+
+def _millimetres(text: str) -> float:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm)?\s*", text)
+    if not match or float(match[1]) > 20:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a bleed such as 3mm (0 to 20 mm)")
+    return float(match[1])
+
+
+def edition_date(environ: dict[str, str], ladder_date: datetime.date | None) -> datetime.date | None:
+    """The date written into PDF metadata: SOURCE_DATE_EPOCH, else the ladder's date, else none.
+
+    Never the clock, so that two builds of the same input are byte-identical.
+    """
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        if not epoch.isdigit():
+            raise UsageError(f"SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds since 1970")
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+    return ladder_date
 
 
 @dataclass
@@ -93,8 +126,9 @@ class Cli:
             for job in recipe_jobs:
                 self.out.print(f"  {job.output}", highlight=False)
 
-    def build(self, project: Project, renderer: Renderer, jobs: list[Job], out_dir: Path) -> Report:
-        printer = Printer(project.style_dirs, project.root / "templates", project.allowed_roots)
+    def build(self, project: Project, renderer: Renderer, jobs: list[Job], out_dir: Path,
+              variant: str | None = None) -> Report:
+        printer = Printer(project.style_dirs, project.root / "templates", project.allowed_roots, variant)
         folder = OutputFolder(out_dir)
         report = Report()
         shown = _shown_dir(out_dir)
@@ -102,10 +136,7 @@ class Cli:
             start = time.perf_counter()
             target = f"{shown}/{job.output}"
             try:
-                html = renderer.render(job)
-                printed = printer.print(html, job.recipe.stylesheets())
-                if job.recipe.max_pages is not None and printed.pages > job.recipe.max_pages:
-                    raise DocumentFailed(_too_long(job, printed.pages))
+                printed = print_to_fit(renderer, printer, job)
                 folder.write(job.output, printed.data)
             except TemplateProblem as exc:
                 report.failed.append((target, str(exc.problem)))
@@ -138,14 +169,28 @@ class Cli:
                            highlight=False)
 
 
+FIT_STEPS = 3
+"""Layouts a template may offer (fit 0, 1, 2) before a too-long document is refused."""
+
+
+def print_to_fit(renderer: Renderer, printer: Printer, job: Job) -> Printed:
+    """Print the job; when it exceeds ``max_pages``, retry with tighter layouts, then fail."""
+    limit = job.recipe.max_pages
+    for fit in range(FIT_STEPS if limit is not None else 1):
+        printed = printer.print(renderer.render(job, fit), list(job.stylesheets), job.layout)
+        if limit is None or printed.pages <= limit:
+            return printed
+    raise DocumentFailed(_too_long(job, printed.pages))
+
+
 class DocumentFailed(Exception):
     """One document could not be built; the others go on."""
 
 
 def _too_long(job: Job, pages: int) -> str:
     subject = f"level '{job.focus.id}'" if job.focus else f"recipe '{job.recipe_name}'"
-    return (f"{subject} needs {pages} pages but recipe '{job.recipe_name}' allows {job.recipe.max_pages}; "
-            "shorten its duties, description or scope")
+    return (f"{subject} needs {pages} pages even in the tightest layout, but recipe '{job.recipe_name}' allows "
+            f"{job.recipe.max_pages}; shorten its duties, scope or promotion signals")
 
 
 def _size(n: int) -> str:
@@ -180,13 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     command = args.targets[0] if args.targets and args.targets[0] in COMMANDS else None
     names = args.targets[1:] if command else args.targets
     started = time.perf_counter()
+    if args.crop_marks and not args.bleed:
+        err.print("[bold red]usage error[/]: --crop-marks needs a bleed to draw them in; add --bleed 3mm")
+        return EXIT_USAGE
+    settings = Settings(args.paper, args.bleed, args.crop_marks, args.duplex)
     try:
         project = load_project(args.project)
-        renderer = Renderer(project)
+        renderer = Renderer(project, edition_date(dict(os.environ), project.ladder.date))
         template_problems = renderer.check_templates()
         if template_problems:
             raise InputErrors(template_problems)
-        jobs, problems = plan(project, names)
+        jobs, problems = plan(project, names, settings)
         if problems:
             raise InputErrors(problems)
     except InputErrors as exc:
@@ -207,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{len(jobs)} documents; no problems found")
         return EXIT_OK
     out_dir = args.out if args.out is not None else project.root / "out"
-    report = cli.build(project, renderer, jobs, out_dir)
+    report = cli.build(project, renderer, jobs, out_dir, args.pdf_variant)
     cli.summary(report, time.perf_counter() - started)
     return EXIT_INPUT if report.failed else EXIT_OK
 

@@ -9,6 +9,7 @@ reported together and each names the field that holds it.
 
 from __future__ import annotations
 
+import datetime
 import string
 from typing import Annotated, Literal
 
@@ -75,6 +76,9 @@ class SubLevel(Strict):
     summary: Text | None = None
 
 
+Paper = Literal["A4", "Letter"]
+
+
 class Level(Strict):
     """One rung of the ladder."""
 
@@ -88,12 +92,31 @@ class Level(Strict):
     description: Markdown
     duties: NonEmptyTexts
     experience: Text
+    years: Annotated[list[Annotated[int, Field(ge=0, le=60)] | None], Field(min_length=2, max_length=2)] | None = None
+    """Typical years of experience as ``[from, to]`` (``to`` may be null for "15+"); drawn on the diagram."""
     time_at_level: Text
     reports_to: Text
     leads_to: list[Id] = []
     equivalents: list[Id] = []
     promotion_signals: list[Text] = []
     sublevels: list[SubLevel] = []
+
+    @field_validator("years")
+    @classmethod
+    def years_in_order(cls, years: list[int | None] | None) -> list[int | None] | None:
+        if years is not None:
+            if years[0] is None:
+                raise ValueError("years needs a starting number, like [4, 6] or [15, null]")
+            if years[1] is not None and years[1] < years[0]:
+                raise ValueError(f"years [{years[0]}, {years[1]}] end before they start; write [from, to]")
+        return years
+
+    def years_label(self) -> str | None:
+        """``4–6 yrs`` or ``15+ yrs``, for the diagram's axis."""
+        if self.years is None:
+            return None
+        start, end = self.years
+        return f"{start}+ yrs" if end is None else f"{start}–{end} yrs"
 
 
 class Competency(Strict):
@@ -163,6 +186,9 @@ class Ladder(Strict):
     field: Text
     organisation: Text
     language: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")] = "en"
+    date: datetime.date | None = None
+    """The edition date, written into the PDFs' metadata (SOURCE_DATE_EPOCH wins when set)."""
+    paper: Paper = "A4"
     allow_html: bool = False
     """Let raw HTML in Markdown fields through. Off by default: it is escaped."""
     introduction: Markdown
@@ -337,6 +363,10 @@ class Recipe(Strict):
     per: Literal["document", "level"] = "document"
     output: Annotated[str, StringConstraints(min_length=5, max_length=200)]
     max_pages: Annotated[int, Field(ge=1)] | None = None
+    paper: Paper | None = None
+    """Overrides the ladder's paper size for this document."""
+    duplex: bool = False
+    """Printed on both sides: binding margins and chapters starting on a right-hand page."""
 
     @field_validator("output")
     @classmethod

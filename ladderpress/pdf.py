@@ -19,6 +19,7 @@ from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 
 from ladderpress.fetch import ProjectFetcher
+from ladderpress.plan import Layout
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
+"""Standards a document can be printed to; the default is a plain, tagged PDF."""
+
+
 class PrintFailed(Exception):
     """WeasyPrint could not lay out or write the document."""
 
@@ -49,12 +54,20 @@ class PrintFailed(Exception):
 class Printer:
     """Prints documents for one project, sharing fonts, stylesheets and the fetcher."""
 
-    def __init__(self, style_dirs: tuple[Path, ...], base_dir: Path, allowed_roots: tuple[Path, ...]) -> None:
+    def __init__(self, style_dirs: tuple[Path, ...], base_dir: Path, allowed_roots: tuple[Path, ...],
+                 variant: str | None = None) -> None:
         self.style_dirs = style_dirs
         self.base_url = base_dir.resolve().as_uri() + "/"
         self.font_config = FontConfiguration()
         self.fetcher = ProjectFetcher(allowed_roots)
+        self.variant = variant
         self._css: dict[str, CSS] = {}
+        self._layouts: dict[Layout, CSS] = {}
+
+    def layout_sheet(self, layout: Layout) -> CSS:
+        if layout not in self._layouts:
+            self._layouts[layout] = CSS(string=layout.css(), font_config=self.font_config)
+        return self._layouts[layout]
 
     def stylesheet(self, name: str) -> tuple[CSS, list[str]]:
         """Parse a stylesheet once per build (the first style folder that has it wins).
@@ -70,18 +83,20 @@ class Printer:
         messages = self.fetcher.take_refused() + [m for m in collect.messages if not m.startswith("Failed to load")]
         return self._css[name], [f"styles/{name}: {message}" for message in messages]
 
-    def print(self, html: str, stylesheets: list[str]) -> Printed:
+    def print(self, html: str, stylesheets: list[str], layout: Layout | None = None) -> Printed:
         """Lay out and write one document; return its bytes, page count and warnings."""
         sheets, sheet_warnings = [], []
         for name in stylesheets:
             sheet, warnings = self.stylesheet(name)
             sheets.append(sheet)
             sheet_warnings += warnings
+        sheets.append(self.layout_sheet(layout or Layout()))
+        options = {"pdf_variant": self.variant} if self.variant else {"pdf_tags": True}
         with _collecting() as collect:
             try:
                 document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                    stylesheets=sheets, font_config=self.font_config, pdf_tags=True)
-                data = document.write_pdf()
+                    stylesheets=sheets, font_config=self.font_config, **options)
+                data = document.write_pdf(**options)
             except Exception as exc:  # an engine failure fails this document, not the build
                 self.fetcher.take_refused()
                 raise PrintFailed(f"WeasyPrint could not print it ({type(exc).__name__}: {exc}); "

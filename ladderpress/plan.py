@@ -16,6 +16,39 @@ from ladderpress.model import Ladder, Level, Recipe, Track
 
 
 @dataclass(frozen=True)
+class Layout:
+    """Paper and print-shop settings for one document (turned into an ``@page`` rule when printing)."""
+
+    paper: str = "A4"
+    bleed_mm: float = 0.0
+    crop_marks: bool = False
+
+    def css(self) -> str:
+        size = {"A4": "A4", "Letter": "letter"}[self.paper]
+        rules = [f"size: {size};"]
+        if self.bleed_mm:
+            rules.append(f"bleed: {self.bleed_mm:g}mm;")
+        if self.crop_marks:
+            rules.append("marks: crop;")
+        return f"@page {{ {' '.join(rules)} }}\n@page landscape {{ size: {size} landscape; }}\n"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the command line decides for every document of a build."""
+
+    paper: str | None = None
+    """Overrides recipes and the ladder when set."""
+    bleed_mm: float = 0.0
+    crop_marks: bool = False
+    duplex: bool = False
+    """Forces duplex layout on for every document."""
+
+
+DUPLEX_STYLESHEET = "duplex.css"
+
+
+@dataclass(frozen=True)
 class Job:
     """One PDF to build: which recipe, which levels, and where it goes."""
 
@@ -28,6 +61,8 @@ class Job:
     track: Track | None = None
     focus: Level | None = None
     """The level a per-level document is about."""
+    layout: Layout = Layout()
+    stylesheets: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -57,7 +92,20 @@ def output_path(recipe_name: str, recipe: Recipe, level: Level | None) -> PurePo
     return path
 
 
-def plan(project: Project, names: list[str] | None = None) -> tuple[list[Job], list[Problem]]:
+def layout_for(recipe: Recipe, ladder: Ladder, settings: Settings) -> Layout:
+    paper = settings.paper or recipe.paper or ladder.paper
+    return Layout(paper, settings.bleed_mm, settings.crop_marks)
+
+
+def stylesheets_for(recipe: Recipe, settings: Settings) -> tuple[str, ...]:
+    sheets = list(recipe.stylesheets())
+    if (recipe.duplex or settings.duplex) and DUPLEX_STYLESHEET not in sheets:
+        sheets.append(DUPLEX_STYLESHEET)
+    return tuple(sheets)
+
+
+def plan(project: Project, names: list[str] | None = None,
+         settings: Settings = Settings()) -> tuple[list[Job], list[Problem]]:
     """The jobs for the named recipes (all when ``names`` is empty), in recipe-name order."""
     recipes = project.recipes
     for name in names or []:
@@ -77,7 +125,8 @@ def plan(project: Project, names: list[str] | None = None) -> tuple[list[Job], l
                 problems.append(Problem(f"guides/{name}.yaml", str(exc), field="output",
                                         hint="use a relative pattern such as 'levels/{level}.pdf'"))
                 continue
-            jobs.append(Job(name, recipe, output, levels, track, focus))
+            jobs.append(Job(name, recipe, output, levels, track, focus,
+                            layout_for(recipe, project.ladder, settings), stylesheets_for(recipe, settings)))
     problems += _clashes(jobs)
     return jobs, problems
 

@@ -7,6 +7,7 @@ through Python-Markdown with raw HTML escaped unless the ladder sets ``allow_htm
 
 from __future__ import annotations
 
+import datetime
 import traceback
 from pathlib import Path
 
@@ -14,8 +15,10 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from ladderpress.diagram import Palette, ladder_svg
 from ladderpress.errors import Problem, relative
 from ladderpress.load import Project, files_in
+from ladderpress.model import Level
 from ladderpress.plan import Job
 
 
@@ -30,8 +33,9 @@ class TemplateProblem(Exception):
 class Renderer:
     """One Jinja environment for a project; renders every job of a build."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, edition: datetime.date | None = None) -> None:
         self.project = project
+        self.edition = edition
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in project.template_dirs]),
             autoescape=True,
@@ -46,6 +50,8 @@ class Renderer:
             self._markdown.inlinePatterns.deregister("html")
         self.env.filters["md"] = self.markdown
         self.env.filters["md_inline"] = self.markdown_inline
+        self.env.globals["diagram"] = self.diagram
+        self.palette = Palette()
 
     def markdown(self, text: str | None) -> Markup:
         """Markdown to HTML, as safe markup (raw HTML was escaped unless allowed)."""
@@ -61,6 +67,11 @@ class Renderer:
             html = html[3:-4]
         return Markup(html)
 
+    def diagram(self, levels: list[Level] | None = None, highlight: Level | None = None, width: float = 170,
+                row_height: float = 13, labels: str = "full") -> Markup:
+        """The ladder drawing for templates: ``{{ diagram(levels, highlight=level, width=80) }}``."""
+        return ladder_svg(self.project.ladder, levels, highlight, width, row_height, labels, self.palette)
+
     def check_templates(self) -> list[Problem]:
         """Compile every template so that syntax errors are found before anything is printed."""
         problems = []
@@ -71,8 +82,12 @@ class Renderer:
                 problems.append(self._syntax_problem(exc))
         return problems
 
-    def render(self, job: Job) -> str:
-        """The job's HTML. Raises TemplateProblem naming the template file and line on failure."""
+    def render(self, job: Job, fit: int = 0) -> str:
+        """The job's HTML. Raises TemplateProblem naming the template file and line on failure.
+
+        ``fit`` asks the template for a tighter layout (0 = normal); templates that do not
+        use it ignore it.
+        """
         ladder = self.project.ladder
         context = {
             "ladder": ladder,
@@ -82,6 +97,8 @@ class Renderer:
             "level": job.focus,
             "track": job.track,
             "tracks": [ladder.track(t.id) for t in ladder.tracks if _track_has(job, t.id)],
+            "fit": fit,
+            "edition": self.edition,
         }
         try:
             template = self.env.get_template(job.recipe.template)

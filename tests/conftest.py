@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,16 @@ from ladderpress.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROJECT_PARTS = ("content", "guides", "templates", "styles")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-references", action="store_true",
+                     help="rewrite the reference PNGs in tests/reference/ from the current output")
+
+
+@pytest.fixture(scope="session")
+def update_references(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-references"))
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +59,11 @@ def outline(reader: PdfReader) -> list[tuple[str, int, int]]:
 
 def text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def render_png(pdf: Path, page: int, dpi: int, dest: Path) -> Path:
+    """Page ``page`` (1-based) of ``pdf`` as a PNG, through poppler's pdftoppm."""
+    stem = dest.with_suffix("")
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
+                    str(pdf), str(stem)], check=True)
+    return stem.with_suffix(".png")

@@ -1,0 +1,202 @@
+"""The ladder drawn as an SVG, from any valid ladder: 3 levels or 12, one track or three.
+
+Rank runs upward, one row per distinct rank, so equivalent levels of different tracks sit
+level with each other. Each track has a column; a level that belongs to several tracks
+(the shared trunk before a fork) is centred between their columns. ``leads_to`` links are
+drawn as arrows, typical years run up an axis on the left, and one level may be
+highlighted ("you are here"). Units are millimetres, so text sizes are true print sizes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from markupsafe import Markup
+
+from ladderpress.model import Ladder, Level
+
+PT = 0.3528
+"""One typographic point in millimetres."""
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colours of the drawing; a brand supplies its own."""
+
+    primary: str = "#1c2f4a"
+    accent: str = "#2b6cb0"
+    text: str = "#1d232b"
+    muted: str = "#5a6472"
+    rule: str = "#c9d0d8"
+    surface: str = "#f3f5f8"
+    paper: str = "#ffffff"
+    font: str = "Inter, DejaVu Sans, sans-serif"
+
+
+@dataclass(frozen=True)
+class Box:
+    level: Level
+    x: float  # centre
+    y: float  # top
+    w: float
+    h: float
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+
+def ladder_svg(
+    ladder: Ladder,
+    levels: list[Level] | None = None,
+    highlight: Level | None = None,
+    width: float = 170.0,
+    row_height: float = 13.0,
+    labels: str = "full",
+    palette: Palette | None = None,
+) -> Markup:
+    """The SVG for ``levels`` (default: all), ``width`` mm wide.
+
+    ``labels`` is ``full`` (code and short title) or ``code`` (code only, for small drawings).
+    """
+    palette = palette or Palette()
+    shown = [lv for lv in ladder.ranked_levels() if levels is None or lv in levels]
+    tracks = [t for t in ladder.tracks if any(t.id in lv.tracks for lv in shown)]
+    ranks = sorted({lv.rank for lv in shown})
+    axis = 17.5 if any(lv.years for lv in shown) else 0.0
+    header = 7.0 if len(tracks) > 1 else 1.0
+    stacked = width < 80  # a narrow drawing puts its legend items one under the other
+    legend = (12.0 if stacked and highlight is not None and highlight.leads_to else 7.0) if highlight else 0.0
+    col_w = (width - axis - 2) / max(len(tracks), 1)
+    box_w = min(col_w - 3, 44.0 if labels == "full" else 20.0)
+    box_h = min(row_height * 0.7, 9.0) if labels == "full" else min(row_height * 0.7, 6.0)
+    height = header + len(ranks) * row_height + legend + 1
+
+    def column_x(track_id: str) -> float:
+        index = next(i for i, t in enumerate(tracks) if t.id == track_id)
+        return axis + 1 + col_w * (index + 0.5)
+
+    def row_top(rank: int) -> float:
+        return header + (len(ranks) - 1 - ranks.index(rank)) * row_height + (row_height - box_h) / 2
+
+    boxes = {}
+    for level in shown:
+        xs = [column_x(t) for t in level.tracks if any(t == tr.id for tr in tracks)]
+        boxes[level.id] = Box(level, sum(xs) / len(xs), row_top(level.rank), box_w, box_h)
+
+    parts = [_track_headers(tracks, column_x, palette) if len(tracks) > 1 else ""]
+    if axis:
+        parts.append(_axis(shown, ranks, row_top, box_h, axis, palette))
+    parts += [_link(boxes[lv.id], boxes[n], palette) for lv in shown for n in lv.leads_to if n in boxes]
+    parts += [_equivalent(boxes[lv.id], boxes[e], palette) for lv in shown for e in lv.equivalents
+              if e in boxes and lv.id < e and boxes[e].y == boxes[lv.id].y]
+    next_ids = set(highlight.leads_to) if highlight else set()
+    parts += [_box(box, labels, palette, highlight is not None and box.level.id == highlight.id,
+                   box.level.id in next_ids) for box in boxes.values()]
+    if highlight is not None:
+        parts.append(_legend(height - legend + 2, axis + 1, palette, bool(next_ids), stacked))
+
+    description = describe(ladder, shown, tracks, highlight)
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="ladder-diagram" role="img" '
+        f'aria-label="{escape(description)}" width="{width:.1f}mm" height="{height:.1f}mm" '
+        f'viewBox="0 0 {width:.2f} {height:.2f}" font-family="{escape(palette.font)}">'
+        f"<title>{escape(description)}</title>{''.join(parts)}</svg>"
+    )
+
+
+def describe(ladder: Ladder, shown: list[Level], tracks: list, highlight: Level | None) -> str:
+    """The text alternative: the same structure in words."""
+    def names(levels: list[Level]) -> str:
+        return ", ".join(f"{lv.short_title} ({lv.code})" for lv in levels)
+
+    all_ids = {t.id for t in tracks}
+    shared = [lv for lv in shown if all_ids <= set(lv.tracks)]
+    sentences = [f"Career ladder of {len(shown)} levels in {len(tracks)} track{'s' if len(tracks) != 1 else ''}."]
+    if shared and len(tracks) > 1:
+        sentences.append(f"Shared levels, junior first: {names(shared)}.")
+    for track in tracks:
+        own = [lv for lv in shown if track.id in lv.tracks and lv not in shared]
+        if own:
+            sentences.append(f"{track.name} track: {names(own)}.")
+    if highlight is not None:
+        sentences.append(f"You are here: {highlight.short_title} ({highlight.code}).")
+    return " ".join(sentences)
+
+
+def _text(x: float, y: float, content: str, size_pt: float, fill: str, weight: int = 400,
+          anchor: str = "middle") -> str:
+    return (f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size_pt * PT:.3f}" font-weight="{weight}" '
+            f'fill="{fill}" text-anchor="{anchor}">{escape(content)}</text>')
+
+
+def _box(box: Box, labels: str, palette: Palette, current: bool, is_next: bool) -> str:
+    fill = palette.primary if current else palette.paper
+    stroke = palette.primary if current else (palette.accent if is_next else palette.rule)
+    code_colour = palette.paper if current else palette.accent
+    title_colour = palette.paper if current else palette.text
+    x = box.x - box.w / 2
+    parts = [f'<rect x="{x:.2f}" y="{box.y:.2f}" width="{box.w:.2f}" height="{box.h:.2f}" rx="1.2" '
+             f'fill="{fill}" stroke="{stroke}" stroke-width="{0.6 if is_next or current else 0.3}"/>']
+    middle = box.y + box.h / 2
+    if labels == "code":
+        parts.append(_text(box.x, middle + 1.1, box.level.code, 8.5, code_colour, 700))
+    else:
+        parts.append(_text(box.x, middle - 0.5, box.level.code, 8.5, code_colour, 700))
+        parts.append(_text(box.x, middle + 3.0, box.level.short_title, 9, title_colour, 600 if current else 500))
+    return "".join(parts)
+
+
+def _link(start: Box, end: Box, palette: Palette) -> str:
+    """An arrow from the top of ``start`` up to the bottom of ``end``, with one elbow if they are offset."""
+    x0, y0, x1, y1 = start.x, start.y, end.x, end.bottom
+    head = 1.4
+    if abs(x0 - x1) < 0.01:
+        path = f"M{x0:.2f},{y0:.2f} V{y1 + head:.2f}"
+    else:
+        mid = (y0 + y1) / 2
+        path = f"M{x0:.2f},{y0:.2f} V{mid:.2f} H{x1:.2f} V{y1 + head:.2f}"
+    arrow = f"M{x1 - 1:.2f},{y1 + head:.2f} L{x1:.2f},{y1:.2f} L{x1 + 1:.2f},{y1 + head:.2f} Z"
+    return (f'<path d="{path}" fill="none" stroke="{palette.muted}" stroke-width="0.35"/>'
+            f'<path d="{arrow}" fill="{palette.muted}"/>')
+
+
+def _equivalent(a: Box, b: Box, palette: Palette) -> str:
+    left, right = sorted((a, b), key=lambda box: box.x)
+    y = left.y + left.h / 2
+    return (f'<line x1="{left.x + left.w / 2:.2f}" y1="{y:.2f}" x2="{right.x - right.w / 2:.2f}" y2="{y:.2f}" '
+            f'stroke="{palette.rule}" stroke-width="0.4" stroke-dasharray="1,1"/>')
+
+
+def _track_headers(tracks: list, column_x, palette: Palette) -> str:
+    return "".join(_text(column_x(t.id), 4.2, t.short_name.upper(), 8.5, palette.muted, 600) for t in tracks)
+
+
+def _axis(shown: list[Level], ranks: list[int], row_top, box_h: float, axis: float, palette: Palette) -> str:
+    top = row_top(ranks[-1]) + box_h / 2
+    bottom = row_top(ranks[0]) + box_h / 2
+    parts = [f'<line x1="{axis - 3:.2f}" y1="{top:.2f}" x2="{axis - 3:.2f}" y2="{bottom:.2f}" '
+             f'stroke="{palette.rule}" stroke-width="0.4"/>']
+    for rank in ranks:
+        at_rank = [lv for lv in shown if lv.rank == rank and lv.years]
+        if not at_rank:
+            continue
+        start = min(lv.years[0] for lv in at_rank)
+        ends = [lv.years[1] for lv in at_rank]
+        label = f"{start}+ yrs" if None in ends else f"{start}–{max(ends)} yrs"
+        y = row_top(rank) + box_h / 2
+        parts.append(f'<circle cx="{axis - 3:.2f}" cy="{y:.2f}" r="0.7" fill="{palette.muted}"/>')
+        parts.append(_text(axis - 4.6, y + 1.1, label, 8.5, palette.muted, 400, anchor="end"))
+    return "".join(parts)
+
+
+def _legend(y: float, x: float, palette: Palette, with_next: bool, stacked: bool) -> str:
+    parts = [f'<rect x="{x:.2f}" y="{y:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.primary}"/>',
+             _text(x + 5.5, y + 2.3, "You are here", 8.5, palette.text, 500, anchor="start")]
+    if with_next:
+        nx, ny = (x, y + 5) if stacked else (x + 30, y)
+        parts += [f'<rect x="{nx:.2f}" y="{ny:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.paper}" '
+                  f'stroke="{palette.accent}" stroke-width="0.6"/>',
+                  _text(nx + 5.5, ny + 2.3, "Next step", 8.5, palette.text, 500, anchor="start")]
+    return "".join(parts)

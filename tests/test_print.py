@@ -1,0 +1,217 @@
+"""Print-grade output: standards, fonts, paper, reproducibility, the diagram, and the look."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageStat
+from pypdf import PdfReader
+
+from ladderpress.cli import main
+from tests.conftest import ROOT, copy_project, outline, render_png, text
+
+REFERENCES = Path(__file__).resolve().parent / "reference"
+PRIMARY = (0x1C, 0x2F, 0x4A)
+MM = 72 / 25.4
+
+
+def all_pdfs(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.pdf"))
+
+
+def test_qpdf_finds_every_output_clean(built: Path) -> None:
+    for pdf in all_pdfs(built):
+        result = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{pdf}: {result.stdout}{result.stderr}"
+        assert "No syntax or stream encoding errors found" in result.stdout
+
+
+def test_every_font_is_embedded_and_subset(built: Path) -> None:
+    for pdf in all_pdfs(built):
+        listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        rows = listing.splitlines()[2:]
+        assert rows, pdf
+        for row in rows:
+            columns = row.split()
+            emb, sub = columns[-5], columns[-4]
+            assert (emb, sub) == ("yes", "yes"), f"{pdf}: {row}"
+            assert "Inter" in columns[0], f"{pdf}: {row}"
+
+
+def test_default_output_is_tagged_with_language_and_metadata(built: Path) -> None:
+    reader = PdfReader(built / "handbook.pdf")
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "en-GB"
+    meta = reader.metadata
+    assert meta.author == "Northwind Labs"
+    assert "Senior PM" in meta["/Keywords"] and "career ladder" in meta["/Keywords"]
+    assert meta.subject
+
+
+def test_toc_and_cross_references_are_live_links(built: Path) -> None:
+    reader = PdfReader(built / "handbook.pdf")
+    toc_links = [a.get_object() for a in reader.pages[1].get("/Annots", [])]
+    assert len([a for a in toc_links if a["/Subtype"] == "/Link"]) >= 15
+    starts = {title: page for title, page, _ in outline(reader)}
+    pm_page = reader.pages[starts["Product Manager"] - 1]
+    assert f"see Senior PM, p. {starts['Senior Product Manager']}" in " ".join(pm_page.extract_text().split())
+    assert any(a.get_object()["/Subtype"] == "/Link" for a in pm_page.get("/Annots", []))
+
+
+def test_pdf_ua_and_pdf_a_variants(tmp_path: Path) -> None:
+    assert main(["--project", str(ROOT), "--out", str(tmp_path / "ua"), "--pdf-variant", "pdf/ua-1", "one-pagers"]) == 0
+    ua = PdfReader(tmp_path / "ua/one-pagers/pm.pdf")
+    root = ua.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "pdfuaid:part" in xmp and re.search(r"pdfuaid:part[^0-9]{1,3}1", xmp)
+    structure = str(root["/StructTreeRoot"].get_object())
+    assert "/K" in structure
+
+    assert main(["--project", str(ROOT), "--out", str(tmp_path / "pdfa"), "--pdf-variant", "pdf/a-3b",
+                 "one-pagers"]) == 0
+    archived = PdfReader(tmp_path / "pdfa/one-pagers/pm.pdf").trailer["/Root"]
+    xmp = archived["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfaid:part[^0-9]{1,3}3", xmp) and re.search(r"pdfaid:conformance[^A-Z]{1,3}B", xmp)
+    assert "/OutputIntents" in archived
+
+
+def test_paper_and_bleed_set_the_page_size(tmp_path: Path) -> None:
+    assert main(["--project", str(ROOT), "--out", str(tmp_path), "--paper", "Letter", "--bleed", "3mm",
+                 "--crop-marks", "one-pagers"]) == 0
+    page = PdfReader(tmp_path / "one-pagers/vp.pdf").pages[0]
+    assert (round(float(page.mediabox.width), 1), round(float(page.mediabox.height), 1)) == \
+        (round(612 + 6 * MM, 1), round(792 + 6 * MM, 1))
+    assert (round(float(page.trimbox.width)), round(float(page.trimbox.height))) == (612, 792)
+
+
+def test_crop_marks_need_a_bleed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--project", str(ROOT), "--crop-marks", "check"]) == 2
+    assert "--crop-marks needs a bleed" in capsys.readouterr().err
+
+
+def test_duplex_opens_chapters_on_right_hand_pages(tmp_path: Path) -> None:
+    assert main(["--project", str(ROOT), "--out", str(tmp_path), "--duplex", "ic-track"]) == 0
+    reader = PdfReader(tmp_path / "ic-track.pdf")
+    for title, page, _ in outline(reader):
+        assert page % 2 == 1, f"{title} starts on page {page}, a left-hand page"
+
+
+def test_creation_date_comes_from_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    assert main(["--project", str(ROOT), "--out", str(tmp_path), "one-pagers"]) == 0
+    meta = PdfReader(tmp_path / "one-pagers/pm.pdf").metadata
+    assert meta["/CreationDate"].startswith("D:20260101")
+
+
+def test_two_builds_are_byte_identical_in_one_process_and_across_processes(tmp_path: Path, built: Path) -> None:
+    digest = {p.relative_to(built): hashlib.sha256(p.read_bytes()).hexdigest() for p in all_pdfs(built)}
+    assert main(["--project", str(ROOT), "--out", str(tmp_path / "again"), "handbook", "one-pagers"]) == 0
+    for path in all_pdfs(tmp_path / "again"):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest[path.relative_to(tmp_path / "again")], path
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(ROOT), "--out", str(tmp_path / "proc"),
+                    "one-pagers"], check=True, env=env, capture_output=True)
+    for path in all_pdfs(tmp_path / "proc"):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest[path.relative_to(tmp_path / "proc")], path
+
+
+def test_one_pager_diagram_is_vector_and_marks_the_right_level(built: Path, tmp_path: Path) -> None:
+    centres = {}
+    for level_id in ("apm", "pm", "senior-pm", "principal-pm", "group-pm", "director", "vp", "cpo"):
+        pdf = built / "one-pagers" / f"{level_id}.pdf"
+        page = PdfReader(pdf).pages[0]
+        xobjects = page["/Resources"].get("/XObject", {})
+        assert not any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.values()), "raster image found"
+        assert "You are here" in page.extract_text()
+        centres[level_id] = highlighted_box(render_png(pdf, 1, 50, tmp_path / level_id))
+    # rank runs upward: a more senior level's marked box is higher on the page (smaller y)
+    order = ["apm", "pm", "senior-pm", "principal-pm", "director", "vp", "cpo"]
+    ys = [centres[level_id][1] for level_id in order]
+    assert ys == sorted(ys, reverse=True), centres
+    # equivalent levels sit on one row, the IC track to the left of the manager track
+    assert abs(centres["principal-pm"][1] - centres["group-pm"][1]) < 2
+    assert centres["principal-pm"][0] < centres["group-pm"][0]
+
+
+def highlighted_box(png: Path) -> tuple[float, float]:
+    """Centre of the filled primary-colour box in the diagram column, relative to the legend.
+
+    The diagram sits lower on pages whose title wraps, so y is measured from the legend's
+    "You are here" swatch, which is drawn at a fixed place below the ladder.
+    """
+    image = Image.open(png).convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+    box, swatch = [], []
+    for y in range(int(height * 0.2), int(height * 0.8)):
+        row = [x for x in range(int(width * 0.6), width) if _near(pixels[x, y], PRIMARY)]
+        if not row or len(row) / (max(row) - min(row) + 1) < 0.6:
+            continue  # nothing, or text in the primary colour (sparse), not a filled shape
+        if len(row) > 20:  # wider than the legend's swatch: the box itself
+            box += [(x, y) for x in row]
+        elif 4 <= len(row) <= 14:
+            swatch.append(y)
+    assert box and swatch, f"no highlighted box or legend in {png}"
+    legend_y = max(swatch)
+    return sum(p[0] for p in box) / len(box), sum(p[1] for p in box) / len(box) - legend_y
+
+
+def _near(colour: tuple[int, int, int], target: tuple[int, int, int], tolerance: int = 24) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, target))
+
+
+def test_long_content_is_fitted_before_it_is_refused(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    level = project / "content/levels/pm.yaml"
+    extra = "".join(f"  - An additional responsibility, number {i}, described briefly\n" for i in range(7))
+    level.write_text(level.read_text(encoding="utf-8").replace("duties:\n", "duties:\n" + extra), encoding="utf-8")
+    assert main(["--project", str(project), "one-pagers"]) == 0
+    reader = PdfReader(project / "out/one-pagers/pm.pdf")
+    assert len(reader.pages) == 1
+    assert "number 6" in text(project / "out/one-pagers/pm.pdf")
+
+
+PAGES = [
+    ("one-pager-senior-pm", "one-pagers/senior-pm.pdf", 1),
+    ("handbook-cover", "handbook.pdf", 1),
+    ("handbook-glance", "handbook.pdf", 5),
+    ("handbook-level", "handbook.pdf", 10),
+]
+
+
+def test_every_reference_image_is_compared() -> None:
+    assert sorted(p.stem for p in REFERENCES.glob("*.png")) == sorted(name for name, _, _ in PAGES)
+
+
+@pytest.mark.parametrize(("name", "pdf", "page"), PAGES)
+def test_pages_look_like_their_reference(
+    built: Path, tmp_path: Path, update_references: bool, name: str, pdf: str, page: int
+) -> None:
+    """A layout regression shows up as a difference from the committed reference PNG.
+
+    Update on purpose with ``pytest --update-references`` and look at the new PNGs before committing.
+    """
+    current = render_png(built / pdf, page, 40, tmp_path / name)
+    reference = REFERENCES / f"{name}.png"
+    if update_references or not reference.exists():
+        REFERENCES.mkdir(exist_ok=True)
+        shutil.copy(current, reference)
+        if not update_references:
+            pytest.fail(f"no reference for {name}; wrote {reference}, look at it and commit it")
+    got, want = Image.open(current).convert("L"), Image.open(reference).convert("L")
+    assert got.size == want.size, f"{name}: page size changed {want.size} -> {got.size}"
+    diff = ImageChops.difference(got, want)
+    mean = ImageStat.Stat(diff).mean[0]
+    changed = sum(diff.histogram()[65:]) / (got.size[0] * got.size[1])
+    assert mean < 1.5 and changed < 0.005, f"{name}: mean difference {mean:.2f}, {changed:.2%} of pixels changed"
