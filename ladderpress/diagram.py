@@ -55,22 +55,28 @@ def ladder_svg(
     row_height: float = 13.0,
     labels: str = "full",
     palette: Palette | None = None,
+    max_height: float | None = None,
 ) -> Markup:
     """The SVG for ``levels`` (default: all), ``width`` mm wide.
 
     ``labels`` is ``full`` (code and short title) or ``code`` (code only, for small drawings).
+    With ``max_height``, rows shrink to fit a long ladder, down to code-only labels.
     """
     palette = palette or Palette()
     shown = [lv for lv in ladder.ranked_levels() if levels is None or lv in levels]
     tracks = [t for t in ladder.tracks if any(t.id in lv.tracks for lv in shown)]
     ranks = sorted({lv.rank for lv in shown})
+    if max_height is not None and len(ranks) * row_height > max_height - 16:
+        row_height = max(5.0, (max_height - 16) / len(ranks))
+        if row_height < 10:
+            labels = "code"
     axis = 17.5 if any(lv.years for lv in shown) else 0.0
     header = 7.0 if len(tracks) > 1 else 1.0
     stacked = width < 80  # a narrow drawing puts its legend items one under the other
     legend = (12.0 if stacked and highlight is not None and highlight.leads_to else 7.0) if highlight else 0.0
     col_w = (width - axis - 2) / max(len(tracks), 1)
     box_w = min(col_w - 3, 44.0 if labels == "full" else 20.0)
-    box_h = min(row_height * 0.7, 9.0) if labels == "full" else min(row_height * 0.7, 6.0)
+    box_h = min(row_height * 0.7, 9.0) if labels == "full" else min(row_height * 0.78, 6.0)
     height = header + len(ranks) * row_height + legend + 1
 
     def column_x(track_id: str) -> float:

@@ -68,9 +68,10 @@ class Renderer:
         return Markup(html)
 
     def diagram(self, levels: list[Level] | None = None, highlight: Level | None = None, width: float = 170,
-                row_height: float = 13, labels: str = "full") -> Markup:
+                row_height: float = 13, labels: str = "full", max_height: float | None = None) -> Markup:
         """The ladder drawing for templates: ``{{ diagram(levels, highlight=level, width=80) }}``."""
-        return ladder_svg(self.project.ladder, levels, highlight, width, row_height, labels, self.palette)
+        return ladder_svg(self.project.ladder, levels, highlight, width, row_height, labels, self.palette,
+                          max_height)
 
     def check_templates(self) -> list[Problem]:
         """Compile every template so that syntax errors are found before anything is printed."""

@@ -215,3 +215,52 @@ def test_pages_look_like_their_reference(
     mean = ImageStat.Stat(diff).mean[0]
     changed = sum(diff.histogram()[65:]) / (got.size[0] * got.size[1])
     assert mean < 1.5 and changed < 0.005, f"{name}: mean difference {mean:.2f}, {changed:.2%} of pixels changed"
+
+
+def _struct_elements(node, found: list) -> list:
+    """Every structure element below ``node`` (a dictionary or array of the structure tree)."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, dict):
+        if "/S" in node:
+            found.append(node)
+        if "/K" in node:
+            _struct_elements(node["/K"], found)
+    elif isinstance(node, list):
+        for child in node:
+            _struct_elements(child, found)
+    return found
+
+
+def test_pdf_ua_gives_the_diagram_a_text_alternative(tmp_path: Path) -> None:
+    assert main(["--project", str(ROOT), "--out", str(tmp_path), "--pdf-variant", "pdf/ua-1", "one-pagers"]) == 0
+    root = PdfReader(tmp_path / "one-pagers/senior-pm.pdf").trailer["/Root"]
+    elements = _struct_elements(root["/StructTreeRoot"], [])
+    kinds = {str(e["/S"]) for e in elements}
+    assert {"/H1", "/L", "/LI", "/Figure"} <= kinds
+    figures = [e for e in elements if e["/S"] == "/Figure"]
+    assert any("You are here: Senior PM (L3)" in str(f.get("/Alt", "")) for f in figures)
+
+
+def test_a_long_ladder_repeats_the_comparison_header_and_still_draws(tmp_path: Path) -> None:
+    """Twenty levels: the comparison table breaks across pages with its header row repeated."""
+    project = copy_project(tmp_path / "p")
+    levels = project / "content/levels"
+    cpo = levels / "cpo.yaml"
+    cpo.write_text(cpo.read_text(encoding="utf-8").replace("leads_to: []", "leads_to: [x8]"), encoding="utf-8")
+    for i in range(8, 20):
+        (levels / f"x{i}.yaml").write_text(
+            f"id: x{i}\ncode: X{i}\ntitle: Extra Level {i}\nshort_title: X {i}\nrank: {i}\ntracks: [manager]\n"
+            f"scope: A made-up level that makes the ladder longer than any real one.\n"
+            f"description: Only here to test page breaks.\nduties: [Exists]\nexperience: Many years\n"
+            f"years: [{i * 2}, {i * 2 + 2}]\ntime_at_level: Some time\nreports_to: Someone\n"
+            + (f"leads_to: [x{i + 1}]\n" if i < 19 else ""), encoding="utf-8")
+    assert main(["--project", str(project), "handbook", "one-pagers"]) == 0
+    reader = PdfReader(project / "out/handbook.pdf")
+    starts = [page for title, page, _ in outline(reader)]
+    titles = [title for title, _, _ in outline(reader)]
+    first = starts[titles.index("Levels compared")]
+    end = starts[titles.index("Levels compared") + 1]
+    assert end - first >= 2, "twenty levels should need more than one page"
+    for number in range(first, end):
+        assert "Typical experience" in reader.pages[number - 1].extract_text()
+    assert len(PdfReader(project / "out/one-pagers/x19.pdf").pages) == 1
