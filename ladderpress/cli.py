@@ -25,14 +25,19 @@ from ladderpress.errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputErrors, Pro
 from ladderpress.load import Project, load_project
 from ladderpress.pdf import PDF_VARIANTS, Printed, PrintFailed, Printer
 from ladderpress.plan import Job, Settings, plan
-from ladderpress.render import Renderer, TemplateProblem
+from ladderpress.render import Renderer, Renderers, TemplateProblem
+from ladderpress.scaffold import new_brand
 from ladderpress.write import OutputFolder, WriteRefused
 
-COMMANDS = {"check": "validate content, recipes and templates without printing PDFs"}
+COMMANDS = {
+    "check": "validate content, recipes and templates without printing PDFs",
+    "new-brand": "create brands/NAME with a commented brand.yaml, a logo and one example override",
+}
 
 EPILOG = """\
 commands:
   check          validate content, recipes and templates without printing PDFs
+  new-brand NAME create brands/NAME: a commented brand.yaml, a placeholder logo, one example override
 
 exit codes:
   0  everything asked for was built (or checked) without problems
@@ -44,6 +49,7 @@ examples:
   python build.py one-pagers ic-track  build two recipes
   python build.py --list               show recipes and the files each would write
   python build.py check                validate everything, print nothing
+  python build.py --brand brands/acme  build everything in the Acme brand
 """
 
 
@@ -60,6 +66,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
                    help="project folder holding content/, guides/, templates/, styles/ (default: .)")
     p.add_argument("--list", action="store_true", help="list recipes and the documents each would produce")
+    p.add_argument("--brand", type=Path, metavar="DIR",
+                   help="a brand folder (brand.yaml, logo, fonts, overrides) applied to every document")
     printing = p.add_argument_group("printing")
     printing.add_argument("--paper", choices=["A4", "Letter"], help="paper size (default: recipe, then ladder, then A4)")
     printing.add_argument("--duplex", action="store_true",
@@ -126,9 +134,9 @@ class Cli:
             for job in recipe_jobs:
                 self.out.print(f"  {job.output}", highlight=False)
 
-    def build(self, project: Project, renderer: Renderer, jobs: list[Job], out_dir: Path,
+    def build(self, project: Project, renderers: Renderers, jobs: list[Job], out_dir: Path,
               variant: str | None = None) -> Report:
-        printer = Printer(project.style_dirs, project.root / "templates", project.allowed_roots, variant)
+        printer = Printer(project.root / "templates", project.allowed_roots, variant)
         folder = OutputFolder(out_dir)
         report = Report()
         shown = _shown_dir(out_dir)
@@ -136,7 +144,7 @@ class Cli:
             start = time.perf_counter()
             target = f"{shown}/{job.output}"
             try:
-                printed = print_to_fit(renderer, printer, job)
+                printed = print_to_fit(renderers.for_job(job), printer, project, job)
                 folder.write(job.output, printed.data)
             except TemplateProblem as exc:
                 report.failed.append((target, str(exc.problem)))
@@ -173,11 +181,12 @@ FIT_STEPS = 3
 """Layouts a template may offer (fit 0, 1, 2) before a too-long document is refused."""
 
 
-def print_to_fit(renderer: Renderer, printer: Printer, job: Job) -> Printed:
+def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Job) -> Printed:
     """Print the job; when it exceeds ``max_pages``, retry with tighter layouts, then fail."""
     limit = job.recipe.max_pages
     for fit in range(FIT_STEPS if limit is not None else 1):
-        printed = printer.print(renderer.render(job, fit), list(job.stylesheets), job.layout)
+        printed = printer.print(renderer.render(job, fit), list(job.stylesheets), project.style_dirs(job.brand),
+                                job.layout, job.brand)
         if limit is None or printed.pages <= limit:
             return printed
     raise DocumentFailed(_too_long(job, printed.pages))
@@ -204,15 +213,30 @@ def _shown_dir(out_dir: Path) -> str:
         return str(out_dir)
 
 
-def render_all(renderer: Renderer, jobs: list[Job]) -> list[Problem]:
+def render_all(renderers: Renderers, jobs: list[Job]) -> list[Problem]:
     """Render every job's HTML (no PDF) and return the distinct template problems found."""
     problems: dict[str, Problem] = {}
     for job in jobs:
         try:
-            renderer.render(job)
+            renderers.for_job(job).render(job)
         except TemplateProblem as exc:
             problems.setdefault(str(exc.problem), exc.problem)
     return list(problems.values())
+
+
+def scaffold_brand(project: Path, names: list[str], out: Console, err: Console) -> int:
+    if len(names) != 1:
+        err.print("[bold red]usage error[/]: new-brand takes one name, like: python build.py new-brand acme")
+        return EXIT_USAGE
+    try:
+        folder = new_brand(project.resolve(), names[0])
+    except UsageError as exc:
+        err.print(f"[bold red]usage error[/]: {escape(str(exc))}")
+        return EXIT_USAGE
+    shown = _shown_dir(folder)
+    out.print(f"[green]created[/] {shown}/ (brand.yaml, logo.svg, README.md, templates/blocks/colophon.html)")
+    out.print(f"next: edit {shown}/brand.yaml, then: python build.py --brand {shown}")
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,15 +248,17 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     command = args.targets[0] if args.targets and args.targets[0] in COMMANDS else None
     names = args.targets[1:] if command else args.targets
+    if command == "new-brand":
+        return scaffold_brand(args.project, names, out, err)
     started = time.perf_counter()
     if args.crop_marks and not args.bleed:
         err.print("[bold red]usage error[/]: --crop-marks needs a bleed to draw them in; add --bleed 3mm")
         return EXIT_USAGE
     settings = Settings(args.paper, args.bleed, args.crop_marks, args.duplex)
     try:
-        project = load_project(args.project)
-        renderer = Renderer(project, edition_date(dict(os.environ), project.ladder.date))
-        template_problems = renderer.check_templates()
+        project = load_project(args.project, args.brand)
+        renderers = Renderers(project, edition_date(dict(os.environ), project.ladder.date))
+        template_problems = renderers.check_templates()
         if template_problems:
             raise InputErrors(template_problems)
         jobs, problems = plan(project, names, settings)
@@ -248,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         cli.listing(project, jobs)
         return EXIT_OK
     if command == "check":
-        template_problems = render_all(renderer, jobs)
+        template_problems = render_all(renderers, jobs)
         if template_problems:
             cli.problems(template_problems)
             return EXIT_INPUT
@@ -256,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{len(jobs)} documents; no problems found")
         return EXIT_OK
     out_dir = args.out if args.out is not None else project.root / "out"
-    report = cli.build(project, renderer, jobs, out_dir, args.pdf_variant)
+    report = cli.build(project, renderers, jobs, out_dir, args.pdf_variant)
     cli.summary(report, time.perf_counter() - started)
     return EXIT_INPUT if report.failed else EXIT_OK
 

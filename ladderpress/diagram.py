@@ -31,7 +31,7 @@ class Palette:
     rule: str = "#c9d0d8"
     surface: str = "#f3f5f8"
     paper: str = "#ffffff"
-    font: str = "Inter, DejaVu Sans, sans-serif"
+    font: str = "lp-inter, DejaVu Sans, sans-serif"
 
 
 @dataclass(frozen=True)

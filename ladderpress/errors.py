@@ -119,6 +119,9 @@ PATTERN_HINTS = {
     r"^[a-z0-9][a-z0-9-]*$": "use lower-case letters, digits and hyphens, like 'senior-pm'",
     r"^[\w./-]+\.html$": "name a template file ending in .html, like 'handbook.html'",
     r"^[\w./-]+\.css$": "name a stylesheet ending in .css, like 'base.css'",
+    r"^#[0-9a-fA-F]{6}$": "write a colour as # and six hex digits, like '#1c2f4a'",
+    r"^[^/\\][^:]*$": "write a path relative to the brand folder, like 'logo.svg'",
+    r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$": "write a language tag, like 'en-GB' or 'de'",
 }
 
 

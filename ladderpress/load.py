@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ladderpress.errors import InputErrors, Problem, did_you_mean, field_path, plain_words, relative
-from ladderpress.model import Ladder, Recipe, ReferenceProblems
+from ladderpress.model import Brand, Ladder, LocatedProblems, Recipe
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FILE_BYTES = 2_000_000
@@ -166,7 +166,7 @@ def validate(model: type[BaseModel], data: Any, positions: Positions, default: P
         for error in exc.errors():
             loc = tuple(error["loc"])
             reference = (error.get("ctx") or {}).get("error")
-            if isinstance(reference, ReferenceProblems):
+            if isinstance(reference, LocatedProblems):
                 problems += [positions.problem(ref_loc, *_split_hint(msg), default=default)
                              for ref_loc, msg in reference.problems]
                 continue
@@ -364,6 +364,77 @@ def raise_if(problems: list[Problem]) -> None:
         raise InputErrors(problems)
 
 
+# --------------------------------------------------------------------------- brands
+
+LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+
+
+@dataclass(frozen=True)
+class LoadedBrand:
+    """A validated brand and the folder it lives in (its files are resolved against it)."""
+
+    folder: Path
+    brand: Brand
+
+    def file(self, relative_path: str) -> Path:
+        return (self.folder / relative_path).resolve()
+
+    @property
+    def template_dir(self) -> Path:
+        return self.folder / "templates"
+
+    @property
+    def style_dir(self) -> Path:
+        return self.folder / "styles"
+
+
+def load_brand(folder: Path, root: Path) -> tuple[LoadedBrand | None, list[Problem]]:
+    """Read ``brand.yaml`` in ``folder`` and check that every file it names is inside the folder."""
+    folder = folder.resolve()
+    path = folder / "brand.yaml"
+    if not folder.is_dir():
+        siblings = [p.name for p in folder.parent.iterdir() if p.is_dir()] if folder.parent.is_dir() else []
+        return None, [Problem(relative(folder, root), "brand folder not found",
+                              hint=did_you_mean(folder.name, siblings).removeprefix("; ") or
+                              "create one with: python build.py new-brand NAME")]
+    if not path.is_file():
+        return None, [Problem(relative(path, root), "file not found",
+                              hint="every brand folder needs a brand.yaml; python build.py new-brand NAME makes one")]
+    problems: list[Problem] = []
+    value, marks = _read(path, root, problems)
+    if problems:
+        return None, problems
+    positions = Positions(root, marks)
+    brand, problems = validate(Brand, value, positions, default=path)
+    if brand is None:
+        return None, problems
+    loaded = LoadedBrand(folder, brand)
+    files: list[tuple[Loc, str, tuple[str, ...]]] = []
+    if brand.logo:
+        files.append((("logo",), brand.logo, LOGO_SUFFIXES))
+    if brand.fonts:
+        for role in ("body", "heading"):
+            family = getattr(brand.fonts, role)
+            for weight in ("regular", "italic", "semibold", "bold"):
+                if family is not None and getattr(family, weight):
+                    files.append((("fonts", role, weight), getattr(family, weight), FONT_SUFFIXES))
+    for loc, name, suffixes in files:
+        target = loaded.file(name)
+        if not target.is_relative_to(folder):
+            problems.append(positions.problem(loc, f"'{name}' is outside the brand folder",
+                                              "copy the file into the brand folder and name it from there"))
+        elif not target.is_file():
+            known = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.suffix.lower() in suffixes]
+            problems.append(positions.problem(loc, f"file '{name}' not found in {relative(folder, root)}",
+                                              did_you_mean(name, known).removeprefix("; ") or
+                                              "check the file name and where the file is"))
+        elif target.suffix.lower() not in suffixes:
+            problems.append(positions.problem(loc, f"'{name}' is not a {' or '.join(suffixes)} file",
+                                              f"use a {suffixes[0]} file"))
+    return (None if problems else loaded), problems
+
+
 # --------------------------------------------------------------------------- the project
 
 
@@ -374,13 +445,27 @@ class Project:
     root: Path
     ladder: Ladder
     recipes: dict[str, Recipe]
-    template_dirs: tuple[Path, ...]
-    style_dirs: tuple[Path, ...]
+    brands: dict[Path, LoadedBrand]
+    """Every brand in use, by folder."""
+    forced_brand: LoadedBrand | None = None
+    """The brand given on the command line: it applies to every document."""
+
+    def brand_for(self, recipe: Recipe) -> LoadedBrand | None:
+        if self.forced_brand is not None:
+            return self.forced_brand
+        return self.brands[(self.root / recipe.brand).resolve()] if recipe.brand else None
+
+    def template_dirs(self, brand: LoadedBrand | None) -> tuple[Path, ...]:
+        """A brand's templates first, then the project's: a brand file overrides the one of the same name."""
+        return ((brand.template_dir,) if brand else ()) + (self.root / "templates",)
+
+    def style_dirs(self, brand: LoadedBrand | None) -> tuple[Path, ...]:
+        return ((brand.style_dir,) if brand else ()) + (self.root / "styles",)
 
     @property
     def allowed_roots(self) -> tuple[Path, ...]:
-        """Folders WeasyPrint may read from."""
-        return (self.root.resolve(),)
+        """Folders WeasyPrint may read from: the project and the brand folders."""
+        return (self.root, *self.brands)
 
 
 def files_in(folders: tuple[Path, ...], suffix: str) -> list[str]:
@@ -393,16 +478,46 @@ def files_in(folders: tuple[Path, ...], suffix: str) -> list[str]:
     return list(names)
 
 
-def load_project(root: Path) -> Project:
-    """Read content and recipes under ``root``; raise InputErrors listing every problem."""
+def load_project(root: Path, brand: Path | None = None) -> Project:
+    """Read content, recipes and brands; raise InputErrors listing every problem.
+
+    ``brand`` is the command line's ``--brand`` folder (relative to the current folder).
+    """
     root = root.resolve()
-    template_dirs = (root / "templates",)
-    style_dirs = (root / "styles",)
     ladder, problems = load_ladder(root / "content", root)
     recipes, recipe_problems = load_recipes(root / "guides", root)
     problems += recipe_problems
-    problems += check_recipe_references(recipes, ladder, files_in(template_dirs, ".html"),
-                                        files_in(style_dirs, ".css"), root / "guides", root)
+    brands: dict[Path, LoadedBrand] = {}
+    forced = None
+    if brand is not None:
+        forced, found = load_brand(brand, root)
+        problems += found
+        if forced is not None:
+            brands[forced.folder] = forced
+    else:
+        for name, recipe in recipes.items():
+            if recipe.brand and (root / recipe.brand).resolve() not in brands:
+                loaded, found = load_brand(root / recipe.brand, root)
+                problems += [_from_recipe(p, name, root) for p in found]
+                if loaded is not None:
+                    brands[loaded.folder] = loaded
+    project = Project(root, ladder, recipes, brands, forced) if ladder is not None else None
+    for name, recipe in recipes.items():
+        chosen = forced if brand is not None else brands.get((root / recipe.brand).resolve()) if recipe.brand else None
+        if recipe.brand and brand is None and chosen is None:
+            continue  # the brand's own problems are reported already
+        template_dirs = ((chosen.template_dir,) if chosen else ()) + (root / "templates",)
+        style_dirs = ((chosen.style_dir,) if chosen else ()) + (root / "styles",)
+        problems += check_recipe_references({name: recipe}, ladder, files_in(template_dirs, ".html"),
+                                            files_in(style_dirs, ".css"), root / "guides", root)
     raise_if(problems)
-    assert ladder is not None
-    return Project(root, ladder, recipes, template_dirs, style_dirs)
+    assert project is not None
+    return project
+
+
+def _from_recipe(problem: Problem, recipe_name: str, root: Path) -> Problem:
+    """A brand problem found through a recipe says which recipe asked for the brand."""
+    if problem.line is None and "brand folder not found" in problem.message:
+        return Problem(f"guides/{recipe_name}.yaml", f"brand '{problem.file}' not found", field="brand",
+                       hint=problem.hint)
+    return problem

@@ -284,7 +284,7 @@ class Ladder(Strict):
                 if level_id not in level_ids:
                     problems.append((("faq", f, "levels", j), _unknown("level", level_id, level_ids)))
         if problems:
-            raise ReferenceProblems(problems)
+            raise LocatedProblems(problems)
         return self
 
     def _rank_clashes(self, track_ids: list[str]) -> list[tuple[tuple[str | int, ...], str]]:
@@ -306,8 +306,8 @@ class Ladder(Strict):
         return problems
 
 
-class ReferenceProblems(ValueError):
-    """Raised by cross-reference checks; carries one (location, message) per problem.
+class LocatedProblems(ValueError):
+    """Raised by whole-model checks; carries one (location, message) per problem.
 
     It subclasses ValueError so pydantic wraps it in its ValidationError; the loader
     unpacks it again so that each problem is reported at its own location.
@@ -367,6 +367,8 @@ class Recipe(Strict):
     """Overrides the ladder's paper size for this document."""
     duplex: bool = False
     """Printed on both sides: binding margins and chapters starting on a right-hand page."""
+    brand: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    """A brand folder, relative to the project (``--brand`` on the command line wins)."""
 
     @field_validator("output")
     @classmethod
@@ -405,3 +407,85 @@ def check_output_pattern(pattern: str, per: str) -> None:
         raise ValueError(f"output '{pattern}' needs {{level}} when the recipe builds one document per level")
     if per == "document" and "level" in names:
         raise ValueError(f"output '{pattern}' uses {{level}} but the recipe builds one document (per: document)")
+
+
+# --------------------------------------------------------------------------- brands
+
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+RelativePath = Annotated[str, StringConstraints(pattern=r"^[^/\\][^:]*$", max_length=300)]
+"""A path relative to the brand folder (checked to stay inside it when the brand is loaded)."""
+Language = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")]
+
+MIN_CONTRAST = 4.5
+"""WCAG AA contrast for text; brand colours are used for text on white and white on primary."""
+
+
+class FontFiles(Strict):
+    """One font family from local files in the brand folder."""
+
+    family: Text
+    regular: RelativePath
+    italic: RelativePath | None = None
+    semibold: RelativePath | None = None
+    bold: RelativePath | None = None
+
+    def faces(self) -> list[tuple[str, int, str]]:
+        """(file, weight, style) for every file given."""
+        faces = [(self.regular, 400, "normal"), (self.italic, 400, "italic"),
+                 (self.semibold, 600, "normal"), (self.bold, 700, "normal")]
+        return [(path, weight, style) for path, weight, style in faces if path]
+
+
+class BrandFonts(Strict):
+    body: FontFiles
+    heading: FontFiles | None = None
+
+
+class BrandColours(Strict):
+    primary: Colour
+    """Headings, the cover, the marked level: white text must be readable on it."""
+    accent: Colour
+    """Codes, labels and rules: must be readable on white."""
+    text: Colour = "#1d232b"
+
+
+class Brand(Strict):
+    """A company's look, read from ``brand.yaml`` in a brand folder."""
+
+    name: Text
+    """The company name: shown on covers and as the PDFs' author."""
+    logo: RelativePath | None = None
+    colours: BrandColours
+    fonts: BrandFonts | None = None
+    paper: Paper | None = None
+    footer: Text | None = None
+    """A line printed at the foot of every page, such as "Confidential — internal use"."""
+    contact: Text | None = None
+    """Who to ask about the ladder, printed at the end of documents."""
+    language: Language | None = None
+
+    @model_validator(mode="after")
+    def readable_colours(self) -> Brand:
+        problems = []
+        for field, message in (("primary", "white text on it"), ("accent", "it as text on white"),
+                               ("text", "it as text on white")):
+            colour = getattr(self.colours, field)
+            ratio = contrast(colour, "#ffffff")
+            if ratio < MIN_CONTRAST:
+                problems.append((("colours", field),
+                                 f"{colour} gives {message} a contrast of {ratio:.1f}:1, below {MIN_CONTRAST}:1; "
+                                 "choose a darker shade so the text stays readable"))
+        if problems:
+            raise LocatedProblems(problems)
+        return self
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio between two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

@@ -19,7 +19,9 @@ from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 
 from ladderpress.fetch import ProjectFetcher
+from ladderpress.load import LoadedBrand
 from ladderpress.plan import Layout
+from ladderpress.theme import brand_css
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+BRAND_STYLESHEET = "brand.css"
+"""A brand's own additions, applied after the built-in stylesheets of every document."""
+
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
 """Standards a document can be printed to; the default is a plain, tagged PDF."""
 
@@ -54,42 +59,56 @@ class PrintFailed(Exception):
 class Printer:
     """Prints documents for one project, sharing fonts, stylesheets and the fetcher."""
 
-    def __init__(self, style_dirs: tuple[Path, ...], base_dir: Path, allowed_roots: tuple[Path, ...],
-                 variant: str | None = None) -> None:
-        self.style_dirs = style_dirs
+    def __init__(self, base_dir: Path, allowed_roots: tuple[Path, ...], variant: str | None = None) -> None:
         self.base_url = base_dir.resolve().as_uri() + "/"
         self.font_config = FontConfiguration()
         self.fetcher = ProjectFetcher(allowed_roots)
         self.variant = variant
-        self._css: dict[str, CSS] = {}
+        self._css: dict[Path, CSS] = {}
         self._layouts: dict[Layout, CSS] = {}
+        self._brands: dict[Path, CSS] = {}
+
+    def brand_sheet(self, brand: LoadedBrand) -> CSS:
+        """The brand's colours and fonts as a stylesheet; its url()s resolve inside the brand folder."""
+        if brand.folder not in self._brands:
+            self._brands[brand.folder] = CSS(string=brand_css(brand), base_url=brand.folder.as_uri() + "/",
+                                             url_fetcher=self.fetcher, font_config=self.font_config)
+        return self._brands[brand.folder]
 
     def layout_sheet(self, layout: Layout) -> CSS:
         if layout not in self._layouts:
             self._layouts[layout] = CSS(string=layout.css(), font_config=self.font_config)
         return self._layouts[layout]
 
-    def stylesheet(self, name: str) -> tuple[CSS, list[str]]:
+    def stylesheet(self, name: str, style_dirs: tuple[Path, ...]) -> tuple[CSS, list[str]]:
         """Parse a stylesheet once per build (the first style folder that has it wins).
 
         Returns the sheet and, the first time only, the warnings its parsing raised,
         prefixed with the stylesheet's file name (WeasyPrint gives only line and column).
         """
-        if name in self._css:
-            return self._css[name], []
-        path = next(d / name for d in self.style_dirs if (d / name).is_file())
+        path = next(d / name for d in style_dirs if (d / name).is_file())
+        if path in self._css:
+            return self._css[path], []
         with _collecting() as collect:
-            self._css[name] = CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
+            self._css[path] = CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
         messages = self.fetcher.take_refused() + [m for m in collect.messages if not m.startswith("Failed to load")]
-        return self._css[name], [f"styles/{name}: {message}" for message in messages]
+        shown = f"{path.parent.name}/{name}"
+        return self._css[path], [f"{shown}: {message}" for message in messages]
 
-    def print(self, html: str, stylesheets: list[str], layout: Layout | None = None) -> Printed:
+    def print(self, html: str, stylesheets: list[str], style_dirs: tuple[Path, ...], layout: Layout | None = None,
+              brand: LoadedBrand | None = None) -> Printed:
         """Lay out and write one document; return its bytes, page count and warnings."""
         sheets, sheet_warnings = [], []
         for name in stylesheets:
-            sheet, warnings = self.stylesheet(name)
+            sheet, warnings = self.stylesheet(name, style_dirs)
             sheets.append(sheet)
             sheet_warnings += warnings
+        if brand is not None:
+            sheets.append(self.brand_sheet(brand))
+            if (brand.style_dir / BRAND_STYLESHEET).is_file():
+                sheet, warnings = self.stylesheet(BRAND_STYLESHEET, (brand.style_dir,))
+                sheets.append(sheet)
+                sheet_warnings += warnings
         sheets.append(self.layout_sheet(layout or Layout()))
         options = {"pdf_variant": self.variant} if self.variant else {"pdf_tags": True}
         with _collecting() as collect:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ladderpress.errors import Problem, UsageError, did_you_mean
-from ladderpress.load import Project
+from ladderpress.load import LoadedBrand, Project
 from ladderpress.model import Ladder, Level, Recipe, Track
 
 
@@ -63,6 +63,7 @@ class Job:
     """The level a per-level document is about."""
     layout: Layout = Layout()
     stylesheets: tuple[str, ...] = ()
+    brand: LoadedBrand | None = None
 
     @property
     def title(self) -> str:
@@ -92,8 +93,9 @@ def output_path(recipe_name: str, recipe: Recipe, level: Level | None) -> PurePo
     return path
 
 
-def layout_for(recipe: Recipe, ladder: Ladder, settings: Settings) -> Layout:
-    paper = settings.paper or recipe.paper or ladder.paper
+def layout_for(recipe: Recipe, ladder: Ladder, brand: LoadedBrand | None, settings: Settings) -> Layout:
+    """Paper: the command line, else the recipe, else the brand, else the ladder."""
+    paper = settings.paper or recipe.paper or (brand.brand.paper if brand else None) or ladder.paper
     return Layout(paper, settings.bleed_mm, settings.crop_marks)
 
 
@@ -118,6 +120,8 @@ def plan(project: Project, names: list[str] | None = None,
         recipe = recipes[name]
         levels = selected_levels(project.ladder, recipe)
         track = project.ladder.track(recipe.select.track) if recipe.select.track else None
+        brand = project.brand_for(recipe)
+        layout = layout_for(recipe, project.ladder, brand, settings)
         for focus in levels if recipe.per == "level" else (None,):
             try:
                 output = output_path(name, recipe, focus)
@@ -125,8 +129,8 @@ def plan(project: Project, names: list[str] | None = None,
                 problems.append(Problem(f"guides/{name}.yaml", str(exc), field="output",
                                         hint="use a relative pattern such as 'levels/{level}.pdf'"))
                 continue
-            jobs.append(Job(name, recipe, output, levels, track, focus,
-                            layout_for(recipe, project.ladder, settings), stylesheets_for(recipe, settings)))
+            jobs.append(Job(name, recipe, output, levels, track, focus, layout, stylesheets_for(recipe, settings),
+                            brand))
     problems += _clashes(jobs)
     return jobs, problems
 

@@ -15,11 +15,12 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
-from ladderpress.diagram import Palette, ladder_svg
+from ladderpress.diagram import ladder_svg
 from ladderpress.errors import Problem, relative
-from ladderpress.load import Project, files_in
+from ladderpress.load import LoadedBrand, Project, files_in
 from ladderpress.model import Level
 from ladderpress.plan import Job
+from ladderpress.theme import palette
 
 
 class TemplateProblem(Exception):
@@ -33,11 +34,19 @@ class TemplateProblem(Exception):
 class Renderer:
     """One Jinja environment for a project; renders every job of a build."""
 
-    def __init__(self, project: Project, edition: datetime.date | None = None) -> None:
+    def __init__(self, project: Project, brand: LoadedBrand | None = None,
+                 edition: datetime.date | None = None) -> None:
         self.project = project
+        self.brand = brand
         self.edition = edition
+        self.template_dirs = project.template_dirs(brand)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in project.template_dirs]),
+            # a brand's file overrides the built-in of the same name; "builtin/NAME" always reaches
+            # the project's own, so a brand template can extend it and replace a single block
+            loader=jinja2.ChoiceLoader([
+                jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
+                jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(project.root / "templates"))}),
+            ]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -51,7 +60,7 @@ class Renderer:
         self.env.filters["md"] = self.markdown
         self.env.filters["md_inline"] = self.markdown_inline
         self.env.globals["diagram"] = self.diagram
-        self.palette = Palette()
+        self.palette = palette(brand)
 
     def markdown(self, text: str | None) -> Markup:
         """Markdown to HTML, as safe markup (raw HTML was escaped unless allowed)."""
@@ -73,10 +82,23 @@ class Renderer:
         return ladder_svg(self.project.ladder, levels, highlight, width, row_height, labels, self.palette,
                           max_height)
 
+    def brand_context(self) -> dict[str, object]:
+        """What templates know of the brand; without one, the ladder's own organisation and language."""
+        ladder = self.project.ladder
+        brand = self.brand.brand if self.brand else None
+        return {
+            "brand": brand,
+            "company": brand.name if brand else ladder.organisation,
+            "lang": (brand.language if brand and brand.language else ladder.language),
+            "logo": self.brand.file(brand.logo).as_uri() if brand and brand.logo and self.brand else None,
+            "footer_line": brand.footer if brand else None,
+            "contact": brand.contact if brand else None,
+        }
+
     def check_templates(self) -> list[Problem]:
         """Compile every template so that syntax errors are found before anything is printed."""
         problems = []
-        for name in files_in(self.project.template_dirs, ".html"):
+        for name in files_in(self.template_dirs, ".html"):
             try:
                 self.env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
@@ -100,6 +122,7 @@ class Renderer:
             "tracks": [ladder.track(t.id) for t in ladder.tracks if _track_has(job, t.id)],
             "fit": fit,
             "edition": self.edition,
+            **self.brand_context(),
         }
         try:
             template = self.env.get_template(job.recipe.template)
@@ -132,3 +155,26 @@ class Renderer:
 
 def _track_has(job: Job, track_id: str) -> bool:
     return any(track_id in level.tracks for level in job.levels)
+
+
+class Renderers:
+    """One renderer per brand in use: each brand has its own templates and palette."""
+
+    def __init__(self, project: Project, edition: datetime.date | None = None) -> None:
+        self.project = project
+        self._by_brand: dict[Path | None, Renderer] = {}
+        brands: list[LoadedBrand | None] = [project.forced_brand] if project.forced_brand else [None]
+        if project.forced_brand is None:
+            brands += list(project.brands.values())
+        for brand in brands:
+            self._by_brand[brand.folder if brand else None] = Renderer(project, brand, edition)
+
+    def for_job(self, job: Job) -> Renderer:
+        return self._by_brand[job.brand.folder if job.brand else None]
+
+    def check_templates(self) -> list[Problem]:
+        problems: dict[str, Problem] = {}
+        for renderer in self._by_brand.values():
+            for problem in renderer.check_templates():
+                problems.setdefault(str(problem), problem)
+        return list(problems.values())

@@ -126,8 +126,8 @@ CASES = [
     # -- templates
     Case("template syntax", "templates/one-pager.html", "{% endfor %}", "{% endfo %}",
          ("templates/one-pager.html:", "template syntax error", "{% %}")),
-    Case("undefined variable", "templates/one-pager.html", "{{ level.scope }}", "{{ level.scoop }}",
-         ("templates/one-pager.html:", "template error", "scoop", "check the spelling")),
+    Case("undefined variable", "templates/blocks/header.html", "{{ level.scope }}", "{{ level.scoop }}",
+         ("templates/blocks/header.html:10", "template error", "scoop", "check the spelling")),
     # -- hostile documents
     Case("alias bomb", "content/faq.yaml", None,
          "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"

@@ -42,7 +42,7 @@ def test_every_font_is_embedded_and_subset(built: Path) -> None:
             columns = row.split()
             emb, sub = columns[-5], columns[-4]
             assert (emb, sub) == ("yes", "yes"), f"{pdf}: {row}"
-            assert "Inter" in columns[0], f"{pdf}: {row}"
+            assert "lp-inter" in columns[0], f"{pdf}: {row}"  # only the bundled fonts, never a system one
 
 
 def test_default_output_is_tagged_with_language_and_metadata(built: Path) -> None:

@@ -89,10 +89,10 @@ def test_a_template_error_fails_its_documents_and_keeps_their_pdfs(
     project = copy_project(tmp_path / "p")
     assert main(["--project", str(project), "one-pagers", "handbook"]) == 0
     before = _digest(project / "out/one-pagers/apm.pdf")
-    _edit(project / "templates/one-pager.html", "{{ level.scope }}", "{{ level.scope | nosuchfilter }}")
+    _edit(project / "templates/one-pager.html", "{{ diagram(", "{{ nosuchfunction() }}{{ diagram(")
     assert main(["--project", str(project), "one-pagers", "handbook"]) == 1
     err = capsys.readouterr().err
-    assert "templates/one-pager.html" in err and "nosuchfilter" in err
+    assert "templates/one-pager.html" in err and "nosuchfunction" in err
     assert _digest(project / "out/one-pagers/apm.pdf") == before
 
 

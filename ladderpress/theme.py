@@ -1,0 +1,62 @@
+"""A brand turned into what the renderer and printer use: CSS custom properties,
+``@font-face`` rules for the brand's own font files, and the diagram's palette.
+
+Stylesheets only ever read the tokens (``--brand-primary``, ``--font-body``, …), so a
+brand restyles every document without a line of CSS.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ladderpress.diagram import Palette
+from ladderpress.load import LoadedBrand
+
+FALLBACK_FONTS = '"lp-inter", "DejaVu Sans", sans-serif'
+FAMILY = {"body": "lp-brand-body", "heading": "lp-brand-heading"}
+"""The brand's fonts are declared under these names, never under their own: a font of the same
+name installed on the machine could otherwise fill in weights the brand does not ship."""
+
+
+def brand_css(loaded: LoadedBrand) -> str:
+    """The stylesheet that applies ``loaded``'s colours and fonts; url()s are relative to its folder."""
+    brand = loaded.brand
+    colours = brand.colours
+    lines = []
+    if brand.fonts:
+        for role in ("body", "heading"):
+            family = getattr(brand.fonts, role)
+            for path, weight, style in family.faces() if family else ():
+                lines.append(f"@font-face {{ font-family: {FAMILY[role]}; font-weight: {weight}; "
+                             f"font-style: {style}; src: url({json.dumps(path)}); }}")
+    tokens = {
+        "--brand-primary": colours.primary,
+        "--brand-accent": colours.accent,
+        "--accent-soft": mix(colours.accent, "#ffffff", 0.88),
+        "--text": colours.text,
+    }
+    if brand.fonts:
+        tokens["--font-body"] = f"{FAMILY['body']}, {FALLBACK_FONTS}"
+        heading = FAMILY["heading"] if brand.fonts.heading else FAMILY["body"]
+        tokens["--font-heading"] = f"{heading}, {FALLBACK_FONTS}"
+    lines.append(":root {")
+    lines += [f"  {name}: {value};" for name, value in tokens.items()]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def palette(loaded: LoadedBrand | None) -> Palette:
+    """The diagram's colours and font: the brand's, or the defaults."""
+    if loaded is None:
+        return Palette()
+    brand = loaded.brand
+    font = f"{FAMILY['body']}, " if brand.fonts else ""
+    return Palette(primary=brand.colours.primary, accent=brand.colours.accent, text=brand.colours.text,
+                   font=f"{font}lp-inter, DejaVu Sans, sans-serif")
+
+
+def mix(colour: str, other: str, amount: float) -> str:
+    """``colour`` moved ``amount`` (0–1) of the way towards ``other``: a tint for backgrounds."""
+    channels = [round(int(colour[i:i + 2], 16) * (1 - amount) + int(other[i:i + 2], 16) * amount)
+                for i in (1, 3, 5)]
+    return "#" + "".join(f"{c:02x}" for c in channels)
