@@ -10,22 +10,35 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import logging
 import os
 import re
-import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from ladderpress.errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputErrors, Problem, UsageError
 from ladderpress.load import Project, load_project
-from ladderpress.pdf import PDF_VARIANTS, Printed, PrintFailed, Printer
+from ladderpress.pdf import PDF_VARIANTS
 from ladderpress.plan import Job, Settings, plan
-from ladderpress.render import Renderer, Renderers, TemplateProblem
+from ladderpress.produce import Engine, produce
+from ladderpress.render import Renderers, TemplateProblem
 from ladderpress.scaffold import new_brand
 from ladderpress.write import OutputFolder, WriteRefused
 
@@ -68,6 +81,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list recipes and the documents each would produce")
     p.add_argument("--brand", type=Path, metavar="DIR",
                    help="a brand folder (brand.yaml, logo, fonts, overrides) applied to every document")
+    p.add_argument("--roster", type=Path, metavar="FILE",
+                   help="CSV or YAML roster for per-person recipes such as onboarding (default: the recipe's)")
+    p.add_argument("-j", "--jobs", type=_workers, default=os.cpu_count() or 1, metavar="N",
+                   help="documents printed at once, in N worker processes (default: the number of cores)")
+    p.add_argument("--render-in-full", action="store_true",
+                   help="print each onboarding packet whole instead of reusing its level's shared pages "
+                        "(slower; for comparison and benchmarks)")
     printing = p.add_argument_group("printing")
     printing.add_argument("--paper", choices=["A4", "Letter"], help="paper size (default: recipe, then ladder, then A4)")
     printing.add_argument("--duplex", action="store_true",
@@ -79,6 +99,12 @@ def parser() -> argparse.ArgumentParser:
                           help="a PDF standard: pdf/ua-1 (accessible), pdf/a-3b or pdf/a-2b (archiving); "
                                "default: a plain tagged PDF")
     return p
+
+
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of worker processes from 1 to 64")
+    return int(text)
 
 
 def _millimetres(text: str) -> float:
@@ -134,35 +160,43 @@ class Cli:
             for job in recipe_jobs:
                 self.out.print(f"  {job.output}", highlight=False)
 
-    def build(self, project: Project, renderers: Renderers, jobs: list[Job], out_dir: Path,
-              variant: str | None = None) -> Report:
-        printer = Printer(project.root / "templates", project.allowed_roots, variant)
+    def build(self, project: Project, renderers: Renderers, jobs: list[Job], out_dir: Path, engine: Engine,
+              workers: int, report: Report) -> Report:
+        """Print every job (in worker processes when asked), write each PDF as it arrives."""
         folder = OutputFolder(out_dir)
-        report = Report()
         shown = _shown_dir(out_dir)
-        for job in jobs:
-            start = time.perf_counter()
-            target = f"{shown}/{job.output}"
-            try:
-                printed = print_to_fit(renderers.for_job(job), printer, project, job)
-                folder.write(job.output, printed.data)
-            except TemplateProblem as exc:
-                report.failed.append((target, str(exc.problem)))
-                self.err.print(f"[bold red]failed[/] {target}: {escape(str(exc.problem))}", soft_wrap=True)
-                continue
-            except (DocumentFailed, PrintFailed, WriteRefused) as exc:
-                report.failed.append((target, str(exc)))
-                self.err.print(f"[bold red]failed[/] {target}: {escape(str(exc))}", soft_wrap=True)
-                continue
-            for warning in printed.stylesheet_warnings:
-                self.warn(warning)
-            for warning in printed.warnings:
-                self.warn(f"{target} (template {job.recipe.template}): {warning}")
-            report.built.append(target)
-            seconds = time.perf_counter() - start
-            self.out.print(f"{target:<40} {printed.pages:>3} page{'s' if printed.pages != 1 else ' '} "
-                           f"{_size(len(printed.data)):>9}  [dim]{seconds:.1f} s[/]", highlight=False, soft_wrap=True)
+        progress = _progress(self.out) if self.out.is_terminal else None
+        task = progress.add_task("building", total=len(jobs)) if progress else None
+        done = 0
+        with progress if progress else _nothing():
+            for outcome in produce(project, renderers, engine, jobs, workers):
+                job = jobs[outcome.index]
+                target = f"{shown}/{job.output}"
+                done += 1
+                if progress is not None and task is not None:
+                    progress.advance(task)
+                if outcome.printed is None:
+                    self._failed(report, target, outcome.error or "unknown failure")
+                    continue
+                try:
+                    folder.write(job.output, outcome.printed.data)
+                except WriteRefused as exc:
+                    self._failed(report, target, str(exc))
+                    continue
+                for warning in outcome.printed.stylesheet_warnings:
+                    self.warn(warning)
+                for warning in outcome.printed.warnings:
+                    self.warn(f"{target} (template {job.recipe.template}): {warning}")
+                report.built.append(target)
+                pages = outcome.printed.pages
+                self.out.print(f"{target:<40} {pages:>3} page{'s' if pages != 1 else ' '} "
+                               f"{_size(len(outcome.printed.data)):>9}  [dim]{done}/{len(jobs)}[/]",
+                               highlight=False, soft_wrap=True)
         return report
+
+    def _failed(self, report: Report, target: str, why: str) -> None:
+        report.failed.append((target, why))
+        self.err.print(f"[bold red]failed[/] {escape(target)}: {escape(why)}", soft_wrap=True)
 
     def summary(self, report: Report, seconds: float) -> None:
         total = len(report.built) + len(report.failed)
@@ -177,29 +211,22 @@ class Cli:
                            highlight=False)
 
 
-FIT_STEPS = 3
-"""Layouts a template may offer (fit 0, 1, 2) before a too-long document is refused."""
+class RateColumn(ProgressColumn):
+    """Documents per second."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f} docs/s" if task.speed else "", style="dim")
 
 
-def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Job) -> Printed:
-    """Print the job; when it exceeds ``max_pages``, retry with tighter layouts, then fail."""
-    limit = job.recipe.max_pages
-    for fit in range(FIT_STEPS if limit is not None else 1):
-        printed = printer.print(renderer.render(job, fit), list(job.stylesheets), project.style_dirs(job.brand),
-                                job.layout, job.brand)
-        if limit is None or printed.pages <= limit:
-            return printed
-    raise DocumentFailed(_too_long(job, printed.pages))
+def _progress(console: Console) -> Progress:
+    """Done, total, rate and time left, for a terminal."""
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+                    TimeRemainingColumn(), console=console, transient=True)
 
 
-class DocumentFailed(Exception):
-    """One document could not be built; the others go on."""
-
-
-def _too_long(job: Job, pages: int) -> str:
-    subject = f"level '{job.focus.id}'" if job.focus else f"recipe '{job.recipe_name}'"
-    return (f"{subject} needs {pages} pages even in the tightest layout, but recipe '{job.recipe_name}' allows "
-            f"{job.recipe.max_pages}; shorten its duties, scope or promotion signals")
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 def _size(n: int) -> str:
@@ -254,35 +281,47 @@ def main(argv: list[str] | None = None) -> int:
     if args.crop_marks and not args.bleed:
         err.print("[bold red]usage error[/]: --crop-marks needs a bleed to draw them in; add --bleed 3mm")
         return EXIT_USAGE
-    settings = Settings(args.paper, args.bleed, args.crop_marks, args.duplex)
+    settings = Settings(args.paper, args.bleed, args.crop_marks, args.duplex, args.roster)
     try:
         project = load_project(args.project, args.brand)
-        renderers = Renderers(project, edition_date(dict(os.environ), project.ladder.date))
+        edition = edition_date(dict(os.environ), project.ladder.date)
+        renderers = Renderers(project, edition)
         template_problems = renderers.check_templates()
         if template_problems:
             raise InputErrors(template_problems)
-        jobs, problems = plan(project, names, settings)
-        if problems:
-            raise InputErrors(problems)
+        planned = plan(project, names, settings)
+        if planned.problems:
+            raise InputErrors(planned.problems)
     except InputErrors as exc:
         cli.problems(exc.problems)
         return EXIT_INPUT
     except UsageError as exc:
         err.print(f"[bold red]usage error[/]: {escape(str(exc))}", soft_wrap=True)
         return EXIT_USAGE
+    jobs = planned.jobs
+    for warning in planned.warnings:
+        cli.warn(warning)
+    report = Report(failed=[(problem.file, str(problem)) for problem in planned.rejected])
+    for problem in planned.rejected:
+        err.print(f"[bold red]error[/]: {escape(str(problem))}", soft_wrap=True)
     if args.list:
         cli.listing(project, jobs)
-        return EXIT_OK
+        return EXIT_INPUT if planned.rejected else EXIT_OK
     if command == "check":
         template_problems = render_all(renderers, jobs)
         if template_problems:
             cli.problems(template_problems)
             return EXIT_INPUT
+        if planned.rejected:
+            err.print(f"[red]{len(planned.rejected)} roster row(s) cannot be built[/]")
+            return EXIT_INPUT
         out.print(f"[green]ok[/]: {len(project.ladder.levels)} levels, {len(project.recipes)} recipes, "
                   f"{len(jobs)} documents; no problems found")
         return EXIT_OK
     out_dir = args.out if args.out is not None else project.root / "out"
-    report = cli.build(project, renderers, jobs, out_dir, args.pdf_variant)
+    engine = Engine(project.root, args.brand.resolve() if args.brand else None, edition, args.pdf_variant,
+                    args.render_in_full)
+    cli.build(project, renderers, jobs, out_dir, engine, args.jobs, report)
     cli.summary(report, time.perf_counter() - started)
     return EXIT_INPUT if report.failed else EXIT_OK
 

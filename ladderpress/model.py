@@ -170,6 +170,24 @@ class FaqEntry(Strict):
     """Levels this answer is most relevant to; empty means every level."""
 
 
+class Milestone(Strict):
+    """A step of the first-days checklist: what to have done by a given day."""
+
+    by_day: Annotated[int, Field(ge=1, le=365)]
+    title: Text
+    items: NonEmptyTexts
+
+
+class Onboarding(Strict):
+    """What onboarding packets say to every new hire, whatever their level."""
+
+    welcome: Markdown
+    """The body of the welcome letter (the greeting and the person's details are added around it)."""
+    checklist: Annotated[list[Milestone], Field(min_length=1)]
+    growth: list[Text] = []
+    """Ways to grow, printed after the level's next steps."""
+
+
 class Progression(Strict):
     """How long people spend at each level, in general terms."""
 
@@ -206,6 +224,7 @@ class Ladder(Strict):
     skills: list[Skill] = []
     beyond_the_top: list[Text] = []
     faq: list[FaqEntry] = []
+    onboarding: Onboarding | None = None
 
     # -- lookups used by templates and the planner ---------------------------
 
@@ -336,7 +355,13 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
 
 # --------------------------------------------------------------------------- recipes
 
-OUTPUT_FIELDS = {"level", "track", "recipe"}
+OUTPUT_FIELDS = {"level", "track", "recipe", "person"}
+
+PACKET_SECTIONS = ("welcome", "contents", "your-level", "next-level", "ladder", "checklist", "specialisations",
+                   "growth", "faq")
+"""Sections an onboarding packet may hold, in the order they print; the cover always comes first."""
+PERSONAL_SECTIONS = ("welcome",)
+"""Sections that hold a person's details; everything else is shared by people at the same level."""
 
 
 class Selection(Strict):
@@ -360,7 +385,7 @@ class Recipe(Strict):
     template: Annotated[str, StringConstraints(pattern=r"^[\w./-]+\.html$")]
     styles: list[Annotated[str, StringConstraints(pattern=r"^[\w./-]+\.css$")]] | None = None
     select: Selection = Selection()
-    per: Literal["document", "level"] = "document"
+    per: Literal["document", "level", "person"] = "document"
     output: Annotated[str, StringConstraints(min_length=5, max_length=200)]
     max_pages: Annotated[int, Field(ge=1)] | None = None
     paper: Paper | None = None
@@ -369,6 +394,10 @@ class Recipe(Strict):
     """Printed on both sides: binding margins and chapters starting on a right-hand page."""
     brand: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
     """A brand folder, relative to the project (``--brand`` on the command line wins)."""
+    roster: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    """For ``per: person``: the roster (CSV or YAML) used when ``--roster`` is not given."""
+    sections: list[Literal[PACKET_SECTIONS]] | None = None  # type: ignore[valid-type]
+    """For onboarding packets: which sections to print (all, in order, by default)."""
 
     @field_validator("output")
     @classmethod
@@ -405,8 +434,12 @@ def check_output_pattern(pattern: str, per: str) -> None:
         )
     if per == "level" and "level" not in names:
         raise ValueError(f"output '{pattern}' needs {{level}} when the recipe builds one document per level")
-    if per == "document" and "level" in names:
+    if per == "person" and "person" not in names:
+        raise ValueError(f"output '{pattern}' needs {{person}} when the recipe builds one document per person")
+    if per != "level" and per != "person" and "level" in names:
         raise ValueError(f"output '{pattern}' uses {{level}} but the recipe builds one document (per: document)")
+    if per != "person" and "person" in names:
+        raise ValueError(f"output '{pattern}' uses {{person}} but the recipe does not build one document per person")
 
 
 # --------------------------------------------------------------------------- brands
@@ -489,3 +522,24 @@ def contrast(first: str, second: str) -> float:
 
     light, dark = sorted((luminance(first), luminance(second)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+# --------------------------------------------------------------------------- rosters
+
+
+class Person(Strict):
+    """One row of a roster: a new hire whose onboarding packet is built."""
+
+    name: Text
+    level: Id
+    team: Text
+    manager: Text
+    buddy: Text
+    start_date: datetime.date
+    track: Id | None = None
+    preferred_name: Text | None = None
+    language: Language | None = None
+
+    @property
+    def greeting_name(self) -> str:
+        return self.preferred_name or self.name.split()[0]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 
@@ -95,9 +96,9 @@ class Printer:
         shown = f"{path.parent.name}/{name}"
         return self._css[path], [f"{shown}: {message}" for message in messages]
 
-    def print(self, html: str, stylesheets: list[str], style_dirs: tuple[Path, ...], layout: Layout | None = None,
-              brand: LoadedBrand | None = None) -> Printed:
-        """Lay out and write one document; return its bytes, page count and warnings."""
+    def sheets_for(self, stylesheets: list[str], style_dirs: tuple[Path, ...], layout: Layout | None,
+                   brand: LoadedBrand | None) -> tuple[list[CSS], list[str]]:
+        """The parsed stylesheets of a document, in order, and any first-time parsing warnings."""
         sheets, sheet_warnings = [], []
         for name in stylesheets:
             sheet, warnings = self.stylesheet(name, style_dirs)
@@ -110,19 +111,49 @@ class Printer:
                 sheets.append(sheet)
                 sheet_warnings += warnings
         sheets.append(self.layout_sheet(layout or Layout()))
-        options = {"pdf_variant": self.variant} if self.variant else {"pdf_tags": True}
+        return sheets, sheet_warnings
+
+    @property
+    def options(self) -> dict[str, object]:
+        return {"pdf_variant": self.variant} if self.variant else {"pdf_tags": True}
+
+    def render(self, html: str, sheets: list[CSS]) -> tuple[Document, list[str]]:
+        """Lay out a document (no PDF yet); return it and the warnings raised."""
         with _collecting() as collect:
             try:
                 document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                    stylesheets=sheets, font_config=self.font_config, **options)
-                data = document.write_pdf(**options)
+                    stylesheets=sheets, font_config=self.font_config, **self.options)
             except Exception as exc:  # an engine failure fails this document, not the build
                 self.fetcher.take_refused()
-                raise PrintFailed(f"WeasyPrint could not print it ({type(exc).__name__}: {exc}); "
+                raise PrintFailed(f"WeasyPrint could not lay it out ({type(exc).__name__}: {exc}); "
                                   "the last change to its template or stylesheet is the likely cause") from exc
+        return document, self._warnings(collect)
+
+    def write(self, document: Document, tags: bool = True) -> tuple[bytes, list[str]]:
+        """The PDF of a laid-out document (its fonts subset once, whatever pages it holds).
+
+        ``tags=False`` leaves out the structure tree, for a PDF that will be cut into parts.
+        """
+        options = self.options if tags else {"pdf_tags": False}
+        with _collecting() as collect:
+            try:
+                data = document.write_pdf(**options)
+            except Exception as exc:
+                self.fetcher.take_refused()
+                raise PrintFailed(f"WeasyPrint could not write it ({type(exc).__name__}: {exc})") from exc
+        return data, self._warnings(collect)
+
+    def print(self, html: str, stylesheets: list[str], style_dirs: tuple[Path, ...], layout: Layout | None = None,
+              brand: LoadedBrand | None = None) -> Printed:
+        """Lay out and write one document; return its bytes, page count and warnings."""
+        sheets, sheet_warnings = self.sheets_for(stylesheets, style_dirs, layout, brand)
+        document, warnings = self.render(html, sheets)
+        data, more = self.write(document)
+        return Printed(data, len(document.pages), list(dict.fromkeys(warnings + more)), sheet_warnings)
+
+    def _warnings(self, collect: _Collect) -> list[str]:
         refused = self.fetcher.take_refused()
-        warnings = refused + [m for m in collect.messages if not m.startswith("Failed to load")]
-        return Printed(data, len(document.pages), list(dict.fromkeys(warnings)), sheet_warnings)
+        return refused + [m for m in collect.messages if not m.startswith("Failed to load")]
 
 
 @contextmanager

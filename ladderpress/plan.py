@@ -7,12 +7,13 @@ becomes one job. Output paths are resolved here and confined to the output folde
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ladderpress.errors import Problem, UsageError, did_you_mean
 from ladderpress.load import LoadedBrand, Project
 from ladderpress.model import Ladder, Level, Recipe, Track
+from ladderpress.roster import Entry, read_roster
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class Settings:
     crop_marks: bool = False
     duplex: bool = False
     """Forces duplex layout on for every document."""
+    roster: Path | None = None
+    """The roster for per-person recipes (instead of the recipe's own)."""
 
 
 DUPLEX_STYLESHEET = "duplex.css"
@@ -64,9 +67,13 @@ class Job:
     layout: Layout = Layout()
     stylesheets: tuple[str, ...] = ()
     brand: LoadedBrand | None = None
+    person: Entry | None = None
+    """For onboarding packets: the person (and roster row) the document is for."""
 
     @property
     def title(self) -> str:
+        if self.person is not None:
+            return f"{self.person.person.name} — {self.recipe.title}"
         if self.focus is not None:
             return f"{self.focus.title} — {self.recipe.title}"
         return self.recipe.title
@@ -84,9 +91,10 @@ def selected_levels(ladder: Ladder, recipe: Recipe) -> tuple[Level, ...]:
 SAFE_PART = re.compile(r"^[\w][\w.-]*$")
 
 
-def output_path(recipe_name: str, recipe: Recipe, level: Level | None) -> PurePosixPath:
+def output_path(recipe_name: str, recipe: Recipe, level: Level | None, person: str = "") -> PurePosixPath:
     """Fill the recipe's output pattern; refuse anything that would leave the output folder."""
-    values = {"recipe": recipe_name, "track": recipe.select.track or "all", "level": level.id if level else ""}
+    values = {"recipe": recipe_name, "track": recipe.select.track or "all", "level": level.id if level else "",
+              "person": person}
     path = PurePosixPath(recipe.output.format(**values))
     if path.is_absolute() or any(not SAFE_PART.match(part) for part in path.parts):
         raise ValueError(f"output '{path}' is not a safe relative path")
@@ -106,18 +114,30 @@ def stylesheets_for(recipe: Recipe, settings: Settings) -> tuple[str, ...]:
     return tuple(sheets)
 
 
-def plan(project: Project, names: list[str] | None = None,
-         settings: Settings = Settings()) -> tuple[list[Job], list[Problem]]:
+@dataclass
+class Plan:
+    """Every document to build, and what could not even be planned."""
+
+    jobs: list[Job] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    """Problems that stop the whole build (nothing is written)."""
+    rejected: list[Problem] = field(default_factory=list)
+    """Roster rows that cannot be built; the other documents still are."""
+    warnings: list[str] = field(default_factory=list)
+
+
+def plan(project: Project, names: list[str] | None = None, settings: Settings = Settings()) -> Plan:
     """The jobs for the named recipes (all when ``names`` is empty), in recipe-name order."""
     recipes = project.recipes
     for name in names or []:
         if name not in recipes:
             raise UsageError(f"unknown recipe '{name}'{did_you_mean(name, sorted(recipes))}")
-    chosen = names or sorted(recipes)
-    jobs: list[Job] = []
-    problems: list[Problem] = []
-    for name in dict.fromkeys(chosen):
+    result = Plan()
+    for name in dict.fromkeys(names or sorted(recipes)):
         recipe = recipes[name]
+        if recipe.per == "person":
+            _plan_people(project, name, recipe, settings, result)
+            continue
         levels = selected_levels(project.ladder, recipe)
         track = project.ladder.track(recipe.select.track) if recipe.select.track else None
         brand = project.brand_for(recipe)
@@ -126,13 +146,37 @@ def plan(project: Project, names: list[str] | None = None,
             try:
                 output = output_path(name, recipe, focus)
             except ValueError as exc:
-                problems.append(Problem(f"guides/{name}.yaml", str(exc), field="output",
-                                        hint="use a relative pattern such as 'levels/{level}.pdf'"))
+                result.problems.append(Problem(f"guides/{name}.yaml", str(exc), field="output",
+                                               hint="use a relative pattern such as 'levels/{level}.pdf'"))
                 continue
-            jobs.append(Job(name, recipe, output, levels, track, focus, layout, stylesheets_for(recipe, settings),
-                            brand))
-    problems += _clashes(jobs)
-    return jobs, problems
+            result.jobs.append(Job(name, recipe, output, levels, track, focus, layout,
+                                   stylesheets_for(recipe, settings), brand))
+    result.problems += _clashes(result.jobs)
+    return result
+
+
+def _plan_people(project: Project, name: str, recipe: Recipe, settings: Settings, result: Plan) -> None:
+    """One job per valid roster row; bad rows are rejected, each with its own problem."""
+    roster_path = settings.roster or ((project.root / recipe.roster) if recipe.roster else None)
+    if roster_path is None:
+        result.problems.append(Problem(f"guides/{name}.yaml", "builds one packet per person but names no roster",
+                                       field="roster", hint="add roster: examples/new-hires.csv, or use --roster FILE"))
+        return
+    roster = read_roster(roster_path, project.root, project.ladder)
+    if roster.fatal:
+        result.problems += roster.problems
+        return
+    result.rejected += roster.problems
+    result.warnings += roster.warnings
+    brand = project.brand_for(recipe)
+    layout = layout_for(recipe, project.ladder, brand, settings)
+    for entry in roster.entries:
+        level = project.ladder.level(entry.person.level)
+        track = project.ladder.track(entry.person.track) if entry.person.track else None
+        levels = tuple(project.ladder.levels_in(track.id)) if track else tuple(project.ladder.ranked_levels())
+        output = output_path(name, recipe, level, entry.slug)
+        result.jobs.append(Job(name, recipe, output, levels, track, level, layout, stylesheets_for(recipe, settings),
+                               brand, entry))
 
 
 def _clashes(jobs: list[Job]) -> list[Problem]:

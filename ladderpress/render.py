@@ -18,7 +18,7 @@ from markupsafe import Markup
 from ladderpress.diagram import ladder_svg
 from ladderpress.errors import Problem, relative
 from ladderpress.load import LoadedBrand, Project, files_in
-from ladderpress.model import Level
+from ladderpress.model import Level, Person
 from ladderpress.plan import Job
 from ladderpress.theme import palette
 
@@ -82,6 +82,11 @@ class Renderer:
         return ladder_svg(self.project.ladder, levels, highlight, width, row_height, labels, self.palette,
                           max_height)
 
+    def render_people(self, jobs: list[Job], total_pages: int) -> str:
+        """The personal pages of several packets of one combination, in one document."""
+        people = [job.person.person for job in jobs if job.person is not None]
+        return self.render(jobs[0], part="personal", total_pages=total_pages, people=people)
+
     def brand_context(self) -> dict[str, object]:
         """What templates know of the brand; without one, the ladder's own organisation and language."""
         ladder = self.project.ladder
@@ -105,11 +110,13 @@ class Renderer:
                 problems.append(self._syntax_problem(exc))
         return problems
 
-    def render(self, job: Job, fit: int = 0) -> str:
+    def render(self, job: Job, fit: int = 0, part: str = "full", total_pages: int | None = None,
+               people: list[Person] | None = None) -> str:
         """The job's HTML. Raises TemplateProblem naming the template file and line on failure.
 
         ``fit`` asks the template for a tighter layout (0 = normal); templates that do not
-        use it ignore it.
+        use it ignore it. ``part`` and ``total_pages`` serve onboarding packets, whose
+        personal pages (``part="personal"``) are printed apart from the shared ones.
         """
         ladder = self.project.ladder
         context = {
@@ -122,8 +129,14 @@ class Renderer:
             "tracks": [ladder.track(t.id) for t in ladder.tracks if _track_has(job, t.id)],
             "fit": fit,
             "edition": self.edition,
+            "person": job.person.person if job.person else None,
+            "part": part,
+            "total_pages": total_pages,
+            "people": people,
             **self.brand_context(),
         }
+        if job.person is not None and job.person.person.language:
+            context["lang"] = job.person.person.language
         try:
             template = self.env.get_template(job.recipe.template)
             return template.render(context)

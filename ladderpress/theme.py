@@ -34,6 +34,8 @@ def brand_css(loaded: LoadedBrand) -> str:
         "--brand-accent": colours.accent,
         "--accent-soft": mix(colours.accent, "#ffffff", 0.88),
         "--text": colours.text,
+        "--on-primary-soft": mix(colours.primary, "#ffffff", 0.8),
+        "--on-primary-rule": mix(colours.primary, "#ffffff", 0.4),
     }
     if brand.fonts:
         tokens["--font-body"] = f"{FAMILY['body']}, {FALLBACK_FONTS}"

@@ -13,7 +13,7 @@ from ladderpress.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PROJECT_PARTS = ("content", "guides", "templates", "styles")
+PROJECT_PARTS = ("content", "guides", "templates", "styles", "examples")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

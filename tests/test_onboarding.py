@@ -1,0 +1,159 @@
+"""Onboarding packets from a roster: correct for each person, assembled from shared parts."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from ladderpress.cli import main
+from ladderpress.roster import person_slug
+from tests.conftest import ROOT, outline
+
+LEVEL_TITLES = {"apm": "Associate Product Manager", "pm": "Product Manager", "senior-pm": "Senior Product Manager",
+                "director": "Director of Product", "principal-pm": "Staff / Principal Product Manager"}
+COLUMNS = ["name", "level", "team", "manager", "buddy", "start_date", "track", "preferred_name", "language"]
+
+
+def write_roster(path: Path, rows: list[dict[str, str]], columns: list[str] = COLUMNS) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def person(i: int, level: str, **extra: str) -> dict[str, str]:
+    return {"name": f"Person Number{i}", "level": level, "team": f"Team{i}", "manager": f"Manager{i}",
+            "buddy": f"Buddy{i}", "start_date": f"2027-03-{1 + i % 28:02d}", **extra}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twenty people across four levels, built the fast way with both cores."""
+    folder = tmp_path_factory.mktemp("batch")
+    levels = ["apm", "pm", "senior-pm", "director"]
+    roster = write_roster(folder / "roster.csv", [person(i, levels[i % 4]) for i in range(20)])
+    assert main(["--project", str(ROOT), "--out", str(folder / "out"), "--roster", str(roster), "-j", "2",
+                 "onboarding"]) == 0
+    return folder / "out" / "onboarding"
+
+
+def test_twenty_people_get_twenty_correct_packets(batch: Path) -> None:
+    packets = sorted(batch.glob("*.pdf"))
+    assert len(packets) == 20
+    for i in range(20):
+        reader = PdfReader(batch / f"person-number{i}.pdf")
+        pages = [page.extract_text() for page in reader.pages]
+        total = len(pages)
+        text = " ".join(" ".join(pages).split())
+        assert f"Person Number{i}" in text
+        assert LEVEL_TITLES[["apm", "pm", "senior-pm", "director"][i % 4]] in text
+        assert f"Manager{i}" in text and f"Buddy{i}" in text and f"Team{i}" in text
+        for number in range(2, total + 1):  # continuous page numbers; the cover has none
+            assert f"{number} / {total}" in pages[number - 1], (i, number)
+        titles = [title for title, _, _ in outline(reader)]
+        assert titles[:2] == ["A note before your first day", "In this packet"]
+        assert reader.metadata.title == f"Person Number{i} — Welcome to Northwind Labs"
+
+
+def test_contents_page_numbers_match_where_sections_start(batch: Path) -> None:
+    reader = PdfReader(batch / "person-number5.pdf")
+    starts = {title: page for title, page, _ in outline(reader)}
+    toc = reader.pages[starts["In this packet"] - 1].extract_text()
+    listed = {m[1]: int(m[2]) for m in re.finditer(r"^(.+?) (\d+)$", toc, re.M)}
+    assert listed["What your next level looks like"] == starts["What your next level looks like"]
+    assert listed["Your first 90 days"] == starts["Your first 90 days"]
+    assert listed["Your level: Product Manager"] == starts["Product Manager"]
+    links = [a.get_object() for a in reader.pages[starts["In this packet"] - 1].get("/Annots", [])]
+    assert links and all(reader.named_destinations.get(str(a["/Dest"])) is not None for a in links)
+
+
+def test_people_at_the_same_level_share_identical_pages(batch: Path) -> None:
+    first, second = PdfReader(batch / "person-number1.pdf"), PdfReader(batch / "person-number5.pdf")
+    assert len(first.pages) == len(second.pages)
+    personal = 2
+    assert first.pages[0].extract_text() != second.pages[0].extract_text()
+    for a, b in zip(first.pages[personal:], second.pages[personal:]):
+        assert a.extract_text() == b.extract_text()
+
+
+def test_assembled_packet_is_text_identical_to_one_printed_whole(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "r.csv", [person(1, "pm"), person(2, "pm", track="ic"),
+                                               person(3, "principal-pm", preferred_name="Tre")])
+    for mode, extra in (("fast", []), ("whole", ["--render-in-full"])):
+        assert main(["--project", str(ROOT), "--out", str(tmp_path / mode), "--roster", str(roster), "-j", "1",
+                     *extra, "onboarding"]) == 0
+    for name in ("person-number1", "person-number2", "person-number3"):
+        fast = PdfReader(tmp_path / "fast/onboarding" / f"{name}.pdf")
+        whole = PdfReader(tmp_path / "whole/onboarding" / f"{name}.pdf")
+        assert [p.extract_text() for p in fast.pages] == [p.extract_text() for p in whole.pages]
+        assert outline(fast) == outline(whole)
+        assert fast.metadata.title == whole.metadata.title
+        size_fast = (tmp_path / "fast/onboarding" / f"{name}.pdf").stat().st_size
+        size_whole = (tmp_path / "whole/onboarding" / f"{name}.pdf").stat().st_size
+        assert size_fast <= 1.25 * size_whole
+    assert "Welcome, Tre" in PdfReader(tmp_path / "fast/onboarding/person-number3.pdf").pages[0].extract_text()
+
+
+def test_bad_rows_are_reported_and_good_rows_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [person(1, "pm"), person(2, "senoir-pm"), {**person(3, "pm"), "name": ""},
+            person(4, "apm", start_date="2027-13-45"), person(1, "apm"), person(6, "pm", track="managr"),
+            person(7, "director")]
+    roster = write_roster(tmp_path / "r.csv", rows)
+    code = main(["--project", str(ROOT), "--out", str(tmp_path / "out"), "--roster", str(roster), "-j", "1",
+                 "onboarding"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "r.csv:3: level: unknown level 'senoir-pm' (fix: did you mean 'senior-pm'?)" in err
+    assert re.search(r"r\.csv:4: name: this field is required", err)
+    assert "r.csv:5: start_date: '2027-13-45' is not a date (fix: write dates as YYYY-MM-DD" in err
+    assert "r.csv:6: name: 'Person Number1' is already on row 2 (fix: remove the duplicate row)" in err
+    assert "r.csv:7: track: level 'pm' is not on track 'managr' (fix: did you mean 'manager'?)" in err
+    assert "5 of 7 documents failed" in err and "Traceback" not in err
+    built = sorted(p.name for p in (tmp_path / "out/onboarding").glob("*.pdf"))
+    assert built == ["person-number1.pdf", "person-number7.pdf"]
+
+
+def test_names_make_safe_file_names_inside_the_output_folder(tmp_path: Path) -> None:
+    rows = [{**person(1, "pm"), "name": "../../etc/x"}, {**person(2, "pm"), "name": "Zoë / Ørsted\\\\Ünal"},
+            {**person(3, "pm"), "name": "李 小龙"}, {**person(4, "pm"), "name": "/etc/passwd"}]
+    roster = write_roster(tmp_path / "r.csv", rows)
+    out = tmp_path / "out"
+    assert main(["--project", str(ROOT), "--out", str(out), "--roster", str(roster), "-j", "1", "onboarding"]) == 0
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
+    assert files == ["onboarding/etc-passwd.pdf", "onboarding/etc-x.pdf", "onboarding/person.pdf",
+                     "onboarding/zoe-rsted-unal.pdf"]
+    assert not (tmp_path / "etc").exists()
+    assert "Zoë / Ørsted" in PdfReader(out / "onboarding/zoe-rsted-unal.pdf").pages[1].extract_text()
+    assert person_slug("...") == "person" and person_slug("A" * 200) == "a" * 60
+
+
+def test_extra_columns_warn_once_and_yaml_rosters_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [{**person(1, "pm"), "salary": "secret", "notes": "x"}, {**person(2, "apm"), "salary": "1", "notes": ""}]
+    roster = write_roster(tmp_path / "r.csv", rows, COLUMNS + ["salary", "notes"])
+    assert main(["--project", str(ROOT), "--out", str(tmp_path / "a"), "--roster", str(roster), "-j", "1",
+                 "onboarding"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("ignoring column(s) salary, notes") == 1
+    assert "secret" not in captured.err + captured.out
+    (tmp_path / "r.yaml").write_text(
+        "- {name: Yara Lind, level: vp, team: Core, manager: Ann, buddy: Bo, start_date: 2027-04-01}\n",
+        encoding="utf-8")
+    assert main(["--project", str(ROOT), "--out", str(tmp_path / "b"), "--roster", str(tmp_path / "r.yaml"),
+                 "-j", "1", "onboarding"]) == 0
+    assert "Yara Lind" in PdfReader(tmp_path / "b/onboarding/yara-lind.pdf").pages[1].extract_text()
+
+
+def test_logs_name_only_the_file_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = write_roster(tmp_path / "r.csv", [person(1, "pm")])
+    assert main(["--project", str(ROOT), "--out", str(tmp_path / "o"), "--roster", str(roster), "-j", "1",
+                 "onboarding"]) == 0
+    captured = capsys.readouterr()
+    logged = captured.out + captured.err
+    assert "person-number1.pdf" in logged
+    for private in ("Manager1", "Buddy1", "Team1", "2027-03-02"):
+        assert private not in logged
