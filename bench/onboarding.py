@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Benchmark: onboarding packets for a 200-person roster, assembled vs printed whole.
+
+Builds the same fictional roster both ways, in one run, on the same machine state:
+  - assembled: each level's shared pages laid out once, personal pages per person;
+  - whole:     every packet laid out in full (--render-in-full).
+Both use the same number of worker processes (-j, default: all cores). Prints wall
+time, the ratio, peak memory per process, and the size of one packet both ways; then
+builds 50 and 200 people the assembled way to show that memory does not grow with
+the roster.
+
+    .venv/bin/python bench/onboarding.py [--people 200] [-j 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LEVELS = ["apm", "pm", "pm", "pm", "senior-pm", "senior-pm", "principal-pm", "group-pm", "director", "vp", "cpo"]
+FIRST = ["Ada", "Bo", "Cem", "Dana", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lia", "Max", "Noa", "Oli"]
+LAST = ["Berg", "Chen", "Diaz", "Eze", "Fox", "Gray", "Holm", "Ito", "Jain", "Kerr", "Lund", "Moss", "Nagy", "Park"]
+
+# Runs inside a fresh interpreter, so that each path's memory is measured on its own.
+CHILD = """
+import json, resource, sys, time
+from ladderpress.cli import main
+start = time.perf_counter()
+code = main(sys.argv[1:])
+seconds = time.perf_counter() - start
+print(json.dumps({"code": code, "seconds": seconds,
+                  "parent_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "worker_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
+def roster(path: Path, people: int) -> Path:
+    """A fictional roster, the same for a given size."""
+    rng = random.Random(people)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["name", "level", "team", "manager", "buddy", "start_date"])
+        for i in range(people):
+            writer.writerow([f"{rng.choice(FIRST)} {rng.choice(LAST)} {i:03d}", rng.choice(LEVELS),
+                             f"Team {rng.choice(LAST)}", f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                             f"{rng.choice(FIRST)} {rng.choice(LAST)}", f"2027-03-{1 + i % 28:02d}"])
+    return path
+
+
+def build(roster_path: Path, out: Path, workers: int, whole: bool) -> dict[str, float]:
+    args = ["--project", str(ROOT), "--out", str(out), "--roster", str(roster_path), "-j", str(workers),
+            "onboarding"] + (["--render-in-full"] if whole else [])
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, env=env,
+                            cwd=ROOT, check=False)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    if report["code"] != 0:
+        sys.exit(f"build failed:\n{result.stderr[-2000:]}")
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=200)
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ladderpress-bench-") as folder:
+        tmp = Path(folder)
+        big = roster(tmp / f"roster-{args.people}.csv", args.people)
+        started = time.perf_counter()
+        fast = build(big, tmp / "assembled", args.jobs, whole=False)
+        slow = build(big, tmp / "whole", args.jobs, whole=True)
+        small = build(roster(tmp / "roster-50.csv", 50), tmp / "assembled-50", args.jobs, whole=False)
+        sample = sorted((tmp / "assembled" / "onboarding").glob("*.pdf"))[0].name
+        size_fast = (tmp / "assembled" / "onboarding" / sample).stat().st_size
+        size_slow = (tmp / "whole" / "onboarding" / sample).stat().st_size
+        rows = [
+            ("assembled", args.people, fast),
+            ("whole", args.people, slow),
+            ("assembled", 50, small),
+        ]
+        print(f"onboarding packets, {args.jobs} worker process(es), ladderpress at {ROOT}")
+        print(f"{'path':<10} {'people':>6} {'wall s':>8} {'per packet ms':>14} {'parent MB':>10} {'worker MB':>10}")
+        for name, people, report in rows:
+            print(f"{name:<10} {people:>6} {report['seconds']:>8.1f} {1000 * report['seconds'] / people:>14.0f} "
+                  f"{report['parent_kb'] / 1024:>10.0f} {report['worker_kb'] / 1024:>10.0f}")
+        print(f"ratio whole / assembled at {args.people} people: {slow['seconds'] / fast['seconds']:.1f}x "
+              "(target: at least 8x)")
+        print(f"one packet ({sample}): assembled {size_fast / 1024:.0f} KB, whole {size_slow / 1024:.0f} KB, "
+              f"ratio {size_fast / size_slow:.2f} (limit: 1.25)")
+        grew = max(fast["worker_kb"], fast["parent_kb"]) / max(small["worker_kb"], small["parent_kb"])
+        print(f"peak memory, assembled, {args.people} vs 50 people: {grew:.2f}x")
+        print(f"benchmark took {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
