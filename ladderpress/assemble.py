@@ -115,7 +115,8 @@ class PacketPrinter:
             packet = self._cut(reader, job, cut, len(pages), shared)
             cut += shared.personal_pages
             notes = list(dict.fromkeys(warnings + more + written)) if i == 0 else []
-            yield job, Printed(packet, shared.total, notes, sheet_warnings if i == 0 else [])
+            files = self.printer.files_read(list(job.stylesheets), self.project.style_dirs(job.brand), job.brand)
+            yield job, Printed(packet, shared.total, notes, sheet_warnings if i == 0 else [], files)
 
     def print_whole(self, renderer: Renderer, job: Job) -> Printed:
         """The simple path: lay out the whole packet for this person."""

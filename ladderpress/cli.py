@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from rich.console import Console
 from rich.markup import escape
@@ -35,9 +35,8 @@ from rich.text import Text
 
 from ladderpress.errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputErrors, Problem, UsageError
 from ladderpress.load import Project, load_project
-from ladderpress.pdf import PDF_VARIANTS
-from ladderpress.plan import Job, Settings, plan
-from ladderpress.produce import Engine, produce
+from ladderpress.plan import PDF_VARIANTS, Engine, Job, Settings, job_extras, plan
+from ladderpress.cache import BuildCache, engine_fingerprint
 from ladderpress.render import Renderers, TemplateProblem
 from ladderpress.scaffold import new_brand
 from ladderpress.write import OutputFolder, WriteRefused
@@ -85,6 +84,8 @@ def parser() -> argparse.ArgumentParser:
                    help="CSV or YAML roster for per-person recipes such as onboarding (default: the recipe's)")
     p.add_argument("-j", "--jobs", type=_workers, default=os.cpu_count() or 1, metavar="N",
                    help="documents printed at once, in N worker processes (default: the number of cores)")
+    p.add_argument("--force", action="store_true",
+                   help="rebuild every document, even those whose inputs have not changed")
     p.add_argument("--render-in-full", action="store_true",
                    help="print each onboarding packet whole instead of reusing its level's shared pages "
                         "(slower; for comparison and benchmarks)")
@@ -133,6 +134,7 @@ class Report:
 
     built: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    up_to_date: int = 0
 
 
 class Cli:
@@ -161,10 +163,33 @@ class Cli:
                 self.out.print(f"  {job.output}", highlight=False)
 
     def build(self, project: Project, renderers: Renderers, jobs: list[Job], out_dir: Path, engine: Engine,
-              workers: int, report: Report) -> Report:
-        """Print every job (in worker processes when asked), write each PDF as it arrives."""
+              workers: int, report: Report, force: bool = False) -> Report:
+        """Print every job whose inputs changed (in worker processes when asked); write each PDF as it arrives."""
         folder = OutputFolder(out_dir)
         shown = _shown_dir(out_dir)
+        cache = BuildCache.open(folder.root, engine_fingerprint(engine.options()))
+        todo, keys = [], {}
+        for job in jobs:
+            try:
+                key = cache.key(renderers.for_job(job).render(job), job_extras(job, engine))
+            except TemplateProblem as exc:
+                self._failed(report, f"{shown}/{job.output}", str(exc.problem))
+                continue
+            if not force and cache.up_to_date(job.output, key, folder.root):
+                report.up_to_date += 1
+                continue
+            keys[job.output] = key
+            todo.append(job)
+        if todo:
+            self._produce(project, renderers, todo, folder, shown, engine, workers, report, cache, keys)
+        cache.save()
+        return report
+
+    def _produce(self, project: Project, renderers: Renderers, jobs: list[Job], folder: OutputFolder, shown: str,
+                 engine: Engine, workers: int, report: Report, cache: BuildCache,
+                 keys: dict[PurePosixPath, str]) -> None:
+        from ladderpress.produce import produce  # WeasyPrint is imported only when something is printed
+
         progress = _progress(self.out) if self.out.is_terminal else None
         task = progress.add_task("building", total=len(jobs)) if progress else None
         done = 0
@@ -183,6 +208,7 @@ class Cli:
                 except WriteRefused as exc:
                     self._failed(report, target, str(exc))
                     continue
+                cache.record(job.output, keys[job.output], outcome.printed.data, outcome.printed.files)
                 for warning in outcome.printed.stylesheet_warnings:
                     self.warn(warning)
                 for warning in outcome.printed.warnings:
@@ -192,7 +218,6 @@ class Cli:
                 self.out.print(f"{target:<40} {pages:>3} page{'s' if pages != 1 else ' '} "
                                f"{_size(len(outcome.printed.data)):>9}  [dim]{done}/{len(jobs)}[/]",
                                highlight=False, soft_wrap=True)
-        return report
 
     def _failed(self, report: Report, target: str, why: str) -> None:
         report.failed.append((target, why))
@@ -206,8 +231,12 @@ class Cli:
                            "documents were left as they were.", highlight=False)
             for target, why in report.failed:
                 self.err.print(f"  {escape(target)}: {escape(why)}", soft_wrap=True, highlight=False)
+        elif report.built or not report.up_to_date:
+            fresh = f"; {report.up_to_date} already up to date" if report.up_to_date else ""
+            self.out.print(f"[green]built {total} document{'s' if total != 1 else ''}[/]{fresh} in {seconds:.1f} s",
+                           highlight=False)
         else:
-            self.out.print(f"[green]built {total} document{'s' if total != 1 else ''}[/] in {seconds:.1f} s",
+            self.out.print(f"nothing to do: {report.up_to_date} documents up to date ({seconds:.1f} s)",
                            highlight=False)
 
 
@@ -321,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = args.out if args.out is not None else project.root / "out"
     engine = Engine(project.root, args.brand.resolve() if args.brand else None, edition, args.pdf_variant,
                     args.render_in_full)
-    cli.build(project, renderers, jobs, out_dir, engine, args.jobs, report)
+    cli.build(project, renderers, jobs, out_dir, engine, args.jobs, report, force=args.force)
     cli.summary(report, time.perf_counter() - started)
     return EXIT_INPUT if report.failed else EXIT_OK
 

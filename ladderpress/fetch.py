@@ -27,6 +27,8 @@ class ProjectFetcher(URLFetcher):
         self.allowed_roots = tuple(root.resolve() for root in allowed_roots)
         self.refused: list[str] = []
         """Messages about refused or missing resources since the last :meth:`take_refused`."""
+        self.served: set[str] = set()
+        """Every file served so far (fonts, images, imported stylesheets), for incremental builds."""
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
@@ -40,6 +42,7 @@ class ProjectFetcher(URLFetcher):
             return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder")
         if not path.is_file():
             return self._refuse(url, f"'{path}' was not found")
+        self.served.add(str(path))
         return URLFetcherResponse(url=path.as_uri(), body=path.read_bytes())
 
     def _refuse(self, url: str, message: str) -> URLFetcherResponse:

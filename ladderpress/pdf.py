@@ -35,6 +35,9 @@ class Printed:
     """Problems met while printing this document (refused or missing resources)."""
     stylesheet_warnings: list[str] = field(default_factory=list)
     """Problems in stylesheets parsed for the first time for this document, each naming its file."""
+    files: tuple[str, ...] = ()
+    """Every file the document read: its stylesheets and what they and its HTML fetched (fonts,
+    images, imports). An incremental build rebuilds the document when one of them changes."""
 
 
 class _Collect(logging.Handler):
@@ -48,9 +51,6 @@ class _Collect(logging.Handler):
 
 BRAND_STYLESHEET = "brand.css"
 """A brand's own additions, applied after the built-in stylesheets of every document."""
-
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
-"""Standards a document can be printed to; the default is a plain, tagged PDF."""
 
 
 class PrintFailed(Exception):
@@ -149,7 +149,18 @@ class Printer:
         sheets, sheet_warnings = self.sheets_for(stylesheets, style_dirs, layout, brand)
         document, warnings = self.render(html, sheets)
         data, more = self.write(document)
-        return Printed(data, len(document.pages), list(dict.fromkeys(warnings + more)), sheet_warnings)
+        return Printed(data, len(document.pages), list(dict.fromkeys(warnings + more)), sheet_warnings,
+                       self.files_read(stylesheets, style_dirs, brand))
+
+    def files_read(self, stylesheets: list[str], style_dirs: tuple[Path, ...],
+                   brand: LoadedBrand | None) -> tuple[str, ...]:
+        """The stylesheet files of a document and every file fetched so far for its stylesheets and HTML."""
+        paths = {str(next(d / n for d in style_dirs if (d / n).is_file())) for n in stylesheets}
+        if brand is not None:
+            paths.add(str(brand.folder / "brand.yaml"))
+            if (brand.style_dir / BRAND_STYLESHEET).is_file():
+                paths.add(str(brand.style_dir / BRAND_STYLESHEET))
+        return tuple(sorted(paths | self.fetcher.served))
 
     def _warnings(self, collect: _Collect) -> list[str]:
         refused = self.fetcher.take_refused()

@@ -6,6 +6,7 @@ becomes one job. Output paths are resolved here and confined to the output folde
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -15,6 +16,9 @@ from ladderpress.load import LoadedBrand, Project
 from ladderpress.model import Ladder, Level, Recipe, Track
 from ladderpress.roster import Entry, read_roster
 
+
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
+"""Standards a document can be printed to; the default is a plain, tagged PDF."""
 
 @dataclass(frozen=True)
 class Layout:
@@ -49,6 +53,27 @@ class Settings:
 
 
 DUPLEX_STYLESHEET = "duplex.css"
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What a worker needs to rebuild the engine: all picklable."""
+
+    root: Path
+    brand: Path | None
+    edition: datetime.date | None
+    variant: str | None
+    render_in_full: bool = False
+    """Print every packet whole, without reusing shared pages (for the benchmark and checks)."""
+
+    def options(self) -> dict[str, object]:
+        """The options that change a PDF's bytes, for the incremental build's keys."""
+        return {"variant": self.variant, "edition": str(self.edition), "render_in_full": self.render_in_full}
+
+
+def job_extras(job: Job, engine: Engine) -> str:
+    """What decides a job's PDF besides its HTML: layout, stylesheets and brand."""
+    return f"{job.layout}|{job.stylesheets}|{job.brand.folder if job.brand else None}"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from ladderpress.assemble import PacketPrinter, combination
 from ladderpress.load import Project, load_project
 from ladderpress.pdf import Printed, PrintFailed, Printer
-from ladderpress.plan import Job
+from ladderpress.plan import Engine, Job
 from ladderpress.render import Renderer, Renderers, TemplateProblem
 
 FIT_STEPS = 3
@@ -29,18 +29,6 @@ MAX_RUN = 40
 
 class DocumentFailed(Exception):
     """One document could not be built; the others go on."""
-
-
-@dataclass(frozen=True)
-class Engine:
-    """What a worker needs to rebuild the engine: all picklable."""
-
-    root: Path
-    brand: Path | None
-    edition: datetime.date | None
-    variant: str | None
-    render_in_full: bool = False
-    """Print every packet whole, without reusing shared pages (for the benchmark and checks)."""
 
 
 @dataclass(frozen=True)

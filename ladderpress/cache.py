@@ -1,0 +1,83 @@
+"""Incremental builds: skip a document when nothing that reaches its PDF has changed.
+
+A document's key is a hash of everything that decides its bytes: the engine versions and
+print options, its rendered HTML (content, recipe and templates all show in it), and
+the files it read last time (stylesheets, fonts, images, brand files). The key and the
+PDF's own hash are kept in a cache file in the output folder. A document is rebuilt when
+its key changed, when any file it read changed, when its PDF is missing or is not the one
+written, or when the cache is missing, unreadable or from another version: a stale or
+corrupt cache can only cause a rebuild, never a wrong PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path, PurePosixPath
+
+from ladderpress import __version__
+from ladderpress.write import atomic_write
+
+CACHE_FILE = ".ladderpress-cache.json"
+FORMAT = 1
+
+
+def engine_fingerprint(options: dict[str, object]) -> str:
+    """What every key shares: ladderpress and WeasyPrint versions and the print options."""
+    parts = {"format": FORMAT, "ladderpress": __version__, "weasyprint": version("weasyprint"),
+             "pydyf": version("pydyf"), "pypdf": version("pypdf"), "options": options}
+    return json.dumps(parts, sort_keys=True, default=str)
+
+
+@dataclass
+class BuildCache:
+    """The cache file of one output folder, and file hashes computed during this build."""
+
+    path: Path
+    fingerprint: str
+    entries: dict[str, dict[str, object]] = field(default_factory=dict)
+    _hashes: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, out_dir: Path, fingerprint: str) -> BuildCache:
+        cache = cls(out_dir / CACHE_FILE, fingerprint)
+        try:
+            data = json.loads(cache.path.read_text(encoding="utf-8"))
+            if data.get("engine") == fingerprint and isinstance(data.get("documents"), dict):
+                cache.entries = data["documents"]
+        except (OSError, ValueError, AttributeError):
+            pass  # no cache, or an unreadable one: everything is rebuilt
+        return cache
+
+    def file_hash(self, path: str) -> str | None:
+        if path not in self._hashes:
+            try:
+                self._hashes[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            except OSError:
+                self._hashes[path] = None
+        return self._hashes[path]
+
+    def key(self, html: str, extra: str = "") -> str:
+        return hashlib.sha256(f"{self.fingerprint}\n{extra}\n{html}".encode()).hexdigest()
+
+    def up_to_date(self, output: PurePosixPath, key: str, out_dir: Path) -> bool:
+        entry = self.entries.get(output.as_posix())
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return False
+        files = entry.get("files")
+        if not isinstance(files, dict) or any(self.file_hash(p) != h for p, h in files.items()):
+            return False
+        return self.file_hash(str(out_dir / output)) == entry.get("pdf")
+
+    def record(self, output: PurePosixPath, key: str, data: bytes, files: tuple[str, ...]) -> None:
+        self.entries[output.as_posix()] = {
+            "key": key,
+            "pdf": hashlib.sha256(data).hexdigest(),
+            "files": {path: self.file_hash(path) for path in files},
+        }
+
+    def save(self) -> None:
+        payload = {"engine": self.fingerprint, "documents": self.entries}
+        atomic_write(self.path, json.dumps(payload, indent=1, sort_keys=True).encode())
