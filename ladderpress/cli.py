@@ -39,17 +39,20 @@ from ladderpress.plan import PDF_VARIANTS, Engine, Job, Settings, job_extras, pl
 from ladderpress.cache import BuildCache, engine_fingerprint
 from ladderpress.render import Renderers, TemplateProblem
 from ladderpress.scaffold import new_brand
+from ladderpress.schema import write_schemas
 from ladderpress.write import OutputFolder, WriteRefused
 
 COMMANDS = {
     "check": "validate content, recipes and templates without printing PDFs",
     "new-brand": "create brands/NAME with a commented brand.yaml, a logo and one example override",
+    "schema": "write JSON Schemas of content, recipe, brand and roster files into schemas/",
 }
 
 EPILOG = """\
 commands:
   check          validate content, recipes and templates without printing PDFs
   new-brand NAME create brands/NAME: a commented brand.yaml, a placeholder logo, one example override
+  schema         write JSON Schemas for editors into schemas/ (content, level, recipe, brand, roster)
 
 exit codes:
   0  everything asked for was built (or checked) without problems
@@ -84,6 +87,9 @@ def parser() -> argparse.ArgumentParser:
                    help="CSV or YAML roster for per-person recipes such as onboarding (default: the recipe's)")
     p.add_argument("-j", "--jobs", type=_workers, default=os.cpu_count() or 1, metavar="N",
                    help="documents printed at once, in N worker processes (default: the number of cores)")
+    p.add_argument("--watch", action="store_true",
+                   help="after building, rebuild whenever a file in content, guides, templates, styles, "
+                        "examples or the brand is saved; problems are shown and the watch goes on")
     p.add_argument("--force", action="store_true",
                    help="rebuild every document, even those whose inputs have not changed")
     p.add_argument("--render-in-full", action="store_true",
@@ -306,10 +312,54 @@ def main(argv: list[str] | None = None) -> int:
     names = args.targets[1:] if command else args.targets
     if command == "new-brand":
         return scaffold_brand(args.project, names, out, err)
-    started = time.perf_counter()
+    if command == "schema":
+        for path in write_schemas(args.project.resolve()):
+            out.print(f"wrote {_shown_dir(path)}")
+        return EXIT_OK
     if args.crop_marks and not args.bleed:
         err.print("[bold red]usage error[/]: --crop-marks needs a bleed to draw them in; add --bleed 3mm")
         return EXIT_USAGE
+    if args.watch:
+        return watch(args, cli, command, names)
+    return run(args, cli, command, names)
+
+
+def watch(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str]) -> int:
+    """Build, then rebuild what a saved file affects, until interrupted; problems never end it."""
+    from watchfiles import watch as watch_files
+
+    run(args, cli, command, names)
+    folders = watched_folders(args)
+    cli.out.print(f"[dim]watching {', '.join(_shown_dir(f) for f in folders)}; press Ctrl+C to stop[/]")
+    try:
+        for changes in watch_files(*folders, debounce=WATCH_DEBOUNCE_MS, step=50, raise_interrupt=False,
+                                   watch_filter=lambda _, path: not Path(path).name.startswith(".")):
+            changed = sorted({_shown_dir(Path(path)) for _, path in changes})
+            cli.out.print(f"[bold]changed[/] {', '.join(changed)}")
+            run(args, cli, command, names)
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+WATCH_DEBOUNCE_MS = 300
+"""Saves closer together than this are one change (editors often write a file in steps)."""
+
+
+def watched_folders(args: argparse.Namespace) -> list[Path]:
+    root = args.project.resolve()
+    folders = [root / name for name in ("content", "guides", "templates", "styles", "examples", "brands")]
+    if args.brand is not None:
+        folders.append(args.brand.resolve())
+    if args.roster is not None:
+        folders.append(args.roster.resolve().parent)
+    return [f for f in dict.fromkeys(folders) if f.is_dir()]
+
+
+def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str]) -> int:
+    """One check, listing or build; returns the exit code."""
+    out, err = cli.out, cli.err
+    started = time.perf_counter()
     settings = Settings(args.paper, args.bleed, args.crop_marks, args.duplex, args.roster)
     try:
         project = load_project(args.project, args.brand)

@@ -9,6 +9,7 @@ from pathlib import Path
 from ladderpress.errors import UsageError
 
 BRAND_YAML = """\
+# yaml-language-server: $schema=../../schemas/brand.schema.json
 # The {title} brand for ladderpress. Every key is explained below; delete the optional ones
 # you do not need. Build every document with it:   python build.py --brand brands/{name}
 

@@ -1,0 +1,52 @@
+"""JSON Schemas of the files people write, for editors (``python build.py schema``).
+
+The shipped YAML files start with a ``yaml-language-server`` comment pointing at these,
+so editors with YAML support autocomplete keys and flag mistakes while people type. The
+schemas come from the same pydantic models that validate the files; a test fails when a
+committed schema is out of date.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ConfigDict, TypeAdapter, create_model
+
+from ladderpress.model import Brand, Ladder, Level, Person, Recipe
+
+SCHEMA_DIR = "schemas"
+
+# A content file (content/*.yaml) holds some of the ladder's top-level fields; levels have their own files.
+ContentFile = create_model(
+    "ContentFile",
+    __config__=ConfigDict(extra="forbid"),
+    **{name: (info.annotation | None, None) for name, info in Ladder.model_fields.items() if name != "levels"},
+)
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """Schema name → JSON Schema."""
+    return {
+        "content": ContentFile.model_json_schema(),
+        "level": Level.model_json_schema(),
+        "recipe": Recipe.model_json_schema(),
+        "brand": Brand.model_json_schema(),
+        "roster": TypeAdapter(list[Person]).json_schema(),
+    }
+
+
+def render(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_schemas(root: Path) -> list[Path]:
+    folder = root / SCHEMA_DIR
+    folder.mkdir(exist_ok=True)
+    written = []
+    for name, schema in schemas().items():
+        path = folder / f"{name}.schema.json"
+        path.write_text(render(schema), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,73 @@
+"""Watch mode: rebuilds after a save, shows a broken file's error without exiting, recovers."""
+
+from __future__ import annotations
+
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tests.conftest import ROOT, copy_project
+
+TIMEOUT = 60
+
+
+class Lines:
+    """The merged output of a process, read in the background."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.queue: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, args=(process,), daemon=True).start()
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            self.queue.put(line.rstrip("\n"))
+
+    def wait_for(self, *parts: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                line = self.queue.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            if all(part in line for part in parts):
+                return line
+        raise AssertionError(f"no line with {parts} in {TIMEOUT} s; output so far:\n" + "\n".join(self.seen))
+
+
+def test_watch_rebuilds_survives_a_broken_file_and_recovers(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    level = project / "content/levels/vp.yaml"
+    original = level.read_text(encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(project), "--watch", "-j", "1", "one-pagers"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
+    try:
+        lines = Lines(process)
+        lines.wait_for("watching")
+        time.sleep(0.5)
+        level.write_text(original.replace("title: VP of Product", "title: Vice President of Product"),
+                         encoding="utf-8")
+        lines.wait_for("changed", "vp.yaml")
+        lines.wait_for("one-pagers/vp.pdf", "1 page")
+        lines.wait_for("built 2 documents", "6 already up to date")  # the Director's next step is the VP
+
+        level.write_text(original + "\n  broken: [unclosed\n", encoding="utf-8")
+        lines.wait_for("error:", "content/levels/vp.yaml")
+        assert process.poll() is None, "watch mode must survive a broken file"
+
+        level.write_text(original, encoding="utf-8")
+        lines.wait_for("one-pagers/vp.pdf", "1 page")
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    assert process.returncode == 0
