@@ -38,7 +38,7 @@ from ladderpress.load import Project, load_project
 from ladderpress.plan import PDF_VARIANTS, Engine, Job, Settings, job_extras, plan
 from ladderpress.cache import BuildCache, engine_fingerprint
 from ladderpress.render import Renderers, TemplateProblem
-from ladderpress.scaffold import new_brand
+from ladderpress.scaffold import init_project, new_brand
 from ladderpress.schema import write_schemas
 from ladderpress.write import OutputFolder, WriteRefused
 
@@ -46,6 +46,7 @@ COMMANDS = {
     "check": "validate content, recipes and templates without printing PDFs",
     "new-brand": "create brands/NAME with a commented brand.yaml, a logo and one example override",
     "schema": "write JSON Schemas of content, recipe, brand and roster files into schemas/",
+    "init": "create a new project folder (content, recipes, a roster, a brand) that builds at once",
 }
 
 EPILOG = """\
@@ -53,6 +54,7 @@ commands:
   check          validate content, recipes and templates without printing PDFs
   new-brand NAME create brands/NAME: a commented brand.yaml, a placeholder logo, one example override
   schema         write JSON Schemas for editors into schemas/ (content, level, recipe, brand, roster)
+  init DIR       create a project of your own in DIR that builds at once (templates and styles stay built in)
 
 exit codes:
   0  everything asked for was built (or checked) without problems
@@ -70,7 +72,7 @@ examples:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="build.py",
+        prog="ladderpress",
         description="Build career-ladder PDFs from the YAML and Markdown in content/ and the recipes in guides/.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -312,6 +314,17 @@ def main(argv: list[str] | None = None) -> int:
     names = args.targets[1:] if command else args.targets
     if command == "new-brand":
         return scaffold_brand(args.project, names, out, err)
+    if command == "init":
+        if len(names) != 1:
+            err.print("[bold red]usage error[/]: init takes one folder, like: ladderpress init our-ladder")
+            return EXIT_USAGE
+        try:
+            folder = init_project(Path(names[0]))
+        except UsageError as exc:
+            err.print(f"[bold red]usage error[/]: {escape(str(exc))}")
+            return EXIT_USAGE
+        out.print(f"[green]created[/] {_shown_dir(folder)}/; build it with: ladderpress --project {_shown_dir(folder)}")
+        return EXIT_OK
     if command == "schema":
         for path in write_schemas(args.project.resolve()):
             out.print(f"wrote {_shown_dir(path)}")

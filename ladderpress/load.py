@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ladderpress.packaged import builtin_dir
 from ladderpress.errors import InputErrors, Problem, did_you_mean, field_path, plain_words, relative
 from ladderpress.model import Brand, Ladder, LocatedProblems, Recipe
 
@@ -456,16 +457,21 @@ class Project:
         return self.brands[(self.root / recipe.brand).resolve()] if recipe.brand else None
 
     def template_dirs(self, brand: LoadedBrand | None) -> tuple[Path, ...]:
-        """A brand's templates first, then the project's: a brand file overrides the one of the same name."""
-        return ((brand.template_dir,) if brand else ()) + (self.root / "templates",)
+        """The brand's templates, then the project's, then the built-in ones: the first file of a name wins."""
+        return search_path(self.root, brand, "templates")
 
     def style_dirs(self, brand: LoadedBrand | None) -> tuple[Path, ...]:
-        return ((brand.style_dir,) if brand else ()) + (self.root / "styles",)
+        return search_path(self.root, brand, "styles")
 
     @property
     def allowed_roots(self) -> tuple[Path, ...]:
-        """Folders WeasyPrint may read from: the project and the brand folders."""
-        return (self.root, *self.brands)
+        """Folders WeasyPrint may read from: the project, the built-in styles and the brand folders."""
+        return (self.root, builtin_dir("templates"), builtin_dir("styles"), *self.brands)
+
+
+def search_path(root: Path, brand: LoadedBrand | None, kind: str) -> tuple[Path, ...]:
+    folders = ((brand.folder / kind,) if brand else ()) + (root / kind, builtin_dir(kind))
+    return tuple(dict.fromkeys(folder.resolve() for folder in folders))
 
 
 def files_in(folders: tuple[Path, ...], suffix: str) -> list[str]:
@@ -506,10 +512,10 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
         chosen = forced if brand is not None else brands.get((root / recipe.brand).resolve()) if recipe.brand else None
         if recipe.brand and brand is None and chosen is None:
             continue  # the brand's own problems are reported already
-        template_dirs = ((chosen.template_dir,) if chosen else ()) + (root / "templates",)
-        style_dirs = ((chosen.style_dir,) if chosen else ()) + (root / "styles",)
-        problems += check_recipe_references({name: recipe}, ladder, files_in(template_dirs, ".html"),
-                                            files_in(style_dirs, ".css"), root / "guides", root)
+        problems += check_recipe_references({name: recipe}, ladder,
+                                            files_in(search_path(root, chosen, "templates"), ".html"),
+                                            files_in(search_path(root, chosen, "styles"), ".css"),
+                                            root / "guides", root)
     raise_if(problems)
     assert project is not None
     return project

@@ -45,7 +45,8 @@ class Producer:
         self.project = project
         self.renderers = renderers
         self.engine = engine
-        self.printer = Printer(project.root / "templates", project.allowed_roots, engine.variant)
+        base = next(folder for folder in project.template_dirs(None) if folder.is_dir())  # relative URLs resolve here
+        self.printer = Printer(base, project.allowed_roots, engine.variant)
         self.packets = PacketPrinter(self.printer, project)
 
     def produce(self, task: list[tuple[int, Job]]) -> list[Outcome]:

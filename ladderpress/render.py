@@ -15,6 +15,7 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from ladderpress.packaged import builtin_dir
 from ladderpress.diagram import ladder_svg
 from ladderpress.errors import Problem, relative
 from ladderpress.load import LoadedBrand, Project, files_in
@@ -45,7 +46,7 @@ class Renderer:
             # the project's own, so a brand template can extend it and replace a single block
             loader=jinja2.ChoiceLoader([
                 jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
-                jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(project.root / "templates"))}),
+                jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_dir("templates")))}),
             ]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,

@@ -107,3 +107,44 @@ def new_brand(root: Path, name: str) -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return folder
+
+
+PROJECT_README = """\
+# {title}: our career ladder
+
+Built with ladderpress. Edit the YAML and Markdown here; never Python.
+
+- `content/`: the ladder (`ladder.yaml`, `tracks.yaml`, one file per level in `content/levels/`, …)
+- `guides/`: one recipe per document to build
+- `examples/new-hires.csv`: a sample roster for onboarding packets
+- `brands/acme/`: an example brand; make your own with `ladderpress new-brand NAME`
+- `templates/`, `styles/` (optional): a file here replaces the built-in one of the same name
+
+```sh
+ladderpress                        # build every document into out/
+ladderpress --watch                # rebuild on every save
+ladderpress check                  # validate without printing
+ladderpress --brand brands/acme    # in a brand
+ladderpress --help
+```
+"""
+
+STARTER = ("content", "guides", "examples", "brands/acme")
+
+
+def init_project(folder: Path) -> Path:
+    """A new project that builds at once: the starter ladder, recipes, roster and a brand."""
+    from ladderpress.packaged import builtin_root
+
+    if folder.exists() and any(folder.iterdir()):
+        raise UsageError(f"{folder} is not empty; choose a new folder for the project")
+    source = builtin_root()
+    folder.mkdir(parents=True, exist_ok=True)
+    for part in STARTER:
+        shutil.copytree(source / part, folder / part)
+    (folder / "README.md").write_text(PROJECT_README.format(title=folder.resolve().name), encoding="utf-8")
+    (folder / ".gitignore").write_text("/out/\n", encoding="utf-8")
+    from ladderpress.schema import write_schemas
+
+    write_schemas(folder)  # the starter YAML files name these for editors
+    return folder

@@ -1,0 +1,35 @@
+"""A company's own project: `init` makes one that builds at once, with templates built in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from ladderpress.cli import main
+from tests.conftest import text
+
+
+def test_init_makes_a_project_that_builds_and_can_override_a_built_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "our-ladder"
+    assert main(["init", str(project)]) == 0
+    assert sorted(p.name for p in project.iterdir()) == [
+        ".gitignore", "README.md", "brands", "content", "examples", "guides", "schemas"]
+    assert not (project / "templates").exists() and not (project / "styles").exists()
+    assert main(["--project", str(project), "one-pagers", "handbook"]) == 0
+    assert len(PdfReader(project / "out/one-pagers/pm.pdf").pages) == 1
+    assert "Questions people ask" in text(project / "out/handbook.pdf")
+
+    # a file in the project's own templates/ replaces the built-in of the same name
+    (project / "templates/blocks").mkdir(parents=True)
+    (project / "templates/blocks/colophon.html").write_text(
+        '<footer class="colophon"><p>Our own colophon.</p></footer>\n', encoding="utf-8")
+    assert main(["--project", str(project), "handbook"]) == 0
+    assert "Our own colophon." in text(project / "out/handbook.pdf")
+
+    capsys.readouterr()
+    assert main(["init", str(project)]) == 2
+    assert "is not empty" in capsys.readouterr().err
