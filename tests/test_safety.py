@@ -76,7 +76,7 @@ def test_a_failed_document_keeps_the_previous_pdf_byte_identical(
     assert main(["--project", str(project), "one-pagers"]) == 1
     err = capsys.readouterr().err
     assert re.search(r"level 'pm' needs \d+ pages even in the tightest layout, but recipe 'one-pagers' allows 1; shorten", err)
-    assert "1 of 8 documents failed" in err
+    assert re.search(r"1 of \d documents failed", err)  # only what changed was rebuilt
     after = {p.name: _digest(p) for p in (project / "out/one-pagers").glob("*.pdf")}
     assert after["pm.pdf"] == before["pm.pdf"]  # untouched
     assert after["vp.pdf"] != before["vp.pdf"]  # the others were still built
