@@ -79,5 +79,8 @@ class BuildCache:
         }
 
     def save(self) -> None:
+        if not self.entries and not self.path.parent.is_dir():
+            return  # nothing was written, not even the folder
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"engine": self.fingerprint, "documents": self.entries}
         atomic_write(self.path, json.dumps(payload, indent=1, sort_keys=True).encode())

@@ -33,7 +33,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from ladderpress.errors import EXIT_INPUT, EXIT_OK, EXIT_USAGE, InputErrors, Problem, UsageError
+from ladderpress.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, InputErrors, Problem, UsageError
 from ladderpress.load import Project, load_project
 from ladderpress.plan import PDF_VARIANTS, Engine, Job, Settings, job_extras, plan
 from ladderpress.cache import BuildCache, engine_fingerprint
@@ -60,6 +60,7 @@ exit codes:
   0  everything asked for was built (or checked) without problems
   1  the input has problems (content, recipes, templates), or a document failed to build
   2  the command line is wrong (unknown option or recipe name)
+  130  interrupted (Ctrl+C): PDFs already written are complete, the rest untouched
 
 examples:
   python build.py                      build every recipe in guides/ into out/
@@ -87,7 +88,7 @@ def parser() -> argparse.ArgumentParser:
                    help="a brand folder (brand.yaml, logo, fonts, overrides) applied to every document")
     p.add_argument("--roster", type=Path, metavar="FILE",
                    help="CSV or YAML roster for per-person recipes such as onboarding (default: the recipe's)")
-    p.add_argument("-j", "--jobs", type=_workers, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("-j", "--jobs", type=_workers, default=min(os.cpu_count() or 1, 64), metavar="N",
                    help="documents printed at once, in N worker processes (default: the number of cores)")
     p.add_argument("--watch", action="store_true",
                    help="after building, rebuild whenever a file in content, guides, templates, styles, "
@@ -132,7 +133,10 @@ def edition_date(environ: dict[str, str], ladder_date: datetime.date | None) -> 
     if epoch:
         if not epoch.isdigit():
             raise UsageError(f"SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds since 1970")
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH='{epoch}' is not a date this tool can write") from None
     return ladder_date
 
 
@@ -198,6 +202,13 @@ class Cli:
                  keys: dict[PurePosixPath, str]) -> None:
         from ladderpress.produce import produce  # WeasyPrint is imported only when something is printed
 
+        try:
+            folder.claim([job.output for job in jobs])
+        except WriteRefused as exc:
+            for job in jobs:
+                self._failed(report, f"{shown}/{job.output}", str(exc))
+            return
+
         progress = _progress(self.out) if self.out.is_terminal else None
         task = progress.add_task("building", total=len(jobs)) if progress else None
         done = 0
@@ -238,7 +249,8 @@ class Cli:
                            f"{len(report.built)} built in {seconds:.1f} s. Earlier copies of the failed "
                            "documents were left as they were.", highlight=False)
             for target, why in report.failed:
-                self.err.print(f"  {escape(target)}: {escape(why)}", soft_wrap=True, highlight=False)
+                line = why if why.startswith(target) else f"{target}: {why}"
+                self.err.print(f"  {escape(line)}", soft_wrap=True, highlight=False)
         elif report.built or not report.up_to_date:
             fresh = f"; {report.up_to_date} already up to date" if report.up_to_date else ""
             self.out.print(f"[green]built {total} document{'s' if total != 1 else ''}[/]{fresh} in {seconds:.1f} s",
@@ -312,6 +324,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     command = args.targets[0] if args.targets and args.targets[0] in COMMANDS else None
     names = args.targets[1:] if command else args.targets
+    if command in ("new-brand", "schema") and not (args.project / "content").is_dir():
+        err.print(f"[bold red]usage error[/]: {escape(str(args.project))} is not a ladderpress project (it has no "
+                  "content/ folder); run this in one, or pass --project DIR")
+        return EXIT_USAGE
     if command == "new-brand":
         return scaffold_brand(args.project, names, out, err)
     if command == "init":
@@ -332,9 +348,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.crop_marks and not args.bleed:
         err.print("[bold red]usage error[/]: --crop-marks needs a bleed to draw them in; add --bleed 3mm")
         return EXIT_USAGE
-    if args.watch:
-        return watch(args, cli, command, names)
-    return run(args, cli, command, names)
+    try:
+        if args.watch:
+            return watch(args, cli, command, names)
+        return run(args, cli, command, names)
+    except KeyboardInterrupt:
+        err.print("interrupted; PDFs already written are complete, the others were left as they were")
+        return EXIT_INTERRUPTED
 
 
 def watch(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str]) -> int:
@@ -349,7 +369,10 @@ def watch(args: argparse.Namespace, cli: Cli, command: str | None, names: list[s
                                    watch_filter=lambda _, path: not Path(path).name.startswith(".")):
             changed = sorted({_shown_dir(Path(path)) for _, path in changes})
             cli.out.print(f"[bold]changed[/] {', '.join(changed)}")
-            run(args, cli, command, names)
+            try:
+                run(args, cli, command, names)
+            except Exception as exc:  # the watch goes on; the next save tries again
+                cli.err.print(f"[bold red]error[/]: the build stopped: {type(exc).__name__}: {escape(str(exc))}")
     except KeyboardInterrupt:
         pass
     return EXIT_OK

@@ -66,6 +66,8 @@ def ladder_svg(
     shown = [lv for lv in ladder.ranked_levels() if levels is None or lv in levels]
     tracks = [t for t in ladder.tracks if any(t.id in lv.tracks for lv in shown)]
     ranks = sorted({lv.rank for lv in shown})
+    if not shown:
+        return Markup("")
     if max_height is not None and len(ranks) * row_height > max_height - 16:
         row_height = max(5.0, (max_height - 16) / len(ranks))
         if row_height < 10:
@@ -188,9 +190,11 @@ def _axis(shown: list[Level], ranks: list[int], row_top, box_h: float, axis: flo
         at_rank = [lv for lv in shown if lv.rank == rank and lv.years]
         if not at_rank:
             continue
+        labels = {lv.years_label() for lv in at_rank}
         start = min(lv.years[0] for lv in at_rank)
         ends = [lv.years[1] for lv in at_rank]
-        label = f"{start}+ yrs" if None in ends else f"{start}–{max(ends)} yrs"
+        # equivalent levels with different ranges share one row: show the span of them all
+        label = labels.pop() if len(labels) == 1 else (f"{start}+ yrs" if None in ends else f"{start}–{max(ends)} yrs")
         y = row_top(rank) + box_h / 2
         parts.append(f'<circle cx="{axis - 3:.2f}" cy="{y:.2f}" r="0.7" fill="{palette.muted}"/>')
         parts.append(_text(axis - 4.6, y + 1.1, label, 8.5, palette.muted, 400, anchor="end"))

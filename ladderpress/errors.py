@@ -18,6 +18,8 @@ EXIT_INPUT = 1
 """Content, recipe, template or brand problems, or a document that failed to build."""
 EXIT_USAGE = 2
 """The command line itself is wrong (unknown option or recipe name)."""
+EXIT_INTERRUPTED = 130
+"""Stopped with Ctrl+C (the shell's convention for SIGINT)."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def _type_name(value: Any) -> str:
     if isinstance(value, str):
         return f"text '{_short(value)}'"
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"the number {value}"
+        return f"the number {_short(value)}"
     return {
         dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number",
         bool: "true/false", type(None): "nothing (empty)",
@@ -154,7 +156,10 @@ def plain_words(error: dict[str, Any], allowed_keys: Sequence[str] = ()) -> tupl
 
 
 def _short(value: Any, limit: int = 40) -> str:
-    text = str(value)
+    try:
+        text = str(value)
+    except ValueError:  # an integer too long to print
+        return "a very long number"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -41,6 +41,7 @@ class ProjectFetcher(URLFetcher):
         if not any(path.is_relative_to(root) for root in self.allowed_roots):
             return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder")
         if not path.is_file():
+            self.served.add(str(path))  # a file added later must rebuild the document that missed it
             return self._refuse(url, f"'{path}' was not found")
         self.served.add(str(path))
         return URLFetcherResponse(url=path.as_uri(), body=path.read_bytes())

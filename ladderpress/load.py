@@ -26,10 +26,12 @@ MAX_FILE_BYTES = 2_000_000
 """Larger YAML files are refused before parsing: no ladder needs more."""
 MAX_LEVELS = 500
 """More level files than this are refused before any is read."""
+MAX_DEPTH = 50
+"""Deeper nesting than any ladder needs; refused before Python's own recursion limit is reached."""
 MAX_NODES = 200_000
 """Bound on values built from one file, so an alias bomb cannot exhaust memory."""
 
-RESERVED_RECIPE_NAMES = {"check"}
+RESERVED_RECIPE_NAMES = {"check", "new-brand", "schema", "init"}
 """Words the command line uses itself, so they cannot name a recipe."""
 
 Loc = tuple[str | int, ...]
@@ -83,6 +85,8 @@ def read_yaml(path: Path, root: Path) -> tuple[Any, dict[Loc, tuple[Path, int, i
         raise YamlProblem(Problem(name, f"cannot be read: {exc.strerror}")) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise YamlProblem(Problem(name, "nests too deeply to read", hint="flatten the lists and mappings")) from None
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(_syntax_problem(name, exc)) from None
     except yaml.YAMLError as exc:  # errors without a position
@@ -117,42 +121,77 @@ class _Builder:
         self.name = name
         self.marks: dict[Loc, tuple[Path, int, int]] = {}
         self.count = 0
+        self.open: set[int] = set()
+        """Nodes being built: meeting one again means an alias that contains itself."""
         self.constructor = yaml.constructor.SafeConstructor()
+
+    def _refuse(self, node: yaml.Node, message: str, hint: str) -> YamlProblem:
+        return YamlProblem(Problem(self.name, message, node.start_mark.line + 1, node.start_mark.column + 1,
+                                   None, hint))
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise YamlProblem(Problem(self.name, f"holds more than {MAX_NODES} values (or expands aliases into them)",
-                                      node.start_mark.line + 1, None, None, "remove repeated aliases (*name)"))
+            raise self._refuse(node, f"holds more than {MAX_NODES} values (or expands aliases into them)",
+                               "remove repeated aliases (*name)")
+        if len(loc) > MAX_DEPTH:
+            raise self._refuse(node, f"nests deeper than {MAX_DEPTH} levels", "flatten the lists and mappings")
+        if id(node) in self.open:
+            raise self._refuse(node, "an alias refers to the value that contains it", "remove the alias (*name)")
         self.marks.setdefault(loc, (self.path, node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, loc)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            self.open.add(id(node))
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    return self._mapping(node, loc)
+                return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+            finally:
+                self.open.discard(id(node))
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise YamlProblem(_syntax_problem(self.name, exc)) from None
+        except (ValueError, OverflowError):  # such as 2025-02-30: shaped like a date, but no such day
+            raise self._refuse(node, f"'{_clip(node.value)}' is not a real {_tag_name(node)}",
+                               "check the value, or put it in quotes to keep it as text") from None
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
-        self.constructor.flatten_mapping(node)  # resolve '<<' merge keys
+        explicit = list(node.value)
+        self.constructor.flatten_mapping(node)  # '<<' merge keys: merged values come first
+        merged = node.value[: len(node.value) - len(explicit)] if len(node.value) > len(explicit) else []
         result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
+        seen: set[Any] = set()
+        for key_node, value_node in [*merged, *[pair for pair in explicit if pair[0].tag != "tag:yaml.org,2002:merge"]]:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(Problem(self.name, "a key must be a plain word", key_node.start_mark.line + 1,
                                           key_node.start_mark.column + 1, field_path(loc) or None))
-            key = self.constructor.construct_object(key_node)
+            key = self._scalar(key_node)
             key = key if isinstance(key, str | int) else str(key)
-            if key in result:
+            is_explicit = (key_node, value_node) not in merged
+            if key in seen and is_explicit:
                 first = self.marks[(*loc, key)]
                 raise YamlProblem(Problem(self.name, f"key '{key}' appears twice (first on line {first[1]})",
                                           key_node.start_mark.line + 1, key_node.start_mark.column + 1,
                                           field_path(loc) or None, "keep one of them"))
+            if is_explicit:
+                seen.add(key)
             # scalars are located at their value, lists and mappings at their key
             mark = value_node.start_mark if isinstance(value_node, yaml.ScalarNode) else key_node.start_mark
             self.marks[(*loc, key)] = (self.path, mark.line + 1, mark.column + 1)
-            result[key] = self.build(value_node, (*loc, key))
+            result[key] = self.build(value_node, (*loc, key))  # an explicit key overrides a merged one
         return result
+
+
+def _clip(text: object, limit: int = 40) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _tag_name(node: yaml.Node) -> str:
+    return {"timestamp": "date", "int": "number", "float": "number"}.get(node.tag.rsplit(":", 1)[-1], "value")
 
 
 # --------------------------------------------------------------------------- validation
@@ -221,6 +260,7 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
                               hint="run the command from the project folder, or pass --project")]
     if not main.is_file():
         problems.append(Problem(relative(main, root), "file not found", hint="every ladder needs content/ladder.yaml"))
+    problems += _yml_files(content_dir, root) + _yml_files(content_dir / "levels", root)
     section_files = sorted(content_dir.glob("*.yaml"), key=lambda p: (p.name != "ladder.yaml", p.name))
     unread_sections = False
     unread_levels: set[str] = set()
@@ -284,6 +324,12 @@ def _caused_by_unread(problem: Problem, unread_sections: bool, unread_levels: se
     return any(f"unknown level '{stem}'" in problem.message for stem in unread_levels)
 
 
+def _yml_files(folder: Path, root: Path) -> list[Problem]:
+    """Files ending in .yml would be skipped without a word: say so instead."""
+    return [Problem(relative(path, root), "is not read: content and recipe files end in .yaml",
+                    hint=f"rename it to {path.stem}.yaml") for path in sorted(folder.glob("*.yml"))]
+
+
 def _read(path: Path, root: Path, problems: list[Problem]) -> tuple[Any, dict[Loc, tuple[Path, int, int]]]:
     try:
         return read_yaml(path, root)
@@ -299,6 +345,7 @@ def load_recipes(guides_dir: Path, root: Path) -> tuple[dict[str, Recipe], list[
     """Read every ``guides/*.yaml`` recipe; the file name (without .yaml) is the recipe's name."""
     recipes: dict[str, Recipe] = {}
     problems: list[Problem] = []
+    problems += _yml_files(guides_dir, root)
     files = sorted(guides_dir.glob("*.yaml")) if guides_dir.is_dir() else []
     if not files:
         problems.append(Problem(relative(guides_dir, root), "no recipes found",
@@ -480,7 +527,8 @@ def files_in(folders: tuple[Path, ...], suffix: str) -> list[str]:
     for folder in folders:
         if folder.is_dir():
             for path in sorted(folder.rglob(f"*{suffix}")):
-                names.setdefault(path.relative_to(folder).as_posix(), None)
+                if path.is_file():
+                    names.setdefault(path.relative_to(folder).as_posix(), None)
     return list(names)
 
 
@@ -502,6 +550,10 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
             brands[forced.folder] = forced
     else:
         for name, recipe in recipes.items():
+            if recipe.brand and not (root / recipe.brand).resolve().is_relative_to(root):
+                problems.append(Problem(f"guides/{name}.yaml", f"brand '{recipe.brand}' is outside the project",
+                                        field="brand", hint="keep brands in the project, or pass --brand DIR"))
+                continue
             if recipe.brand and (root / recipe.brand).resolve() not in brands:
                 loaded, found = load_brand(root / recipe.brand, root)
                 problems += [_from_recipe(p, name, root) for p in found]
@@ -510,6 +562,8 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
     project = Project(root, ladder, recipes, brands, forced) if ladder is not None else None
     for name, recipe in recipes.items():
         chosen = forced if brand is not None else brands.get((root / recipe.brand).resolve()) if recipe.brand else None
+        if recipe.brand and brand is None and not (root / recipe.brand).resolve().is_relative_to(root):
+            continue
         if recipe.brand and brand is None and chosen is None:
             continue  # the brand's own problems are reported already
         problems += check_recipe_references({name: recipe}, ladder,

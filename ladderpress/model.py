@@ -10,6 +10,7 @@ reported together and each names the field that holds it.
 from __future__ import annotations
 
 import datetime
+import re
 import string
 from typing import Annotated, Literal
 
@@ -229,10 +230,16 @@ class Ladder(Strict):
     # -- lookups used by templates and the planner ---------------------------
 
     def level(self, level_id: str) -> Level:
-        return next(level for level in self.levels if level.id == level_id)
+        for level in self.levels:
+            if level.id == level_id:
+                return level
+        raise KeyError(f"no level '{level_id}'")
 
     def track(self, track_id: str) -> Track:
-        return next(track for track in self.tracks if track.id == track_id)
+        for track in self.tracks:
+            if track.id == track_id:
+                return track
+        raise KeyError(f"no track '{track_id}'")
 
     def levels_in(self, track_id: str) -> list[Level]:
         """The levels of one track, from the most junior up."""
@@ -360,8 +367,7 @@ OUTPUT_FIELDS = {"level", "track", "recipe", "person"}
 PACKET_SECTIONS = ("welcome", "contents", "your-level", "next-level", "ladder", "checklist", "specialisations",
                    "growth", "faq")
 """Sections an onboarding packet may hold, in the order they print; the cover always comes first."""
-PERSONAL_SECTIONS = ("welcome",)
-"""Sections that hold a person's details; everything else is shared by people at the same level."""
+
 
 
 class Selection(Strict):
@@ -421,9 +427,16 @@ def check_output_pattern(pattern: str, per: str) -> None:
     if any(part in ("..", ".") for part in pattern.replace("\\", "/").split("/")):
         raise ValueError(f"output '{pattern}' must not contain '.' or '..' parts; it stays inside the output folder")
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(pattern)
+                  if name is not None]
     except ValueError as exc:
         raise ValueError(f"output '{pattern}' is not a valid pattern ({exc}); use {{level}} for the level id") from None
+    if any(spec or conversion for _, spec, conversion in fields):
+        raise ValueError(f"output '{pattern}' formats a placeholder; write placeholders plainly, like {{level}}")
+    if not re.fullmatch(r"[\w{}./-]+", pattern):
+        raise ValueError(f"output '{pattern}' may hold only letters, digits, '-', '_', '.' and '/'; "
+                         "no spaces or other signs")
+    names = {name for name, _, _ in fields}
     unknown = names - OUTPUT_FIELDS
     if unknown:
         from ladderpress.errors import did_you_mean

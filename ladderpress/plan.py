@@ -187,6 +187,10 @@ def _plan_people(project: Project, name: str, recipe: Recipe, settings: Settings
         result.problems.append(Problem(f"guides/{name}.yaml", "builds one packet per person but names no roster",
                                        field="roster", hint="add roster: examples/new-hires.csv, or use --roster FILE"))
         return
+    if settings.roster is None and not roster_path.resolve().is_relative_to(project.root):
+        result.problems.append(Problem(f"guides/{name}.yaml", f"roster '{recipe.roster}' is outside the project",
+                                       field="roster", hint="keep rosters in the project, or pass --roster FILE"))
+        return
     roster = read_roster(roster_path, project.root, project.ladder)
     if roster.fatal:
         result.problems += roster.problems
@@ -199,7 +203,12 @@ def _plan_people(project: Project, name: str, recipe: Recipe, settings: Settings
         level = project.ladder.level(entry.person.level)
         track = project.ladder.track(entry.person.track) if entry.person.track else None
         levels = tuple(project.ladder.levels_in(track.id)) if track else tuple(project.ladder.ranked_levels())
-        output = output_path(name, recipe, level, entry.slug)
+        try:
+            output = output_path(name, recipe, level, entry.slug)
+        except ValueError as exc:
+            result.problems.append(Problem(f"guides/{name}.yaml", str(exc), field="output",
+                                           hint="use a relative pattern such as 'onboarding/{person}.pdf'"))
+            return
         result.jobs.append(Job(name, recipe, output, levels, track, level, layout, stylesheets_for(recipe, settings),
                                brand, entry))
 
@@ -209,13 +218,11 @@ def _clashes(jobs: list[Job]) -> list[Problem]:
     owner: dict[PurePosixPath, str] = {}
     problems = []
     for job in jobs:
-        if job.output in owner and owner[job.output] != job.recipe_name:
-            problems.append(Problem(f"guides/{job.recipe_name}.yaml",
-                                    f"writes {job.output}, which recipe '{owner[job.output]}' also writes",
-                                    field="output", hint="give each recipe its own output name"))
+        if job.output in owner:
+            other = owner[job.output]
+            why = (f", which recipe '{other}' also writes" if other != job.recipe_name
+                   else " more than once: its pattern does not tell the documents apart")
+            problems.append(Problem(f"guides/{job.recipe_name}.yaml", f"writes {job.output}{why}",
+                                    field="output", hint="give each document its own output name"))
         owner.setdefault(job.output, job.recipe_name)
     return problems
-
-
-def describe(job: Job, out_dir: Path) -> str:
-    return str(out_dir / job.output)

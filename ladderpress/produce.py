@@ -65,6 +65,8 @@ class Producer:
             return [Outcome(i, error=str(exc.problem)) for i, _ in task]
         except (DocumentFailed, PrintFailed) as exc:
             return [Outcome(i, error=str(exc)) for i, _ in task]
+        except Exception as exc:  # an unexpected failure fails these documents, never the whole build
+            return [Outcome(i, error=f"unexpected {type(exc).__name__}: {exc}") for i, _ in task]
 
 
 def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Job) -> Printed:
@@ -85,7 +87,8 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
             workers: int) -> Iterator[Outcome]:
     """Outcomes for every job, as they finish. ``workers`` > 1 uses that many processes."""
     tasks = _tasks(jobs)
-    if workers <= 1 or len(tasks) < 2:
+    workers = min(workers, len(tasks))
+    if workers <= 1:
         producer = Producer(project, renderers, engine)
         for task in tasks:
             yield from producer.produce(task)
@@ -94,7 +97,10 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
     # nothing out and runs no threads, so no Pango or fontconfig state is shared mid-use
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(engine,)) as pool:
+    # forked workers inherit the project as read now, so a file saved mid-build cannot break them;
+    # spawned ones (where fork does not exist) read it again
+    initargs = (engine, project if method == "fork" else None)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
         pending: set[Future[list[Outcome]]] = {pool.submit(_work, task) for task in tasks}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -127,13 +133,13 @@ _producer: Producer | None = None
 """The engine of a worker process, made once by the pool's initializer (per process, never shared)."""
 
 
-def _start_worker(engine: Engine) -> None:
+def _start_worker(engine: Engine, project: Project | None) -> None:
     global _producer
     import logging
 
     logging.getLogger("weasyprint").addHandler(logging.NullHandler())
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    project = load_project(engine.root, engine.brand)
+    project = project or load_project(engine.root, engine.brand)
     _producer = Producer(project, Renderers(project, engine.edition), engine)
 
 

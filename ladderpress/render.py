@@ -12,6 +12,7 @@ import traceback
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 import markdown
 from markupsafe import Markup
 
@@ -41,7 +42,8 @@ class Renderer:
         self.brand = brand
         self.edition = edition
         self.template_dirs = project.template_dirs(brand)
-        self.env = jinja2.Environment(
+        # sandboxed: a template (a brand's, say) reads the models but cannot reach Python's internals
+        self.env = SandboxedEnvironment(
             # a brand's file overrides the built-in of the same name; "builtin/NAME" always reaches
             # the project's own, so a brand template can extend it and replace a single block
             loader=jinja2.ChoiceLoader([
@@ -109,6 +111,9 @@ class Renderer:
                 self.env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(self._syntax_problem(exc))
+            except (UnicodeDecodeError, OSError, jinja2.TemplateError) as exc:
+                problems.append(Problem(f"templates/{name}", f"cannot be read as a template ({exc})",
+                                        hint="save it as UTF-8 text"))
         return problems
 
     def render(self, job: Job, fit: int = 0, part: str = "full", total_pages: int | None = None,
@@ -143,7 +148,9 @@ class Renderer:
             return template.render(context)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(self._syntax_problem(exc)) from None
-        except jinja2.TemplateError as exc:
+        except (jinja2.TemplateError, UnicodeDecodeError) as exc:
+            raise TemplateProblem(self._runtime_problem(exc, job.recipe.template)) from None
+        except Exception as exc:  # any error a template's expression raises, located at its line
             raise TemplateProblem(self._runtime_problem(exc, job.recipe.template)) from None
 
     # -- locating template errors ------------------------------------------------
@@ -153,7 +160,7 @@ class Renderer:
         return Problem(relative(path, self.project.root), f"template syntax error: {exc.message}", exc.lineno,
                        hint="check the {% %} and {{ }} tags on this line")
 
-    def _runtime_problem(self, exc: jinja2.TemplateError, template_name: str) -> Problem:
+    def _runtime_problem(self, exc: Exception, template_name: str) -> Problem:
         """Find the innermost template frame in the traceback: that is the line to show."""
         file, line = None, None
         for frame in traceback.extract_tb(exc.__traceback__):
@@ -161,6 +168,8 @@ class Renderer:
                 file, line = frame.filename, frame.lineno
         where = relative(Path(file), self.project.root) if file else f"templates/{template_name}"
         message = str(exc.message or exc) if isinstance(exc, jinja2.UndefinedError) else str(exc)
+        if not isinstance(exc, jinja2.TemplateError):
+            message = f"{type(exc).__name__}: {message}"
         hint = None
         if isinstance(exc, jinja2.UndefinedError):
             hint = "check the spelling of the name, or the field in content that it reads"

@@ -80,9 +80,11 @@ def read_roster(path: Path, root: Path, ladder: Ladder) -> Roster:
                                            field="name", hint="remove the duplicate row"))
             continue
         seen[key] = line
-        slug = person_slug(person.name)
-        if slug in slugs:
-            slug = f"{slug}-row-{line}"
+        slug = base = person_slug(person.name)
+        suffix = 1
+        while slug in slugs:  # two names that make the same file name: number the later ones
+            suffix += 1
+            slug = f"{base}-{suffix}"
         slugs.add(slug)
         roster.entries.append(Entry(person, line, slug))
     return roster
@@ -99,6 +101,14 @@ def _csv_rows(path: Path, name: str, roster: Roster) -> list[tuple[int, dict[str
     except UnicodeDecodeError:
         raise _Fatal(Problem(name, "is not UTF-8 text", hint="export the roster as CSV UTF-8")) from None
     reader = csv.DictReader(text.splitlines())
+    try:
+        return _csv_records(reader, name, roster)
+    except csv.Error as exc:
+        raise _Fatal(Problem(name, f"is not a readable CSV file ({exc})", reader.line_num,
+                             hint="export the roster again as CSV UTF-8")) from None
+
+
+def _csv_records(reader: csv.DictReader, name: str, roster: Roster) -> list[tuple[int, dict[str, Any]]]:
     header = [column.strip() for column in reader.fieldnames or []]
     missing = [column for column in REQUIRED if column not in header]
     if missing:

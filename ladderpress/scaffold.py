@@ -91,7 +91,7 @@ def new_brand(root: Path, name: str) -> Path:
     if not NAME.match(name):
         raise UsageError(f"'{name}' is not a brand name; use lower-case letters, digits and hyphens, like 'acme'")
     folder = root / "brands" / name
-    if folder.exists():
+    if folder.exists() or folder.is_symlink():
         raise UsageError(f"{folder} already exists; choose another name or edit that brand")
     title = " ".join(part.capitalize() for part in name.split("-"))
     initials = "".join(part[0] for part in name.split("-"))[:2].upper()
@@ -136,8 +136,8 @@ def init_project(folder: Path) -> Path:
     """A new project that builds at once: the starter ladder, recipes, roster and a brand."""
     from ladderpress.packaged import builtin_root
 
-    if folder.exists() and any(folder.iterdir()):
-        raise UsageError(f"{folder} is not empty; choose a new folder for the project")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UsageError(f"{folder} already exists and is not an empty folder; choose a new folder for the project")
     source = builtin_root()
     folder.mkdir(parents=True, exist_ok=True)
     for part in STARTER:

@@ -41,18 +41,32 @@ class OutputFolder:
             raise WriteRefused(f"{relative} would be written outside the output folder {self.root}")
         return path
 
+    def claim(self, outputs: list[PurePosixPath]) -> None:
+        """Record as ours, before writing any of them, the outputs that do not exist yet.
+
+        Done once per build and before the PDFs, so an interrupted build never leaves a PDF
+        that the next build would refuse to replace as the user's own.
+        """
+        new = {o.as_posix() for o in outputs if o.as_posix() not in self._ours and not (self.root / o).exists()}
+        if new:
+            self._ours |= new
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+                atomic_write(self._manifest_path, json.dumps({"files": sorted(self._ours)}, indent=1).encode())
+            except OSError as exc:
+                raise WriteRefused(f"cannot write in the output folder {self.root}: {exc.strerror}") from None
+
     def write(self, relative: PurePosixPath, data: bytes) -> Path:
-        """Write ``data`` to ``relative`` atomically; record it as ours."""
+        """Write ``data`` to ``relative`` atomically, if it is ours to write."""
         path = self.target(relative)
-        key = relative.as_posix()
-        if path.exists() and key not in self._ours:
+        if path.exists() and relative.as_posix() not in self._ours:
             raise WriteRefused(f"{path} exists and was not written by ladderpress; "
                                "move it away or change the recipe's output name")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, data)
-        if key not in self._ours:
-            self._ours.add(key)
-            atomic_write(self._manifest_path, json.dumps({"files": sorted(self._ours)}, indent=1).encode())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, data)
+        except OSError as exc:
+            raise WriteRefused(f"{path} cannot be written: {exc.strerror or exc}") from None
         return path
 
 

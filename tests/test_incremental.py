@@ -87,3 +87,19 @@ def test_output_is_byte_identical_whatever_the_worker_count(tmp_path: Path) -> N
                      "one-pagers", "onboarding", "ic-track"]) == 0
     assert digests(tmp_path / "1") == digests(tmp_path / "2")
     assert len(digests(tmp_path / "1")) == 8 + 12 + 1
+
+
+def test_an_image_added_after_a_warning_rebuilds_the_document(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = project / "templates/blocks/header.html"
+    header.write_text(header.read_text(encoding="utf-8").replace(
+        "<header class=\"level-head\">", "<header class=\"level-head\"><img src=\"badge.png\" alt=\"\">"),
+        encoding="utf-8")
+    main(["--project", str(project), *RECIPES])
+    assert "badge.png' was not found" in capsys.readouterr().err
+    from PIL import Image
+
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(project / "templates/badge.png")
+    _, rebuilt, _ = build(project, capsys)
+    assert len(rebuilt) == 16  # every document that looked for the missing image

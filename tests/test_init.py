@@ -32,4 +32,4 @@ def test_init_makes_a_project_that_builds_and_can_override_a_built_in(
 
     capsys.readouterr()
     assert main(["init", str(project)]) == 2
-    assert "is not empty" in capsys.readouterr().err
+    assert "is not an empty folder" in capsys.readouterr().err

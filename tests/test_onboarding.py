@@ -157,3 +157,15 @@ def test_logs_name_only_the_file_written(tmp_path: Path, capsys: pytest.CaptureF
     assert "person-number1.pdf" in logged
     for private in ("Manager1", "Buddy1", "Team1", "2027-03-02"):
         assert private not in logged
+
+
+def test_names_that_make_the_same_file_name_get_their_own_files(tmp_path: Path) -> None:
+    rows = [{**person(1, "pm"), "name": "Ann Lee 2"}, {**person(2, "pm"), "name": "Ann Lee"},
+            {**person(3, "pm"), "name": "Ann-Lee"}]
+    roster = write_roster(tmp_path / "r.csv", rows)
+    assert main(["--project", str(ROOT), "--out", str(tmp_path / "o"), "--roster", str(roster), "-j", "1",
+                 "onboarding"]) == 0
+    names = {p.name: PdfReader(p).pages[1].extract_text() for p in (tmp_path / "o/onboarding").glob("*.pdf")}
+    assert len(names) == 3
+    for row in rows:
+        assert sum(row["name"] in text for text in names.values()) >= 1

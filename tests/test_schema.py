@@ -33,6 +33,8 @@ def test_every_shipped_yaml_file_names_its_schema() -> None:
 
 
 def test_schema_command_writes_the_schemas(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
     assert main(["--project", str(tmp_path), "schema"]) == 0
+    assert main(["--project", str(tmp_path / "nowhere"), "schema"]) == 2
     level = json.loads((tmp_path / SCHEMA_DIR / "level.schema.json").read_text(encoding="utf-8"))
     assert "duties" in level["required"] and level["additionalProperties"] is False
