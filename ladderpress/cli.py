@@ -44,22 +44,17 @@ from ladderpress.write import OutputFolder, WriteRefused
 
 COMMANDS = {
     "check": "validate content, recipes and templates without printing PDFs",
-    "new-brand": "create brands/NAME with a commented brand.yaml, a logo and one example override",
-    "schema": "write JSON Schemas of content, recipe, brand and roster files into schemas/",
-    "init": "create a new project folder (content, recipes, a roster, a brand) that builds at once",
+    "new-brand NAME": "create brands/NAME: a commented brand.yaml, a placeholder logo, one example override",
+    "schema": "write JSON Schemas for editors into schemas/ (content, level, recipe, brand, roster)",
+    "init DIR": "create a project of your own in DIR that builds at once (templates and styles stay built in)",
 }
+COMMAND_WORDS = {usage.split()[0] for usage in COMMANDS}
 
-EPILOG = """\
-commands:
-  check          validate content, recipes and templates without printing PDFs
-  new-brand NAME create brands/NAME: a commented brand.yaml, a placeholder logo, one example override
-  schema         write JSON Schemas for editors into schemas/ (content, level, recipe, brand, roster)
-  init DIR       create a project of your own in DIR that builds at once (templates and styles stay built in)
-
+EPILOG = "commands:\n" + "".join(f"  {usage:<15}{text}\n" for usage, text in COMMANDS.items()) + """
 exit codes:
-  0  everything asked for was built (or checked) without problems
-  1  the input has problems (content, recipes, templates), or a document failed to build
-  2  the command line is wrong (unknown option or recipe name)
+  0    everything asked for was built (or checked) without problems
+  1    the input has problems (content, recipes, templates), or a document failed to build
+  2    the command line is wrong (unknown option or recipe name)
   130  interrupted (Ctrl+C): PDFs already written are complete, the rest untouched
 
 examples:
@@ -322,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     cli = Cli(out, err)
     logging.getLogger("weasyprint").addHandler(logging.NullHandler())
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    command = args.targets[0] if args.targets and args.targets[0] in COMMANDS else None
+    command = args.targets[0] if args.targets and args.targets[0] in COMMAND_WORDS else None
     names = args.targets[1:] if command else args.targets
     if command in ("new-brand", "schema") and not (args.project / "content").is_dir():
         err.print(f"[bold red]usage error[/]: {escape(str(args.project))} is not a ladderpress project (it has no "
@@ -414,6 +409,9 @@ def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str
         err.print(f"[bold red]usage error[/]: {escape(str(exc))}", soft_wrap=True)
         return EXIT_USAGE
     jobs = planned.jobs
+    if args.roster is not None and not any(job.person for job in jobs) and not planned.rejected:
+        planned.warnings.append(f"--roster {args.roster} is not used: no recipe built here makes one document "
+                                "per person (such as onboarding)")
     for warning in planned.warnings:
         cli.warn(warning)
     report = Report(failed=[(problem.file, str(problem)) for problem in planned.rejected])

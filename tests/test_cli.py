@@ -83,3 +83,16 @@ def test_a_second_ladder_builds_with_the_same_recipes(tmp_path: Path) -> None:
     assert all(len(PdfReader(p).pages) == 1 for p in (out / "one-pagers").glob("*.pdf"))
     ic = [title for title, _, _ in outline(PdfReader(out / "ic-track.pdf"))]
     assert "Software Architect" not in ic and "Engineering Manager" not in ic
+
+
+def test_every_command_word_is_reserved_from_recipe_names() -> None:
+    from ladderpress.cli import COMMAND_WORDS
+    from ladderpress.load import RESERVED_RECIPE_NAMES
+
+    assert COMMAND_WORDS == RESERVED_RECIPE_NAMES
+
+
+def test_a_roster_no_recipe_uses_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--project", str(ROOT), "--roster", str(ROOT / "examples/new-hires.csv"), "--list",
+                 "one-pagers"]) == 0
+    assert "is not used: no recipe built here makes one document per person" in capsys.readouterr().err
