@@ -341,9 +341,13 @@ def _read(path: Path, root: Path, problems: list[Problem]) -> tuple[Any, dict[Lo
 # --------------------------------------------------------------------------- recipes
 
 
-def load_recipes(guides_dir: Path, root: Path) -> tuple[dict[str, Recipe], list[Problem]]:
-    """Read every ``guides/*.yaml`` recipe; the file name (without .yaml) is the recipe's name."""
+def load_recipes(guides_dir: Path, root: Path) -> tuple[dict[str, Recipe], dict[str, Positions], list[Problem]]:
+    """Read every ``guides/*.yaml`` recipe; the file name (without .yaml) is the recipe's name.
+
+    Also returns where each recipe's values are, for the reference checks that follow.
+    """
     recipes: dict[str, Recipe] = {}
+    where: dict[str, Positions] = {}
     problems: list[Problem] = []
     problems += _yml_files(guides_dir, root)
     files = sorted(guides_dir.glob("*.yaml")) if guides_dir.is_dir() else []
@@ -364,12 +368,13 @@ def load_recipes(guides_dir: Path, root: Path) -> tuple[dict[str, Recipe], list[
         problems += found
         if recipe is not None:
             recipes[name] = recipe
-    return recipes, problems
+            where[name] = positions
+    return recipes, where, problems
 
 
 def check_recipe_references(
-    recipes: dict[str, Recipe], ladder: Ladder | None, templates: list[str], styles: list[str], guides_dir: Path,
-    root: Path,
+    recipes: dict[str, Recipe], where: dict[str, Positions], ladder: Ladder | None, templates: list[str],
+    styles: list[str], guides_dir: Path,
 ) -> list[Problem]:
     """Check what recipes name (template, stylesheets, track, levels) against what exists.
 
@@ -378,8 +383,7 @@ def check_recipe_references(
     problems: list[Problem] = []
     for name, recipe in recipes.items():
         path = guides_dir / f"{name}.yaml"
-        _, marks = read_yaml(path, root)
-        positions = Positions(root, marks)
+        positions = where[name]
 
         def report(loc: Loc, message: str) -> None:
             problems.append(positions.problem(loc, *_split_hint(message), default=path))
@@ -539,7 +543,7 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
     """
     root = root.resolve()
     ladder, problems = load_ladder(root / "content", root)
-    recipes, recipe_problems = load_recipes(root / "guides", root)
+    recipes, recipe_positions, recipe_problems = load_recipes(root / "guides", root)
     problems += recipe_problems
     brands: dict[Path, LoadedBrand] = {}
     forced = None
@@ -566,10 +570,10 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
             continue
         if recipe.brand and brand is None and chosen is None:
             continue  # the brand's own problems are reported already
-        problems += check_recipe_references({name: recipe}, ladder,
+        problems += check_recipe_references({name: recipe}, recipe_positions, ladder,
                                             files_in(search_path(root, chosen, "templates"), ".html"),
                                             files_in(search_path(root, chosen, "styles"), ".css"),
-                                            root / "guides", root)
+                                            root / "guides")
     raise_if(problems)
     assert project is not None
     return project

@@ -8,12 +8,10 @@ worker lays out a level's shared pages once.
 
 from __future__ import annotations
 
-import datetime
 import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from pathlib import Path
 
 from ladderpress.assemble import PacketPrinter, combination
 from ladderpress.load import Project, load_project

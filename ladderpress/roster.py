@@ -69,11 +69,10 @@ def read_roster(path: Path, root: Path, ladder: Ladder) -> Roster:
     seen: dict[str, int] = {}
     slugs: set[str] = set()
     for line, values in rows:
-        problems = _check_row(values, line, name, ladder)
-        if problems:
+        person, problems = _check_row(values, line, name, ladder)
+        if person is None:
             roster.problems += problems
             continue
-        person = Person.model_validate(values)
         key = " ".join(person.name.casefold().split())
         if key in seen:
             roster.problems.append(Problem(name, f"'{person.name}' is already on row {seen[key]}", line,
@@ -143,11 +142,11 @@ def _yaml_rows(path: Path, root: Path) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
-def _check_row(values: dict[str, Any], line: int, name: str, ladder: Ladder) -> list[Problem]:
-    """Schema and reference problems of one row, each naming the file, row and column."""
+def _check_row(values: dict[str, Any], line: int, name: str, ladder: Ladder) -> tuple[Person | None, list[Problem]]:
+    """The row's person, or None and its problems, each naming the file, row and column."""
     problems = []
     try:
-        Person.model_validate(values)
+        person = Person.model_validate(values)
     except ValidationError as exc:
         for error in exc.errors():
             column = str(error["loc"][0]) if error["loc"] else None
@@ -155,7 +154,7 @@ def _check_row(values: dict[str, Any], line: int, name: str, ladder: Ladder) -> 
             if error["type"] == "date_from_datetime_parsing" or "date" in error["type"]:
                 message, hint = f"'{values.get(column)}' is not a date", "write dates as YYYY-MM-DD, like 2027-01-31"
             problems.append(Problem(name, message, line, field=column, hint=hint))
-        return problems
+        return None, problems
     level_ids = [lv.id for lv in ladder.levels]
     level_id = values["level"]
     if level_id not in level_ids:
@@ -166,7 +165,7 @@ def _check_row(values: dict[str, Any], line: int, name: str, ladder: Ladder) -> 
         if values["track"] not in tracks:
             problems.append(Problem(name, f"level '{level_id}' is not on track '{values['track']}'", line,
                                     field="track", hint=did_you_mean(values["track"], tracks).removeprefix("; ")))
-    return problems
+    return (None if problems else person), problems
 
 
 def person_slug(name: str) -> str:
