@@ -5,13 +5,20 @@ level with each other. Each track has a column; a level that belongs to several 
 (the shared trunk before a fork) is centred between their columns. ``leads_to`` links are
 drawn as arrows, typical years run up an axis on the left, and one level may be
 highlighted ("you are here"). Units are millimetres, so text sizes are true print sizes.
+
+Every label is placed by where it starts, its width measured from the font file: WeasyPrint
+draws an SVG text that is anchored at its middle or end in a group of its own, which puts
+some fifty more objects into every PDF that shows the diagram (and makes cutting
+onboarding packets apart markedly slower).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from markupsafe import Markup
 
 from ladderpress.model import Ladder, Level
@@ -32,6 +39,55 @@ class Palette:
     surface: str = "#f3f5f8"
     paper: str = "#ffffff"
     font: str = "lp-inter, DejaVu Sans, sans-serif"
+
+
+class TextWidths:
+    """Label widths from the advance widths of the diagram's font files (by weight).
+
+    Kerning is left out, so a label may sit a fraction of a millimetre off centre. Without
+    files, an average width is assumed. Each file is read once.
+    """
+
+    AVERAGE = 0.55
+    """Width of a character in ems, where no font file is known."""
+
+    def __init__(self, faces: dict[int, Path]) -> None:
+        self.faces = faces
+        self._metrics: dict[Path, tuple[dict[int, str], dict[str, tuple[int, int]], int] | None] = {}
+
+    def width(self, text: str, size_pt: float, weight: int) -> float:
+        """Millimetres ``text`` takes at ``size_pt`` points in the face CSS would pick for ``weight``."""
+        face = self._face(weight)
+        metrics = self._read(face) if face is not None else None
+        if metrics is None:
+            return len(text) * self.AVERAGE * size_pt * PT
+        cmap, advances, units = metrics
+        missing = round(units * self.AVERAGE)
+        total = sum(advances[cmap[ord(c)]][0] if ord(c) in cmap else missing for c in text)
+        return total / units * size_pt * PT
+
+    def _face(self, weight: int) -> Path | None:
+        """The file CSS font matching chooses: the weight itself, else as the CSS Fonts spec orders them."""
+        if weight in self.faces or not self.faces:
+            return self.faces.get(weight)
+        lighter = sorted((w for w in self.faces if w < weight), reverse=True)
+        heavier = sorted(w for w in self.faces if w > weight)
+        if weight <= 500:  # 400 and 500 look up to 500 first, then lighter, then heavier
+            order = [w for w in heavier if w <= 500] + lighter + [w for w in heavier if w > 500]
+        else:
+            order = heavier + lighter
+        return self.faces[order[0]]
+
+    def _read(self, face: Path) -> tuple[dict[int, str], dict[str, tuple[int, int]], int] | None:
+        """The face's character map, advance widths and units per em; None for a file that is not a
+        font (WeasyPrint reports it when it prints, and the labels get average widths meanwhile)."""
+        if face not in self._metrics:
+            try:
+                font = TTFont(face, lazy=True)
+                self._metrics[face] = (font.getBestCmap() or {}, font["hmtx"].metrics, font["head"].unitsPerEm)
+            except Exception:  # fontTools raises many kinds of errors for a damaged file
+                self._metrics[face] = None
+        return self._metrics[face]
 
 
 @dataclass(frozen=True)
@@ -56,13 +112,16 @@ def ladder_svg(
     labels: str = "full",
     palette: Palette | None = None,
     max_height: float | None = None,
+    widths: TextWidths | None = None,
 ) -> Markup:
     """The SVG for ``levels`` (default: all), ``width`` mm wide.
 
     ``labels`` is ``full`` (code and short title) or ``code`` (code only, for small drawings).
     With ``max_height``, rows shrink to fit a long ladder, down to code-only labels.
+    ``widths`` measures labels in the drawing's font (see :class:`TextWidths`).
     """
     palette = palette or Palette()
+    widths = widths or TextWidths({})
     shown = [lv for lv in ladder.ranked_levels() if levels is None or lv in levels]
     tracks = [t for t in ladder.tracks if any(t.id in lv.tracks for lv in shown)]
     ranks = sorted({lv.rank for lv in shown})
@@ -72,7 +131,9 @@ def ladder_svg(
         row_height = max(5.0, (max_height - 16) / len(ranks))
         if row_height < 10:
             labels = "code"
-    axis = 17.5 if any(lv.years for lv in shown) else 0.0
+    years = _year_labels(shown, ranks)
+    # the axis is as wide as its longest label needs, and never narrower than 17.5 mm
+    axis = max(17.5, *(widths.width(label, 8.5, 400) + AXIS_GAP + 0.5 for label in years.values())) if years else 0.0
     header = 7.0 if len(tracks) > 1 else 1.0
     stacked = width < 80  # a narrow drawing puts its legend items one under the other
     legend = (12.0 if stacked and highlight is not None and highlight.leads_to else 7.0) if highlight else 0.0
@@ -93,17 +154,17 @@ def ladder_svg(
         xs = [column_x(t) for t in level.tracks if any(t == tr.id for tr in tracks)]
         boxes[level.id] = Box(level, sum(xs) / len(xs), row_top(level.rank), box_w, box_h)
 
-    parts = [_track_headers(tracks, column_x, palette) if len(tracks) > 1 else ""]
+    parts = [_track_headers(tracks, column_x, palette, widths) if len(tracks) > 1 else ""]
     if axis:
-        parts.append(_axis(shown, ranks, row_top, box_h, axis, palette))
+        parts.append(_axis(years, ranks, row_top, box_h, axis, palette, widths))
     parts += [_link(boxes[lv.id], boxes[n], palette) for lv in shown for n in lv.leads_to if n in boxes]
     parts += [_equivalent(boxes[lv.id], boxes[e], palette) for lv in shown for e in lv.equivalents
               if e in boxes and lv.id < e and boxes[e].y == boxes[lv.id].y]
     next_ids = set(highlight.leads_to) if highlight else set()
-    parts += [_box(box, labels, palette, highlight is not None and box.level.id == highlight.id,
+    parts += [_box(box, labels, palette, widths, highlight is not None and box.level.id == highlight.id,
                    box.level.id in next_ids) for box in boxes.values()]
     if highlight is not None:
-        parts.append(_legend(height - legend + 2, axis + 1, palette, bool(next_ids), stacked))
+        parts.append(_legend(height - legend + 2, axis + 1, palette, widths, bool(next_ids), stacked))
 
     description = describe(ladder, shown, tracks, highlight)
     return Markup(
@@ -133,13 +194,17 @@ def describe(ladder: Ladder, shown: list[Level], tracks: list, highlight: Level 
     return " ".join(sentences)
 
 
-def _text(x: float, y: float, content: str, size_pt: float, fill: str, weight: int = 400,
+def _text(widths: TextWidths, x: float, y: float, content: str, size_pt: float, fill: str, weight: int = 400,
           anchor: str = "middle") -> str:
+    """A label at ``x`` by its ``anchor`` (start, middle or end), written as a text that starts there."""
+    if anchor != "start":
+        width = widths.width(content, size_pt, weight)
+        x -= width / 2 if anchor == "middle" else width
     return (f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size_pt * PT:.3f}" font-weight="{weight}" '
-            f'fill="{fill}" text-anchor="{anchor}">{escape(content)}</text>')
+            f'fill="{fill}">{escape(content)}</text>')
 
 
-def _box(box: Box, labels: str, palette: Palette, current: bool, is_next: bool) -> str:
+def _box(box: Box, labels: str, palette: Palette, widths: TextWidths, current: bool, is_next: bool) -> str:
     fill = palette.primary if current else palette.paper
     stroke = palette.primary if current else (palette.accent if is_next else palette.rule)
     code_colour = palette.paper if current else palette.accent
@@ -149,10 +214,11 @@ def _box(box: Box, labels: str, palette: Palette, current: bool, is_next: bool) 
              f'fill="{fill}" stroke="{stroke}" stroke-width="{0.6 if is_next or current else 0.3}"/>']
     middle = box.y + box.h / 2
     if labels == "code":
-        parts.append(_text(box.x, middle + 1.1, box.level.code, 8.5, code_colour, 700))
+        parts.append(_text(widths, box.x, middle + 1.1, box.level.code, 8.5, code_colour, 700))
     else:
-        parts.append(_text(box.x, middle - 0.5, box.level.code, 8.5, code_colour, 700))
-        parts.append(_text(box.x, middle + 3.0, box.level.short_title, 9, title_colour, 600 if current else 500))
+        parts.append(_text(widths, box.x, middle - 0.5, box.level.code, 8.5, code_colour, 700))
+        parts.append(_text(widths, box.x, middle + 3.0, box.level.short_title, 9, title_colour,
+                           600 if current else 500))
     return "".join(parts)
 
 
@@ -177,15 +243,17 @@ def _equivalent(a: Box, b: Box, palette: Palette) -> str:
             f'stroke="{palette.rule}" stroke-width="0.4" stroke-dasharray="1,1"/>')
 
 
-def _track_headers(tracks: list, column_x, palette: Palette) -> str:
-    return "".join(_text(column_x(t.id), 4.2, t.short_name.upper(), 8.5, palette.muted, 600) for t in tracks)
+def _track_headers(tracks: list, column_x, palette: Palette, widths: TextWidths) -> str:
+    return "".join(_text(widths, column_x(t.id), 4.2, t.short_name.upper(), 8.5, palette.muted, 600) for t in tracks)
 
 
-def _axis(shown: list[Level], ranks: list[int], row_top, box_h: float, axis: float, palette: Palette) -> str:
-    top = row_top(ranks[-1]) + box_h / 2
-    bottom = row_top(ranks[0]) + box_h / 2
-    parts = [f'<line x1="{axis - 3:.2f}" y1="{top:.2f}" x2="{axis - 3:.2f}" y2="{bottom:.2f}" '
-             f'stroke="{palette.rule}" stroke-width="0.4"/>']
+AXIS_GAP = 4.6
+"""Millimetres between the end of a years label and the axis' left edge."""
+
+
+def _year_labels(shown: list[Level], ranks: list[int]) -> dict[int, str]:
+    """The typical years of each rank that has any, as the axis shows them."""
+    result = {}
     for rank in ranks:
         at_rank = [lv for lv in shown if lv.rank == rank and lv.years]
         if not at_rank:
@@ -194,19 +262,30 @@ def _axis(shown: list[Level], ranks: list[int], row_top, box_h: float, axis: flo
         start = min(lv.years[0] for lv in at_rank)
         ends = [lv.years[1] for lv in at_rank]
         # equivalent levels with different ranges share one row: show the span of them all
-        label = labels.pop() if len(labels) == 1 else (f"{start}+ yrs" if None in ends else f"{start}–{max(ends)} yrs")
+        result[rank] = labels.pop() if len(labels) == 1 else (f"{start}+ yrs" if None in ends else
+                                                              f"{start}–{max(ends)} yrs")
+    return result
+
+
+def _axis(years: dict[int, str], ranks: list[int], row_top, box_h: float, axis: float, palette: Palette,
+          widths: TextWidths) -> str:
+    top = row_top(ranks[-1]) + box_h / 2
+    bottom = row_top(ranks[0]) + box_h / 2
+    parts = [f'<line x1="{axis - 3:.2f}" y1="{top:.2f}" x2="{axis - 3:.2f}" y2="{bottom:.2f}" '
+             f'stroke="{palette.rule}" stroke-width="0.4"/>']
+    for rank, label in years.items():
         y = row_top(rank) + box_h / 2
         parts.append(f'<circle cx="{axis - 3:.2f}" cy="{y:.2f}" r="0.7" fill="{palette.muted}"/>')
-        parts.append(_text(axis - 4.6, y + 1.1, label, 8.5, palette.muted, 400, anchor="end"))
+        parts.append(_text(widths, axis - AXIS_GAP, y + 1.1, label, 8.5, palette.muted, 400, anchor="end"))
     return "".join(parts)
 
 
-def _legend(y: float, x: float, palette: Palette, with_next: bool, stacked: bool) -> str:
+def _legend(y: float, x: float, palette: Palette, widths: TextWidths, with_next: bool, stacked: bool) -> str:
     parts = [f'<rect x="{x:.2f}" y="{y:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.primary}"/>',
-             _text(x + 5.5, y + 2.3, "You are here", 8.5, palette.text, 500, anchor="start")]
+             _text(widths, x + 5.5, y + 2.3, "You are here", 8.5, palette.text, 500, anchor="start")]
     if with_next:
         nx, ny = (x, y + 5) if stacked else (x + 30, y)
         parts += [f'<rect x="{nx:.2f}" y="{ny:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.paper}" '
                   f'stroke="{palette.accent}" stroke-width="0.6"/>',
-                  _text(nx + 5.5, ny + 2.3, "Next step", 8.5, palette.text, 500, anchor="start")]
+                  _text(widths, nx + 5.5, ny + 2.3, "Next step", 8.5, palette.text, 500, anchor="start")]
     return "".join(parts)

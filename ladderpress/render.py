@@ -17,12 +17,12 @@ import markdown
 from markupsafe import Markup
 
 from ladderpress.packaged import builtin_dir
-from ladderpress.diagram import ladder_svg
+from ladderpress.diagram import TextWidths, ladder_svg
 from ladderpress.errors import Problem, relative
 from ladderpress.load import LoadedBrand, Project, files_in
 from ladderpress.model import Level, Person
 from ladderpress.plan import Job
-from ladderpress.theme import palette
+from ladderpress.theme import font_faces, palette
 
 
 class TemplateProblem(Exception):
@@ -64,6 +64,7 @@ class Renderer:
         self.env.filters["md_inline"] = self.markdown_inline
         self.env.globals["diagram"] = self.diagram
         self.palette = palette(brand)
+        self.widths = TextWidths(font_faces(brand, project.style_dirs(brand)))
 
     def markdown(self, text: str | None) -> Markup:
         """Markdown to HTML, as safe markup (raw HTML was escaped unless allowed)."""
@@ -83,7 +84,7 @@ class Renderer:
                 row_height: float = 13, labels: str = "full", max_height: float | None = None) -> Markup:
         """The ladder drawing for templates: ``{{ diagram(levels, highlight=level, width=80) }}``."""
         return ladder_svg(self.project.ladder, levels, highlight, width, row_height, labels, self.palette,
-                          max_height)
+                          max_height, self.widths)
 
     def render_people(self, jobs: list[Job], total_pages: int) -> str:
         """The personal pages of several packets of one combination, in one document."""

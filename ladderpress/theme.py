@@ -8,6 +8,7 @@ brand restyles every document without a line of CSS.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from ladderpress.diagram import Palette
 from ladderpress.load import LoadedBrand
@@ -55,6 +56,23 @@ def palette(loaded: LoadedBrand | None) -> Palette:
     font = f"{FAMILY['body']}, " if brand.fonts else ""
     return Palette(primary=brand.colours.primary, accent=brand.colours.accent, text=brand.colours.text,
                    font=f"{font}lp-inter, DejaVu Sans, sans-serif")
+
+
+BUILTIN_FACES = {400: "Inter-Regular.otf", 500: "Inter-Medium.otf", 600: "Inter-SemiBold.otf", 700: "Inter-Bold.otf"}
+"""The files behind "lp-inter" (styles/base.css), by weight."""
+
+
+def font_faces(loaded: LoadedBrand | None, style_dirs: tuple[Path, ...]) -> dict[int, Path]:
+    """The upright font files of the diagram's font by weight: the brand's body font, else Inter."""
+    if loaded is not None and loaded.brand.fonts:
+        return {weight: loaded.file(path) for path, weight, style in loaded.brand.fonts.body.faces()
+                if style == "normal"}
+    faces = {}
+    for weight, name in BUILTIN_FACES.items():
+        found = next((d / "fonts" / name for d in style_dirs if (d / "fonts" / name).is_file()), None)
+        if found is not None:
+            faces[weight] = found
+    return faces
 
 
 def mix(colour: str, other: str, amount: float) -> str:
