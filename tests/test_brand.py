@@ -61,11 +61,16 @@ def test_brand_fonts_are_the_embedded_fonts(branded: dict[str, Path], name: str)
 
 
 @pytest.mark.parametrize("name", list(BRANDS))
-def test_logo_name_and_footer_reach_the_pdf(branded: dict[str, Path], name: str) -> None:
+def test_logo_name_and_footer_reach_the_pdf(branded: dict[str, Path], tmp_path: Path, name: str) -> None:
     reader = PdfReader(branded[name] / "one-pagers" / "pm.pdf")
     page = reader.pages[0]
-    forms = [x.get_object() for x in page["/Resources"]["/XObject"].values()]
-    assert any(form.get("/Subtype") == "/Form" for form in forms), "the SVG logo is drawn as vector artwork"
+    images = [x.get_object() for x in page["/Resources"].get("/XObject", {}).values()]
+    assert not any(image.get("/Subtype") == "/Image" for image in images), "the SVG logo is drawn as vector artwork"
+    png = render_png(branded[name] / "one-pagers" / "pm.pdf", 1, 60, tmp_path / "page")
+    width, height = Image.open(png).size
+    corner = Image.open(png).crop((int(width * 0.65), int(height * 0.07), width, int(height * 0.13)))
+    corner.save(tmp_path / "corner.png")
+    assert colour_share(tmp_path / "corner.png", BRANDS[name]["primary"], 30) > 0.01, "the logo is at the top right"
     brand_name = {"acme": "Acme Robotics", "harbor": "Blue Harbor Health"}[name]
     assert reader.metadata.author == brand_name
     content = page.extract_text()
