@@ -53,7 +53,7 @@ def test_twenty_people_get_twenty_correct_packets(batch: Path) -> None:
         assert f"Person Number{i}" in text
         assert LEVEL_TITLES[["apm", "pm", "senior-pm", "director"][i % 4]] in text
         assert f"Manager{i}" in text and f"Buddy{i}" in text and f"Team{i}" in text
-        for number in range(2, total + 1):  # continuous page numbers; the cover has none
+        for number in range(2, total + 1):  # continuous page numbers; the welcome page has none
             assert f"{number} / {total}" in pages[number - 1], (i, number)
         titles = [title for title, _, _ in outline(reader)]
         assert titles[:2] == ["A note before your first day", "In this packet"]
@@ -75,7 +75,7 @@ def test_contents_page_numbers_match_where_sections_start(batch: Path) -> None:
 def test_people_at_the_same_level_share_identical_pages(batch: Path) -> None:
     first, second = PdfReader(batch / "person-number1.pdf"), PdfReader(batch / "person-number5.pdf")
     assert len(first.pages) == len(second.pages)
-    personal = 2
+    personal = 1  # the welcome page
     assert first.pages[0].extract_text() != second.pages[0].extract_text()
     for a, b in zip(first.pages[personal:], second.pages[personal:]):
         assert a.extract_text() == b.extract_text()
@@ -128,7 +128,7 @@ def test_names_make_safe_file_names_inside_the_output_folder(tmp_path: Path) -> 
     assert files == ["onboarding/etc-passwd.pdf", "onboarding/etc-x.pdf", "onboarding/person.pdf",
                      "onboarding/zoe-rsted-unal.pdf"]
     assert not (tmp_path / "etc").exists()
-    assert "Zoë / Ørsted" in PdfReader(out / "onboarding/zoe-rsted-unal.pdf").pages[1].extract_text()
+    assert "Zoë / Ørsted" in PdfReader(out / "onboarding/zoe-rsted-unal.pdf").pages[0].extract_text()
     assert person_slug("...") == "person" and person_slug("A" * 200) == "a" * 60
 
 
@@ -145,7 +145,7 @@ def test_extra_columns_warn_once_and_yaml_rosters_work(tmp_path: Path, capsys: p
         encoding="utf-8")
     assert main(["--project", str(ROOT), "--out", str(tmp_path / "b"), "--roster", str(tmp_path / "r.yaml"),
                  "-j", "1", "onboarding"]) == 0
-    assert "Yara Lind" in PdfReader(tmp_path / "b/onboarding/yara-lind.pdf").pages[1].extract_text()
+    assert "Yara Lind" in PdfReader(tmp_path / "b/onboarding/yara-lind.pdf").pages[0].extract_text()
 
 
 def test_logs_name_only_the_file_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -165,7 +165,7 @@ def test_names_that_make_the_same_file_name_get_their_own_files(tmp_path: Path) 
     roster = write_roster(tmp_path / "r.csv", rows)
     assert main(["--project", str(ROOT), "--out", str(tmp_path / "o"), "--roster", str(roster), "-j", "1",
                  "onboarding"]) == 0
-    names = {p.name: PdfReader(p).pages[1].extract_text() for p in (tmp_path / "o/onboarding").glob("*.pdf")}
+    names = {p.name: PdfReader(p).pages[0].extract_text() for p in (tmp_path / "o/onboarding").glob("*.pdf")}
     assert len(names) == 3
     for row in rows:
         assert sum(row["name"] in text for text in names.values()) >= 1
