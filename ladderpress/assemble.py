@@ -3,19 +3,18 @@
 Most of a packet is the same for everyone at the same level, track and brand. For each
 such combination the packet is laid out once for a stand-in person, and the pages after
 its personal ones are kept. A batch of people then costs one layout of all their personal
-pages (cover and welcome letter, printed knowing the packet's page count) and one PDF in
-which WeasyPrint draws the shared pages once and subsets the fonts once. pypdf cuts that
-PDF into one packet per person: each person's pages followed by the shared pages, with
-their contents links, bookmarks and page numbers as in a packet printed whole.
+pages (the welcome page, printed knowing the packet's page count) and one PDF in which
+WeasyPrint draws the shared pages once and subsets the fonts once. pypdf cuts that PDF
+into one packet per person: each person's pages followed by the shared pages, with their
+contents links, bookmarks and page numbers as in a packet printed whole.
 
-A person whose pages come out longer than the stand-in's is printed whole instead, as are
-all packets of a PDF/A or PDF/UA build (a tagged structure cannot be cut into parts).
+A person whose pages come out longer than the stand-in's, or whose details hold a
+character that no font has, is printed whole instead, as are all packets of a PDF/A or
+PDF/UA build (a tagged structure cannot be cut into parts).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,14 +24,17 @@ from pypdf.generic import NameObject, TextStringObject
 from weasyprint.document import Document
 
 from ladderpress.load import Project
-from ladderpress.model import Person
-from ladderpress.pdf import Printed, Printer
-from ladderpress.plan import Job
+from ladderpress.pdf import Printed, Printer, Written
+from ladderpress.plan import Job, combination, stand_in
 from ladderpress.render import Renderer
-from ladderpress.roster import Entry
 
 SHARED_START = "shared-start"
 """The anchor the packet template puts where the shared pages begin."""
+MAX_BATCH = 80
+"""Most people whose personal pages are laid out and written together: a batch's pages are
+held in memory until it is cut into packets, and each batch draws the shared pages once."""
+KEEP_SHARED = 4
+"""Shared parts a process keeps (the most recent), so memory does not grow with the levels."""
 
 
 @dataclass(frozen=True)
@@ -52,25 +54,23 @@ class SharedPart:
         return self.document.pages[self.personal_pages:]
 
 
-def stand_in(job: Job) -> Job:
-    """The job for a neutral person at the same level: its shared pages are everyone's."""
-    assert job.person is not None and job.focus is not None
-    person = Person(name="New Colleague", level=job.focus.id, team="Your team", manager="Your manager",
-                    buddy="Your buddy", start_date=datetime.date(2000, 1, 3),
-                    track=job.track.id if job.track else None, language=job.person.person.language)
-    return dataclasses.replace(job, person=Entry(person, 0, "stand-in"))
-
-
-def combination(job: Job) -> tuple[object, ...]:
-    """What the shared pages depend on: recipe, level, track, brand, layout and language."""
-    assert job.person is not None and job.focus is not None
-    return (job.recipe_name, job.focus.id, job.track.id if job.track else None,
-            job.brand.folder if job.brand else None, job.layout, job.person.person.language)
-
-
 def anchor_page(document: Document, name: str) -> int | None:
     """Index of the page holding the anchor ``name``."""
     return next((i for i, page in enumerate(document.pages) if name in page.anchors), None)
+
+
+def own_pages(personal: Document, people: int, expected: int) -> list[list | None]:
+    """Each person's pages in a batch's personal document (each opens with the anchor person-N);
+    None for someone whose pages are not ``expected`` in number (their packet is printed whole)."""
+    starts = [anchor_page(personal, f"person-{i}") for i in range(people)] + [len(personal.pages)]
+    return [personal.pages[start:end] if start is not None and end is not None and end - start == expected
+            else None for start, end in zip(starts, starts[1:])]
+
+
+def details(job: Job) -> set[str]:
+    """Every character of the person's own details."""
+    assert job.person is not None
+    return set("".join(str(value) for value in job.person.person.model_dump().values() if value))
 
 
 class PacketPrinter:
@@ -82,50 +82,66 @@ class PacketPrinter:
         self._shared: dict[tuple[object, ...], SharedPart] = {}
         self.printed_whole = 0
 
-    def print_batch(self, renderer: Renderer, jobs: list[Job]) -> Iterator[tuple[Job, Printed]]:
-        """Packets for people who share a combination, in the order given."""
+    def print_run(self, renderer: Renderer, jobs: list[Job]) -> Iterator[tuple[Job, Printed]]:
+        """Packets for people who share a combination, in the order given, in even batches."""
         if self.printer.variant is not None:  # standards need the whole tagged structure
             for job in jobs:
                 yield job, self.print_whole(renderer, job)
             return
+        size = -(-len(jobs) // -(-len(jobs) // MAX_BATCH))
+        for start in range(0, len(jobs), size):
+            yield from self._print_batch(renderer, jobs[start:start + size])
+
+    def _print_batch(self, renderer: Renderer, jobs: list[Job]) -> Iterator[tuple[Job, Printed]]:
         key = combination(jobs[0])
         assert all(combination(job) == key for job in jobs)
         sheets, sheet_warnings = self._sheets(jobs[0])
-        warnings: list[str] = []
+        notes: list[str] = []
         if key not in self._shared:
+            if len(self._shared) >= KEEP_SHARED:
+                del self._shared[next(iter(self._shared))]  # the oldest
             self._shared[key] = self._shared_part(renderer, jobs[0])
-            warnings = self._shared[key].warnings  # reported once, with the first packet
+            notes = list(self._shared[key].warnings)
         shared = self._shared[key]
-        html = renderer.render_people(jobs, total_pages=shared.total)
-        personal, more = self.printer.render(html, sheets)
-        starts = [anchor_page(personal, f"person-{i}") for i in range(len(jobs))] + [len(personal.pages)]
-        fits = [starts[i] is not None and starts[i + 1] is not None and starts[i + 1] - starts[i] ==
-                shared.personal_pages for i in range(len(jobs))]
-        pages = [page for i in range(len(jobs)) if fits[i] for page in personal.pages[starts[i]:starts[i + 1]]]
-        batch = personal.copy(pages + shared.pages) if pages else None
-        data, written = self.printer.write(batch, tags=False) if batch else (b"", [])
-        reader = PdfReader(io.BytesIO(data)) if batch else None
-        cut = 0
-        for i, job in enumerate(jobs):
-            if not fits[i]:
+        personal, more = self.printer.render(renderer.render_people(jobs, total_pages=shared.total), sheets)
+        own = own_pages(personal, len(jobs), shared.personal_pages)
+        written = self._write(personal, own, shared)
+        # a character that no font has makes WeasyPrint write its own font encoding, for everyone in
+        # the batch (and pypdf then cannot read their text): such people are printed apart, whole
+        apart = {i for i, pages in enumerate(own) if pages and written.missing & details(jobs[i])}
+        if apart:
+            own = [None if i in apart else pages for i, pages in enumerate(own)]
+            written = self._write(personal, own, shared)
+        notes += more + written.warnings
+        reader = PdfReader(io.BytesIO(written.data)) if written.data else None
+        personal_total = sum(len(pages) for pages in own if pages)
+        first = 0
+        for job, pages in zip(jobs, own):
+            if pages is None:  # longer than the stand-in's, or printed apart
                 self.printed_whole += 1
                 yield job, self.print_whole(renderer, job)
                 continue
             assert reader is not None
-            packet = self._cut(reader, job, cut, len(pages), shared)
-            cut += shared.personal_pages
-            notes = list(dict.fromkeys(warnings + more + written)) if i == 0 else []
+            packet = self._cut(reader, job, list(range(first, first + len(pages))), personal_total, shared)
+            first += len(pages)
             files = self.printer.files_read(list(job.stylesheets), self.project.style_dirs(job.brand), job.brand)
-            yield job, Printed(packet, shared.total, notes, sheet_warnings if i == 0 else [], files)
+            yield job, Printed(packet, shared.total, list(dict.fromkeys(notes)), sheet_warnings, files)
+            notes, sheet_warnings = [], []  # a batch's warnings are reported once, with its first packet
+
+    def _write(self, personal: Document, own: list[list | None], shared: SharedPart) -> Written:
+        """One PDF of everyone's own pages, then the shared pages: fonts are subset once for all."""
+        pages = [page for person in own if person for page in person]
+        if not pages:
+            return Written(b"", [], frozenset())
+        return self.printer.write(personal.copy(pages + shared.pages), tags=False)
 
     def print_whole(self, renderer: Renderer, job: Job) -> Printed:
         """The simple path: lay out the whole packet for this person."""
         return self.printer.print(renderer.render(job), list(job.stylesheets), self.project.style_dirs(job.brand),
                                   job.layout, job.brand)
 
-    def _cut(self, reader: PdfReader, job: Job, first: int, personal_total: int, shared: SharedPart) -> bytes:
+    def _cut(self, reader: PdfReader, job: Job, own: list[int], personal_total: int, shared: SharedPart) -> bytes:
         """One person's packet out of the batch PDF: their pages, then the shared ones."""
-        own = list(range(first, first + shared.personal_pages))
         common = list(range(personal_total, personal_total + len(shared.pages)))
         writer = PdfWriter()
         writer.append(reader, pages=own + common)

@@ -175,25 +175,27 @@ class Cli:
         folder = OutputFolder(out_dir)
         shown = _shown_dir(out_dir)
         cache = BuildCache.open(folder.root, engine_fingerprint(engine.options()))
-        todo, keys = [], {}
+        todo, sources, keys = [], [], {}
         for job in jobs:
             try:
-                key = cache.key(renderers.for_job(job).render(job), job_extras(job, engine))
+                source = renderers.for_job(job).source(job)
             except TemplateProblem as exc:
                 self._failed(report, f"{shown}/{job.output}", str(exc.problem))
                 continue
+            key = cache.key(source, job_extras(job, engine))
             if not force and cache.up_to_date(job.output, key, folder.root):
                 report.up_to_date += 1
                 continue
             keys[job.output] = key
             todo.append(job)
+            sources.append(source)
         if todo:
-            self._produce(project, renderers, todo, folder, shown, engine, workers, report, cache, keys)
+            self._produce(project, renderers, todo, sources, folder, shown, engine, workers, report, cache, keys)
         cache.save()
         return report
 
-    def _produce(self, project: Project, renderers: Renderers, jobs: list[Job], folder: OutputFolder, shown: str,
-                 engine: Engine, workers: int, report: Report, cache: BuildCache,
+    def _produce(self, project: Project, renderers: Renderers, jobs: list[Job], sources: list[str],
+                 folder: OutputFolder, shown: str, engine: Engine, workers: int, report: Report, cache: BuildCache,
                  keys: dict[PurePosixPath, str]) -> None:
         from ladderpress.produce import produce  # WeasyPrint is imported only when something is printed
 
@@ -208,7 +210,7 @@ class Cli:
         task = progress.add_task("building", total=len(jobs)) if progress else None
         done = 0
         with progress if progress else _nothing():
-            for outcome in produce(project, renderers, engine, jobs, workers):
+            for outcome in produce(project, renderers, engine, jobs, sources, workers):
                 job = jobs[outcome.index]
                 target = f"{shown}/{job.output}"
                 done += 1
@@ -289,7 +291,7 @@ def render_all(renderers: Renderers, jobs: list[Job]) -> list[Problem]:
     problems: dict[str, Problem] = {}
     for job in jobs:
         try:
-            renderers.for_job(job).render(job)
+            renderers.for_job(job).source(job)
         except TemplateProblem as exc:
             problems.setdefault(str(exc.problem), exc.problem)
     return list(problems.values())

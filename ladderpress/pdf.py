@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
@@ -40,13 +41,39 @@ class Printed:
     images, imports). An incremental build rebuilds the document when one of them changes."""
 
 
+MISSING_GLYPH = ".notdef glyph rendered for Unicode string unsupported by fonts"
+"""The start of WeasyPrint's warning for a character that no font has (its first argument)."""
+
+
+class Written(NamedTuple):
+    """A document written as PDF."""
+
+    data: bytes
+    warnings: list[str]
+    missing: frozenset[str]
+    """Characters that no font has (drawn as empty boxes)."""
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.missing: dict[str, None] = {}
+        """Characters no font has, in the order met (WeasyPrint warns once per character drawn)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if isinstance(record.msg, str) and record.msg.startswith(MISSING_GLYPH) and record.args:
+            self.missing[str(record.args[0])] = None  # type: ignore[index]
+        else:
+            self.messages.append(record.getMessage())
+
+    def plain_messages(self) -> list[str]:
+        """The messages, with the missing characters in one line that says what to do."""
+        if not self.missing:
+            return self.messages
+        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in self.missing)
+        return self.messages + [f"no font has {shown}: printed as empty boxes (fix: give the brand a font "
+                                "that covers them, or use other characters)"]
 
 
 BRAND_STYLESHEET = "brand.css"
@@ -129,7 +156,7 @@ class Printer:
                                   "the last change to its template or stylesheet is the likely cause") from exc
         return document, self._warnings(collect)
 
-    def write(self, document: Document, tags: bool = True) -> tuple[bytes, list[str]]:
+    def write(self, document: Document, tags: bool = True) -> Written:
         """The PDF of a laid-out document (its fonts subset once, whatever pages it holds).
 
         ``tags=False`` leaves out the structure tree, for a PDF that will be cut into parts.
@@ -141,16 +168,16 @@ class Printer:
             except Exception as exc:
                 self.fetcher.take_refused()
                 raise PrintFailed(f"WeasyPrint could not write it ({type(exc).__name__}: {exc})") from exc
-        return data, self._warnings(collect)
+        return Written(data, self._warnings(collect), frozenset(collect.missing))
 
     def print(self, html: str, stylesheets: list[str], style_dirs: tuple[Path, ...], layout: Layout | None = None,
               brand: LoadedBrand | None = None) -> Printed:
         """Lay out and write one document; return its bytes, page count and warnings."""
         sheets, sheet_warnings = self.sheets_for(stylesheets, style_dirs, layout, brand)
         document, warnings = self.render(html, sheets)
-        data, more = self.write(document)
-        return Printed(data, len(document.pages), list(dict.fromkeys(warnings + more)), sheet_warnings,
-                       self.files_read(stylesheets, style_dirs, brand))
+        written = self.write(document)
+        return Printed(written.data, len(document.pages), list(dict.fromkeys(warnings + written.warnings)),
+                       sheet_warnings, self.files_read(stylesheets, style_dirs, brand))
 
     def files_read(self, stylesheets: list[str], style_dirs: tuple[Path, ...],
                    brand: LoadedBrand | None) -> tuple[str, ...]:
@@ -164,7 +191,7 @@ class Printer:
 
     def _warnings(self, collect: _Collect) -> list[str]:
         refused = self.fetcher.take_refused()
-        return refused + [m for m in collect.messages if not m.startswith("Failed to load")]
+        return refused + [m for m in collect.plain_messages() if not m.startswith("Failed to load")]
 
 
 @contextmanager

@@ -6,6 +6,7 @@ becomes one job. Output paths are resolved here and confined to the output folde
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from ladderpress.errors import Problem, UsageError, did_you_mean
 from ladderpress.load import LoadedBrand, Project
-from ladderpress.model import Ladder, Level, Recipe, Track
+from ladderpress.model import Ladder, Level, Person, Recipe, Track
 from ladderpress.roster import Entry, read_roster
 
 
@@ -102,6 +103,22 @@ class Job:
         if self.focus is not None:
             return f"{self.focus.title} — {self.recipe.title}"
         return self.recipe.title
+
+
+def stand_in(job: Job) -> Job:
+    """The job for a neutral person at the same level: its shared pages are everyone's."""
+    assert job.person is not None and job.focus is not None
+    person = Person(name="New Colleague", level=job.focus.id, team="Your team", manager="Your manager",
+                    buddy="Your buddy", start_date=datetime.date(2000, 1, 3),
+                    track=job.track.id if job.track else None, language=job.person.person.language)
+    return dataclasses.replace(job, person=Entry(person, 0, "stand-in"))
+
+
+def combination(job: Job) -> tuple[object, ...]:
+    """What a packet's shared pages depend on: recipe, level, track, brand, layout and language."""
+    assert job.person is not None and job.focus is not None
+    return (job.recipe_name, job.focus.id, job.track.id if job.track else None,
+            job.brand.folder if job.brand else None, job.layout, job.person.person.language)
 
 
 def selected_levels(ladder: Ladder, recipe: Recipe) -> tuple[Level, ...]:

@@ -21,7 +21,7 @@ from ladderpress.diagram import TextWidths, ladder_svg
 from ladderpress.errors import Problem, relative
 from ladderpress.load import LoadedBrand, Project, files_in
 from ladderpress.model import Level, Person
-from ladderpress.plan import Job
+from ladderpress.plan import Job, combination, stand_in
 from ladderpress.theme import font_faces, palette
 
 
@@ -60,18 +60,26 @@ class Renderer:
         if not project.ladder.allow_html:
             self._markdown.preprocessors.deregister("html_block")
             self._markdown.inlinePatterns.deregister("html")
+        self._converted: dict[str, Markup] = {}
         self.env.filters["md"] = self.markdown
         self.env.filters["md_inline"] = self.markdown_inline
         self.env.globals["diagram"] = self.diagram
         self.palette = palette(brand)
         self.widths = TextWidths(font_faces(brand, project.style_dirs(brand)))
+        self._shared_sources: dict[tuple[object, ...], str] = {}
 
     def markdown(self, text: str | None) -> Markup:
-        """Markdown to HTML, as safe markup (raw HTML was escaped unless allowed)."""
+        """Markdown to HTML, as safe markup (raw HTML was escaped unless allowed).
+
+        Each text is converted once per build: packets repeat the same welcome letter for
+        hundreds of people, and Python-Markdown is slow.
+        """
         if not text:
             return Markup("")
-        self._markdown.reset()
-        return Markup(self._markdown.convert(text))
+        if text not in self._converted:
+            self._markdown.reset()
+            self._converted[text] = Markup(self._markdown.convert(text))
+        return self._converted[text]
 
     def markdown_inline(self, text: str | None) -> Markup:
         """Markdown for a single line: the surrounding paragraph is dropped."""
@@ -86,10 +94,25 @@ class Renderer:
         return ladder_svg(self.project.ladder, levels, highlight, width, row_height, labels, self.palette,
                           max_height, self.widths)
 
-    def render_people(self, jobs: list[Job], total_pages: int) -> str:
+    def render_people(self, jobs: list[Job], total_pages: int | None) -> str:
         """The personal pages of several packets of one combination, in one document."""
         people = [job.person.person for job in jobs if job.person is not None]
         return self.render(jobs[0], part="personal", total_pages=total_pages, people=people)
+
+    def source(self, job: Job) -> str:
+        """The HTML that decides a job's PDF, for incremental builds and ``check``.
+
+        For a packet that is its own personal pages plus the pages it shares with everyone of
+        its combination, rendered once per combination for a stand-in: a roster of hundreds
+        costs one full render per level, not one per person. (A packet printed whole has the
+        same inputs, since nothing after its personal pages may depend on the person.)
+        """
+        if job.person is None:
+            return self.render(job)
+        key = combination(job)
+        if key not in self._shared_sources:
+            self._shared_sources[key] = self.render(stand_in(job))
+        return self._shared_sources[key] + self.render_people([job], total_pages=None)
 
     def brand_context(self) -> dict[str, object]:
         """What templates know of the brand; without one, the ladder's own organisation and language."""
