@@ -3,7 +3,7 @@
 Most of a packet is the same for everyone at the same level, track and brand. For each
 such combination the packet is laid out once for a stand-in person, and the pages after
 its personal ones are kept. A batch of people then costs one layout of all their personal
-pages (the welcome page, printed knowing the packet's page count) and one PDF in which
+pages (the welcome page, which shows no page number) and one PDF in which
 WeasyPrint draws the shared pages once and subsets the fonts once. pypdf cuts that PDF
 into one packet per person: each person's pages followed by the shared pages, with their
 contents links, bookmarks and page numbers as in a packet printed whole.
@@ -60,9 +60,11 @@ def anchor_page(document: Document, name: str) -> int | None:
 
 
 def own_pages(personal: Document, people: int, expected: int) -> list[list | None]:
-    """Each person's pages in a batch's personal document (each opens with the anchor person-N);
-    None for someone whose pages are not ``expected`` in number (their packet is printed whole)."""
-    starts = [anchor_page(personal, f"person-{i}") for i in range(people)] + [len(personal.pages)]
+    """Each person's pages in a batch's personal document (each opens with the anchor person-N,
+    and the last ends where the shared pages would start); None for someone whose pages are
+    not ``expected`` in number (their packet is printed whole)."""
+    end = anchor_page(personal, SHARED_START)
+    starts = [anchor_page(personal, f"person-{i}") for i in range(people)] + [end or len(personal.pages)]
     return [personal.pages[start:end] if start is not None and end is not None and end - start == expected
             else None for start, end in zip(starts, starts[1:])]
 
@@ -103,7 +105,7 @@ class PacketPrinter:
             self._shared[key] = self._shared_part(renderer, jobs[0])
             notes = list(self._shared[key].warnings)
         shared = self._shared[key]
-        personal, more = self.printer.render(renderer.render_people(jobs, total_pages=shared.total), sheets)
+        personal, more = self.printer.render(renderer.render_people(jobs), sheets)
         own = own_pages(personal, len(jobs), shared.personal_pages)
         written = self._write(personal, own, shared)
         # a character that no font has makes WeasyPrint write its own font encoding, for everyone in

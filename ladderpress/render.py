@@ -94,10 +94,10 @@ class Renderer:
         return ladder_svg(self.project.ladder, levels, highlight, width, row_height, labels, self.palette,
                           max_height, self.widths)
 
-    def render_people(self, jobs: list[Job], total_pages: int | None) -> str:
+    def render_people(self, jobs: list[Job]) -> str:
         """The personal pages of several packets of one combination, in one document."""
         people = [job.person.person for job in jobs if job.person is not None]
-        return self.render(jobs[0], part="personal", total_pages=total_pages, people=people)
+        return self.render(jobs[0], part="personal", people=people)
 
     def source(self, job: Job) -> str:
         """The HTML that decides a job's PDF, for incremental builds and ``check``.
@@ -112,7 +112,7 @@ class Renderer:
         key = combination(job)
         if key not in self._shared_sources:
             self._shared_sources[key] = self.render(stand_in(job))
-        return self._shared_sources[key] + self.render_people([job], total_pages=None)
+        return self._shared_sources[key] + self.render_people([job])
 
     def brand_context(self) -> dict[str, object]:
         """What templates know of the brand; without one, the ladder's own organisation and language."""
@@ -140,13 +140,12 @@ class Renderer:
                                         hint="save it as UTF-8 text"))
         return problems
 
-    def render(self, job: Job, fit: int = 0, part: str = "full", total_pages: int | None = None,
-               people: list[Person] | None = None) -> str:
+    def render(self, job: Job, fit: int = 0, part: str = "full", people: list[Person] | None = None) -> str:
         """The job's HTML. Raises TemplateProblem naming the template file and line on failure.
 
         ``fit`` asks the template for a tighter layout (0 = normal); templates that do not
-        use it ignore it. ``part`` and ``total_pages`` serve onboarding packets, whose
-        personal pages (``part="personal"``) are printed apart from the shared ones.
+        use it ignore it. ``part`` and ``people`` serve onboarding packets, whose personal
+        pages (``part="personal"``, for each of ``people``) are printed apart from the shared ones.
         """
         ladder = self.project.ladder
         context = {
@@ -161,7 +160,6 @@ class Renderer:
             "edition": self.edition,
             "person": job.person.person if job.person else None,
             "part": part,
-            "total_pages": total_pages,
             "people": people,
             **self.brand_context(),
         }

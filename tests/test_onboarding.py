@@ -81,12 +81,13 @@ def test_people_at_the_same_level_share_identical_pages(batch: Path) -> None:
         assert a.extract_text() == b.extract_text()
 
 
-def test_assembled_packet_is_text_identical_to_one_printed_whole(tmp_path: Path) -> None:
+@pytest.mark.parametrize("printing", [[], ["--duplex"]], ids=["one-sided", "duplex"])
+def test_assembled_packet_is_text_identical_to_one_printed_whole(tmp_path: Path, printing: list[str]) -> None:
     roster = write_roster(tmp_path / "r.csv", [person(1, "pm"), person(2, "pm", track="ic"),
                                                person(3, "principal-pm", preferred_name="Tre")])
     for mode, extra in (("fast", []), ("whole", ["--render-in-full"])):
         assert main(["--project", str(ROOT), "--out", str(tmp_path / mode), "--roster", str(roster), "-j", "1",
-                     *extra, "onboarding"]) == 0
+                     *printing, *extra, "onboarding"]) == 0
     for name in ("person-number1", "person-number2", "person-number3"):
         fast = PdfReader(tmp_path / "fast/onboarding" / f"{name}.pdf")
         whole = PdfReader(tmp_path / "whole/onboarding" / f"{name}.pdf")
