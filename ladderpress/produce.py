@@ -13,6 +13,7 @@ import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from tempfile import TemporaryDirectory
 
 from ladderpress.assemble import PacketPrinter
 from ladderpress.load import Project, load_project
@@ -111,14 +112,17 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     # forked workers inherit the project as read now, so a file saved mid-build cannot break them;
-    # spawned ones (where fork does not exist) read it again
-    initargs = (engine, project if method == "fork" else None)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
-        pending: set[Future[list[Outcome]]] = {pool.submit(_work, task) for task in tasks}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield from future.result()
+    # spawned ones (where fork does not exist) read it again. WeasyPrint copies the fonts it loads
+    # into a temporary folder that a worker, ending without Python's clean-up, would leave behind:
+    # the workers' temporary files go into a folder of the build's own, removed with it
+    with TemporaryDirectory(prefix="ladderpress-") as scratch:
+        initargs = (engine, project if method == "fork" else None, scratch)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
+            pending: set[Future[list[Outcome]]] = {pool.submit(_work, task) for task in tasks}
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield from future.result()
 
 
 def _tasks(jobs: list[Job], sources: list[str]) -> list[Task]:
@@ -146,9 +150,12 @@ _producer: Producer | None = None
 """The engine of a worker process, made once by the pool's initializer (per process, never shared)."""
 
 
-def _start_worker(engine: Engine, project: Project | None) -> None:
+def _start_worker(engine: Engine, project: Project | None, scratch: str) -> None:
     global _producer
     import logging
+    import tempfile
+
+    tempfile.tempdir = scratch  # see produce(): this process's temporary files go there
 
     logging.getLogger("weasyprint").addHandler(logging.NullHandler())
     logging.getLogger("fontTools").setLevel(logging.ERROR)

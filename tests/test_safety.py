@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from ladderpress.cli import main
-from tests.conftest import copy_project, text
+from tests.conftest import ROOT, copy_project, text
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -133,3 +133,16 @@ def test_missing_stylesheet_and_image_name_the_file_that_asked(
     err = capsys.readouterr().err
     assert re.search(r"warning: styles/one-pager\.css: '.*extra-missing\.css' was not found", err)
     assert re.search(r"warning: .*pm\.pdf \(template one-pager\.html\): '.*missing-logo\.png' was not found", err)
+
+
+def test_worker_processes_leave_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint copies fonts into a temporary folder that a worker process would leave behind."""
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    out = tmp_path / "out"
+    assert main(["--project", str(ROOT), "--out", str(out), "-j", "2", "one-pagers"]) == 0
+    assert len(list((out / "one-pagers").glob("*.pdf"))) == 8
+    assert list(scratch.iterdir()) == []
