@@ -10,6 +10,7 @@ so that a level's shared pages are laid out once, not once per worker.
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -118,19 +119,85 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
     with TemporaryDirectory(prefix="ladderpress-") as scratch:
         initargs = (engine, project if method == "fork" else None, scratch)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
-            pending: set[Future[list[Outcome]]] = {pool.submit(_work, task) for task in tasks}
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            # one task per worker at a time, so that each next task goes to the worker just freed
+            lanes = Lanes(tasks, workers)
+            running: dict[Future[list[Outcome]], int] = {}
+            for lane in range(workers):
+                running[pool.submit(_work, lanes.next(lane))] = lane
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
+                    lane = running.pop(future)
+                    task = lanes.next(lane)
+                    if task is not None:
+                        running[pool.submit(_work, task)] = lane
                     yield from future.result()
+
+
+class Lanes:
+    """What each worker prints next, so that all of them finish together.
+
+    Packet runs are planned up front: a run costs about WHOLE_WEIGHT (its shared pages) plus
+    one per packet, and the runs are shared out costliest first, then moved or swapped
+    between the fullest and the emptiest lane while that shortens the longest. (Handed out
+    costliest first as workers free up, a few runs of a few seconds each could leave one
+    worker idle for several.) Ordinary documents, whose cost is not known, go to whichever
+    worker is free once its runs are done; a worker with nothing left takes the last run of
+    the fullest lane.
+    """
+
+    def __init__(self, tasks: list[Task], lanes: int) -> None:
+        runs = [task for task in tasks if task[0][1].person is not None]
+        self.documents = deque(task for task in tasks if task[0][1].person is None)
+        self.lanes = [deque(runs[i] for i in lane) for lane in plan_lanes([_cost(run) for run in runs], lanes)]
+
+    def next(self, lane: int) -> Task | None:
+        if self.lanes[lane]:
+            return self.lanes[lane].popleft()
+        if self.documents:
+            return self.documents.popleft()
+        fullest = max(self.lanes, key=lambda queue: sum(_cost(task) for task in queue))
+        return fullest.pop() if fullest else None
+
+
+def _cost(task: Task) -> float:
+    return WHOLE_WEIGHT + (len(task) if task[0][1].person is not None else 0)
+
+
+def plan_lanes(costs: list[float], lanes: int) -> list[list[int]]:
+    """Indices of ``costs`` for each lane, each costliest first, with loads as even as it finds."""
+    plan: list[list[int]] = [[] for _ in range(lanes)]
+    loads = [0.0] * lanes
+    for i in sorted(range(len(costs)), key=lambda i: -costs[i]):
+        lane = loads.index(min(loads))
+        plan[lane].append(i)
+        loads[lane] += costs[i]
+    while True:
+        high, low = loads.index(max(loads)), loads.index(min(loads))
+        gap = loads[high] - loads[low]
+        # move one task from the fullest lane to the emptiest, or swap two: whatever brings their
+        # loads closest together (a shift of d leaves them gap - 2d apart)
+        moves = [(a, None, costs[a]) for a in plan[high]]
+        moves += [(a, b, costs[a] - costs[b]) for a in plan[high] for b in plan[low]]
+        useful = [(abs(gap - 2 * shift), a, b, shift) for a, b, shift in moves if 0 < shift < gap]
+        if not useful:
+            break
+        _, a, b, shift = min(useful, key=lambda move: move[0])
+        plan[high].remove(a)
+        plan[low].append(a)
+        if b is not None:
+            plan[low].remove(b)
+            plan[high].append(b)
+        loads[high] -= shift
+        loads[low] += shift
+    return [sorted(lane, key=lambda i: -costs[i]) for lane in plan]
 
 
 def _tasks(jobs: list[Job], sources: list[str]) -> list[Task]:
     """Jobs in tasks: packets in runs that share their pages, everything else one by one.
 
     A run stays whole, so that its shared pages are laid out once, unless it is longer than
-    MAX_TASK packets; workers take the costliest tasks first, so that none is left with a
-    long one at the end.
+    MAX_TASK packets. Costliest first, for a single process as for :class:`Lanes`.
     """
     runs: dict[object, Task] = {}
     tasks = []
@@ -143,7 +210,7 @@ def _tasks(jobs: list[Job], sources: list[str]) -> list[Task]:
         parts = -(-len(run) // MAX_TASK)
         size = -(-len(run) // parts)
         tasks += [run[i:i + size] for i in range(0, len(run), size)]
-    return sorted(tasks, key=lambda task: -(WHOLE_WEIGHT + (len(task) if task[0][1].person else 0)))
+    return sorted(tasks, key=lambda task: -_cost(task))
 
 
 _producer: Producer | None = None
