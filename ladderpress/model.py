@@ -183,7 +183,10 @@ class Onboarding(Strict):
     """What onboarding packets say to every new hire, whatever their level."""
 
     welcome: Markdown
-    """The body of the welcome letter (the greeting and the person's details are added around it)."""
+    """The body of the welcome letter on each person's welcome page (the greeting and their details
+    are added around it). Keep it to a few lines: it is laid out once for every person."""
+    introduction: Markdown | None = None
+    """What the packet holds and how to use it: the same for everyone, printed above its contents."""
     checklist: Annotated[list[Milestone], Field(min_length=1)]
     growth: list[Text] = []
     """Ways to grow, printed after the level's next steps."""
