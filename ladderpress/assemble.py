@@ -62,9 +62,16 @@ def anchor_page(document: Document, name: str) -> int | None:
 def own_pages(personal: Document, people: int, expected: int) -> list[list | None]:
     """Each person's pages in a batch's personal document (each opens with the anchor person-N,
     and the last ends where the shared pages would start); None for someone whose pages are
-    not ``expected`` in number (their packet is printed whole)."""
+    not ``expected`` in number (their packet is printed whole).
+
+    The person-N anchors are taken off the pages once found: written into the batch PDF as
+    named destinations, pypdf would sift through all of them for every packet cut from it.
+    """
     end = anchor_page(personal, SHARED_START)
     starts = [anchor_page(personal, f"person-{i}") for i in range(people)] + [end or len(personal.pages)]
+    for i, start in enumerate(starts[:-1]):
+        if start is not None:
+            personal.pages[start].anchors.pop(f"person-{i}")
     return [personal.pages[start:end] if start is not None and end is not None and end - start == expected
             else None for start, end in zip(starts, starts[1:])]
 
