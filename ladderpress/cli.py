@@ -175,7 +175,9 @@ class Cli:
         folder = OutputFolder(out_dir)
         shown = _shown_dir(out_dir)
         cache = BuildCache.open(folder.root, engine_fingerprint(engine.options()))
-        todo, sources, keys = [], [], {}
+        todo: list[Job] = []
+        sources: list[str | None] = []
+        keys: dict[PurePosixPath, str] = {}
         for job in jobs:
             try:
                 source = renderers.for_job(job).source(job)
@@ -188,13 +190,13 @@ class Cli:
                 continue
             keys[job.output] = key
             todo.append(job)
-            sources.append(source)
+            sources.append(source if job.person is None else None)  # a packet is printed from its parts
         if todo:
             self._produce(project, renderers, todo, sources, folder, shown, engine, workers, report, cache, keys)
         cache.save()
         return report
 
-    def _produce(self, project: Project, renderers: Renderers, jobs: list[Job], sources: list[str],
+    def _produce(self, project: Project, renderers: Renderers, jobs: list[Job], sources: list[str | None],
                  folder: OutputFolder, shown: str, engine: Engine, workers: int, report: Report, cache: BuildCache,
                  keys: dict[PurePosixPath, str]) -> None:
         from ladderpress.produce import produce  # WeasyPrint is imported only when something is printed

@@ -94,12 +94,12 @@ def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Jo
                          "promotion signals")
 
 
-def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[Job], sources: list[str],
+def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[Job], sources: list[str | None],
             workers: int) -> Iterator[Outcome]:
     """Outcomes for every job, as they finish. ``workers`` > 1 uses that many processes.
 
-    ``sources`` holds each job's HTML (see :meth:`Renderer.source`); ordinary documents are
-    printed from it rather than rendered again.
+    ``sources`` holds each ordinary document's HTML (see :meth:`Renderer.source`), which it is
+    printed from rather than rendered again; packets, printed from their parts, have None.
     """
     tasks = _tasks(jobs, sources)
     workers = min(workers, len(tasks))
@@ -193,7 +193,7 @@ def plan_lanes(costs: list[float], lanes: int) -> list[list[int]]:
     return [sorted(lane, key=lambda i: -costs[i]) for lane in plan]
 
 
-def _tasks(jobs: list[Job], sources: list[str]) -> list[Task]:
+def _tasks(jobs: list[Job], sources: list[str | None]) -> list[Task]:
     """Jobs in tasks: packets in runs that share their pages, everything else one by one.
 
     A run stays whole, so that its shared pages are laid out once, unless it is longer than
@@ -204,7 +204,7 @@ def _tasks(jobs: list[Job], sources: list[str]) -> list[Task]:
     for index, (job, source) in enumerate(zip(jobs, sources, strict=True)):
         if job.person is None:
             tasks.append([(index, job, source)])
-        else:  # a packet's source is not what it is printed from: workers render its parts
+        else:
             runs.setdefault(combination(job), []).append((index, job, None))
     for run in runs.values():
         parts = -(-len(run) // MAX_TASK)
