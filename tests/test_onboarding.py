@@ -119,7 +119,8 @@ def test_bad_rows_are_reported_and_good_rows_built(tmp_path: Path, capsys: pytes
     assert built == ["person-number1.pdf", "person-number7.pdf"]
 
 
-def test_names_make_safe_file_names_inside_the_output_folder(tmp_path: Path) -> None:
+def test_names_make_safe_file_names_inside_the_output_folder(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     rows = [{**person(1, "pm"), "name": "../../etc/x"}, {**person(2, "pm"), "name": "Zoë / Ørsted\\\\Ünal"},
             {**person(3, "pm"), "name": "李 小龙"}, {**person(4, "pm"), "name": "/etc/passwd"}]
     roster = write_roster(tmp_path / "r.csv", rows)
@@ -129,7 +130,10 @@ def test_names_make_safe_file_names_inside_the_output_folder(tmp_path: Path) -> 
     assert files == ["onboarding/etc-passwd.pdf", "onboarding/etc-x.pdf", "onboarding/person.pdf",
                      "onboarding/zoe-rsted-unal.pdf"]
     assert not (tmp_path / "etc").exists()
+    # a name no font can show is printed apart: the others' packets keep text that can be read back
     assert "Zoë / Ørsted" in PdfReader(out / "onboarding/zoe-rsted-unal.pdf").pages[0].extract_text()
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "no font has" in line]
+    assert len(warnings) == 1 and "onboarding/person.pdf" in warnings[0] and "李 (U+674E)" in warnings[0]
     assert person_slug("...") == "person" and person_slug("A" * 200) == "a" * 60
 
 
