@@ -15,9 +15,11 @@ PDF/UA build (a tagged structure cannot be cut into parts).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
@@ -25,7 +27,7 @@ from weasyprint.document import Document
 
 from ladderpress.load import Project
 from ladderpress.pdf import Printed, Printer, Written
-from ladderpress.plan import Job, combination, stand_in
+from ladderpress.plan import Job, combination, even_parts, stand_in
 from ladderpress.render import Renderer
 
 SHARED_START = "shared-start"
@@ -67,13 +69,14 @@ def own_pages(personal: Document, people: int, expected: int) -> list[list | Non
     The person-N anchors are taken off the pages once found: written into the batch PDF as
     named destinations, pypdf would sift through all of them for every packet cut from it.
     """
-    end = anchor_page(personal, SHARED_START)
-    starts = [anchor_page(personal, f"person-{i}") for i in range(people)] + [end or len(personal.pages)]
+    shared_start = anchor_page(personal, SHARED_START)
+    starts = [anchor_page(personal, f"person-{i}") for i in range(people)]
+    starts.append(len(personal.pages) if shared_start is None else shared_start)
     for i, start in enumerate(starts[:-1]):
         if start is not None:
             personal.pages[start].anchors.pop(f"person-{i}")
     return [personal.pages[start:end] if start is not None and end is not None and end - start == expected
-            else None for start, end in zip(starts, starts[1:])]
+            else None for start, end in pairwise(starts)]
 
 
 def details(job: Job) -> set[str]:
@@ -89,7 +92,6 @@ class PacketPrinter:
         self.printer = printer
         self.project = project
         self._shared: dict[tuple[object, ...], SharedPart] = {}
-        self.printed_whole = 0
 
     def print_run(self, renderer: Renderer, jobs: list[Job]) -> Iterator[tuple[Job, Printed]]:
         """Packets for people who share a combination, in the order given, in even batches."""
@@ -97,9 +99,8 @@ class PacketPrinter:
             for job in jobs:
                 yield job, self.print_whole(renderer, job)
             return
-        size = -(-len(jobs) // -(-len(jobs) // MAX_BATCH))
-        for start in range(0, len(jobs), size):
-            yield from self._print_batch(renderer, jobs[start:start + size])
+        for batch in even_parts(jobs, MAX_BATCH):
+            yield from self._print_batch(renderer, batch)
 
     def _print_batch(self, renderer: Renderer, jobs: list[Job]) -> Iterator[tuple[Job, Printed]]:
         key = combination(jobs[0])
@@ -117,7 +118,7 @@ class PacketPrinter:
         written = self._write(personal, own, shared)
         # a character that no font has makes WeasyPrint write its own font encoding, for everyone in
         # the batch (and pypdf then cannot read their text): such people are printed apart, whole
-        apart = {i for i, pages in enumerate(own) if pages and written.missing & details(jobs[i])}
+        apart = {i for i, pages in enumerate(own) if written.missing and pages and written.missing & details(jobs[i])}
         if apart:
             own = [None if i in apart else pages for i, pages in enumerate(own)]
             written = self._write(personal, own, shared)
@@ -127,15 +128,17 @@ class PacketPrinter:
         first = 0
         for job, pages in zip(jobs, own):
             if pages is None:  # longer than the stand-in's, or printed apart
-                self.printed_whole += 1
-                yield job, self.print_whole(renderer, job)
-                continue
-            assert reader is not None
-            packet = self._cut(reader, job, list(range(first, first + len(pages))), personal_total, shared)
-            first += len(pages)
-            files = self.printer.files_read(list(job.stylesheets), self.project.style_dirs(job.brand), job.brand)
-            yield job, Printed(packet, shared.total, list(dict.fromkeys(notes)), sheet_warnings, files)
-            notes, sheet_warnings = [], []  # a batch's warnings are reported once, with its first packet
+                printed = self.print_whole(renderer, job)
+            else:
+                assert reader is not None
+                packet = self._cut(reader, job, list(range(first, first + len(pages))), personal_total, shared)
+                first += len(pages)
+                files = self.printer.files_read(list(job.stylesheets), self.project.style_dirs(job.brand), job.brand)
+                printed = Printed(packet, shared.total, [], [], files)
+            # a batch's warnings are reported once, with its first packet
+            yield job, dataclasses.replace(printed, warnings=list(dict.fromkeys(notes + printed.warnings)),
+                                           stylesheet_warnings=sheet_warnings + printed.stylesheet_warnings)
+            notes, sheet_warnings = [], []
 
     def _write(self, personal: Document, own: list[list | None], shared: SharedPart) -> Written:
         """One PDF of everyone's own pages, then the shared pages: fonts are subset once for all."""

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
 from markupsafe import Markup
 
 from ladderpress.model import Ladder, Level
@@ -72,7 +71,9 @@ class TextWidths:
             return self.faces.get(weight)
         lighter = sorted((w for w in self.faces if w < weight), reverse=True)
         heavier = sorted(w for w in self.faces if w > weight)
-        if weight <= 500:  # 400 and 500 look up to 500 first, then lighter, then heavier
+        if weight < 400:
+            order = lighter + heavier
+        elif weight <= 500:  # 400 and 500 look up to 500 first, then lighter, then heavier
             order = [w for w in heavier if w <= 500] + lighter + [w for w in heavier if w > 500]
         else:
             order = heavier + lighter
@@ -82,10 +83,13 @@ class TextWidths:
         """The face's character map, advance widths and units per em; None for a file that is not a
         font (WeasyPrint reports it when it prints, and the labels get average widths meanwhile)."""
         if face not in self._metrics:
+            from fontTools.ttLib import TTFont  # only when a diagram is drawn: `check` never needs it
+
             try:
-                font = TTFont(face, lazy=True)
-                self._metrics[face] = (font.getBestCmap() or {}, font["hmtx"].metrics, font["head"].unitsPerEm)
-            except Exception:  # fontTools raises many kinds of errors for a damaged file
+                with TTFont(face, lazy=True) as font:
+                    self._metrics[face] = (font.getBestCmap() or {}, dict(font["hmtx"].metrics),
+                                           font["head"].unitsPerEm)
+            except Exception:  # noqa: BLE001 -- fontTools raises many kinds of errors for a damaged file
                 self._metrics[face] = None
         return self._metrics[face]
 

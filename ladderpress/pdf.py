@@ -72,8 +72,8 @@ class _Collect(logging.Handler):
         if not self.missing:
             return self.messages
         shown = " ".join(f"{c} (U+{ord(c):04X})" for c in self.missing)
-        return self.messages + [f"no font has {shown}: printed as empty boxes (fix: give the brand a font "
-                                "that covers them, or use other characters)"]
+        return [*self.messages, (f"no font has {shown}: printed as empty boxes (fix: give the brand a font "
+                                 "that covers them, or use other characters)")]
 
 
 BRAND_STYLESHEET = "brand.css"

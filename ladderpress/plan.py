@@ -17,7 +17,6 @@ from ladderpress.load import LoadedBrand, Project
 from ladderpress.model import Ladder, Level, Person, Recipe, Track
 from ladderpress.roster import Entry, read_roster
 
-
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
 """Standards a document can be printed to; the default is a plain, tagged PDF."""
 
@@ -103,6 +102,13 @@ class Job:
         if self.focus is not None:
             return f"{self.focus.title} — {self.recipe.title}"
         return self.recipe.title
+
+
+def even_parts(items: list, most: int) -> list[list]:
+    """``items`` in as few consecutive parts as hold at most ``most`` each, of sizes as even as can be."""
+    parts = -(-len(items) // most)
+    size = -(-len(items) // parts) if parts else 1
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def stand_in(job: Job) -> Job:

@@ -18,8 +18,8 @@ from tempfile import TemporaryDirectory
 
 from ladderpress.assemble import PacketPrinter
 from ladderpress.load import Project, load_project
-from ladderpress.pdf import Printed, PrintFailed, Printer
-from ladderpress.plan import Engine, Job, combination
+from ladderpress.pdf import Printed, Printer, PrintFailed
+from ladderpress.plan import Engine, Job, combination, even_parts
 from ladderpress.render import Renderer, Renderers, TemplateProblem
 
 FIT_STEPS = 3
@@ -58,23 +58,33 @@ class Producer:
         self.packets = PacketPrinter(self.printer, project)
 
     def produce(self, task: Task) -> list[Outcome]:
-        """Outcomes of a task: one ordinary document, or a run of packets of one combination."""
+        """Outcomes of a task: one ordinary document, or a run of packets of one combination.
+
+        A failure fails the documents of the task not yet printed, never those already done
+        (nor the whole build).
+        """
         index, job, html = task[0]
         renderer = self.renderers.for_job(job)
+        positions = {id(j): i for i, j, _ in task}
+        outcomes: list[Outcome] = []
         try:
             if job.person is None:
-                return [Outcome(index, print_to_fit(renderer, self.printer, self.project, job, html))]
-            if self.engine.render_in_full:
-                return [Outcome(i, self.packets.print_whole(renderer, j)) for i, j, _ in task]
-            positions = {id(j): i for i, j, _ in task}
-            return [Outcome(positions[id(j)], printed)
-                    for j, printed in self.packets.print_run(renderer, [j for _, j, _ in task])]
+                outcomes.append(Outcome(index, print_to_fit(renderer, self.printer, self.project, job, html)))
+            else:
+                jobs = [j for _, j, _ in task]
+                printed = (((j, self.packets.print_whole(renderer, j)) for j in jobs) if self.engine.render_in_full
+                           else self.packets.print_run(renderer, jobs))
+                for j, packet in printed:
+                    outcomes.append(Outcome(positions[id(j)], packet))
+            return outcomes
         except TemplateProblem as exc:
-            return [Outcome(i, error=str(exc.problem)) for i, _, _ in task]
+            why = str(exc.problem)
         except (DocumentFailed, PrintFailed) as exc:
-            return [Outcome(i, error=str(exc)) for i, _, _ in task]
+            why = str(exc)
         except Exception as exc:  # an unexpected failure fails these documents, never the whole build
-            return [Outcome(i, error=f"unexpected {type(exc).__name__}: {exc}") for i, _, _ in task]
+            why = f"unexpected {type(exc).__name__}: {exc}"
+        done = {outcome.index for outcome in outcomes}
+        return outcomes + [Outcome(i, error=why) for i, _, _ in task if i not in done]
 
 
 def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Job, html: str | None = None) -> Printed:
@@ -126,11 +136,12 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
                 running[pool.submit(_work, lanes.next(lane))] = lane
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
+                for future in done:  # every worker just freed gets its next task before results are handed on
                     lane = running.pop(future)
                     task = lanes.next(lane)
                     if task is not None:
                         running[pool.submit(_work, task)] = lane
+                for future in done:
                     yield from future.result()
 
 
@@ -207,9 +218,7 @@ def _tasks(jobs: list[Job], sources: list[str | None]) -> list[Task]:
         else:
             runs.setdefault(combination(job), []).append((index, job, None))
     for run in runs.values():
-        parts = -(-len(run) // MAX_TASK)
-        size = -(-len(run) // parts)
-        tasks += [run[i:i + size] for i in range(0, len(run), size)]
+        tasks += even_parts(run, MAX_TASK)
     return sorted(tasks, key=lambda task: -_cost(task))
 
 

@@ -12,15 +12,15 @@ import traceback
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 import markdown
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from ladderpress.packaged import builtin_dir
 from ladderpress.diagram import TextWidths, ladder_svg
 from ladderpress.errors import Problem, relative
 from ladderpress.load import LoadedBrand, Project, files_in
 from ladderpress.model import Level, Person
+from ladderpress.packaged import builtin_dir
 from ladderpress.plan import Job, combination, stand_in
 from ladderpress.theme import font_faces, palette
 
