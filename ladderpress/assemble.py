@@ -27,7 +27,7 @@ from weasyprint.document import Document
 
 from ladderpress.load import Project
 from ladderpress.pdf import Printed, Printer, Written
-from ladderpress.plan import Job, combination, even_parts, stand_in
+from ladderpress.plan import Job, combination, even_parts
 from ladderpress.render import Renderer
 
 SHARED_START = "shared-start"
@@ -118,13 +118,16 @@ class PacketPrinter:
         written = self._write(personal, own, shared)
         # a character that no font has makes WeasyPrint write its own font encoding, for everyone in
         # the batch (and pypdf then cannot read their text): such people are printed apart, whole
-        apart = {i for i, pages in enumerate(own) if written.missing and pages and written.missing & details(jobs[i])}
+        apart = {i for i, pages in enumerate(own)
+                 if pages and written.missing and written.missing & details(jobs[i])}
         if apart:
             own = [None if i in apart else pages for i, pages in enumerate(own)]
             written = self._write(personal, own, shared)
         notes += more + written.warnings
         reader = PdfReader(io.BytesIO(written.data)) if written.data else None
         personal_total = sum(len(pages) for pages in own if pages)
+        files = self.printer.files_read(list(jobs[0].stylesheets), self.project.style_dirs(jobs[0].brand),
+                                        jobs[0].brand)  # the same for everyone of the combination
         first = 0
         for job, pages in zip(jobs, own):
             if pages is None:  # longer than the stand-in's, or printed apart
@@ -133,7 +136,6 @@ class PacketPrinter:
                 assert reader is not None
                 packet = self._cut(reader, job, list(range(first, first + len(pages))), personal_total, shared)
                 first += len(pages)
-                files = self.printer.files_read(list(job.stylesheets), self.project.style_dirs(job.brand), job.brand)
                 printed = Printed(packet, shared.total, [], [], files)
             # a batch's warnings are reported once, with its first packet
             yield job, dataclasses.replace(printed, warnings=list(dict.fromkeys(notes + printed.warnings)),
@@ -175,6 +177,6 @@ class PacketPrinter:
 
     def _shared_part(self, renderer: Renderer, job: Job) -> SharedPart:
         sheets, _ = self._sheets(job)
-        whole, warnings = self.printer.render(renderer.render(stand_in(job)), sheets)
+        whole, warnings = self.printer.render(renderer.stand_in(job), sheets)
         start = anchor_page(whole, SHARED_START)
         return SharedPart(whole, start if start is not None else len(whole.pages), warnings)

@@ -133,13 +133,13 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
             lanes = Lanes(tasks, workers)
             running: dict[Future[list[Outcome]], int] = {}
             for lane in range(workers):
-                running[pool.submit(_work, lanes.next(lane))] = lane
+                if (task := lanes.next(lane)) is not None:
+                    running[pool.submit(_work, task)] = lane
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:  # every worker just freed gets its next task before results are handed on
                     lane = running.pop(future)
-                    task = lanes.next(lane)
-                    if task is not None:
+                    if (task := lanes.next(lane)) is not None:
                         running[pool.submit(_work, task)] = lane
                 for future in done:
                     yield from future.result()

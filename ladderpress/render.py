@@ -109,10 +109,14 @@ class Renderer:
         """
         if job.person is None:
             return self.render(job)
+        return self.stand_in(job) + self.render_people([job])
+
+    def stand_in(self, job: Job) -> str:
+        """The whole packet of a stand-in at ``job``'s combination, rendered once per combination."""
         key = combination(job)
         if key not in self._shared_sources:
             self._shared_sources[key] = self.render(stand_in(job))
-        return self._shared_sources[key] + self.render_people([job])
+        return self._shared_sources[key]
 
     def brand_context(self) -> dict[str, object]:
         """What templates know of the brand; without one, the ladder's own organisation and language."""
