@@ -9,7 +9,10 @@ whole project has been read.
 
 from __future__ import annotations
 
+import copy
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ladderpress import files
 from ladderpress.packaged import builtin_dir
 from ladderpress.errors import InputErrors, Problem, did_you_mean, field_path, plain_words, relative
 from ladderpress.model import Brand, Ladder, LocatedProblems, Recipe
@@ -59,10 +63,35 @@ class Positions:
     def problem(self, loc: Loc, message: str, hint: str | None = None, default: Path | None = None) -> Problem:
         path, line, column, inside = self.locate(loc)
         path = path or default or self.root
-        return Problem(relative(path, self.root), message, line, column, field_path(inside) or None, hint)
+        return Problem(_shown(path, self.root), message, line, column, field_path(inside) or None, hint)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as the user would type it, relative to the project; a link is named, not followed.
+
+    (:func:`~ladderpress.errors.relative` resolves the whole path: a link would be shown as
+    the file it points to, and a symlink loop would raise.)
+    """
+    folder = relative(path.parent, root)
+    return path.name if folder == "." else f"{folder}/{path.name}"
 
 
 # --------------------------------------------------------------------------- YAML
+
+MAX_EXPANDED_CHARS = 4_000_000
+"""Bound on the text one file expands to, counting a scalar again each time an alias repeats it.
+
+A 2 MB file holds at most 2 million characters, so only aliases can reach this; the default
+ladder expands to about 100,000. Checked while composing, so a bomb is refused as soon as it
+crosses the line, before it is built."""
+
+TAG = "tag:yaml.org,2002:"
+SCALAR_TAGS = {f"{TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+"""The tags plain values resolve to: the only ones a ladder file may also spell out."""
+TEXT_TAGS = {f"{TAG}merge", f"{TAG}value"}
+"""What a plain ``<<`` or ``=`` resolves to; outside a key position they are just text."""
+MERGE_TAG = f"{TAG}merge"
+_RESOLVER = yaml.resolver.Resolver()
 
 
 class YamlProblem(Exception):
@@ -70,27 +99,29 @@ class YamlProblem(Exception):
         self.problem = problem
 
 
-def read_yaml(path: Path, root: Path) -> tuple[Any, dict[Loc, tuple[Path, int, int]]]:
-    """Parse one YAML file safely; return its value and the position of every value in it."""
-    name = relative(path, root)
+def _at(name: str, mark: yaml.Mark | None, message: str, hint: str | None = None, where: Loc = ()) -> YamlProblem:
+    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    return YamlProblem(Problem(name, message, line, column, field_path(where) or None, hint))
+
+
+def read_yaml(path: Path, root: Path, roots: Iterable[Path] | None = None,
+              ) -> tuple[Any, dict[Loc, tuple[Path, int, int]]]:
+    """Parse one YAML file safely; return its value and the position of every value in it.
+
+    The file is read through :func:`ladderpress.files.read_text`, so it must resolve to a
+    regular file inside ``roots`` (default: the project ``root`` only).
+    """
+    name = _shown(path, root)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise YamlProblem(Problem(name, f"file is {size // 1000} kB, more than the {MAX_FILE_BYTES // 1000} kB "
-                                            "allowed", hint="split it or shorten it"))
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise YamlProblem(Problem(name, f"is not UTF-8 text ({exc.reason})", hint="save the file as UTF-8")) from None
-    except OSError as exc:
-        raise YamlProblem(Problem(name, f"cannot be read: {exc.strerror}")) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except RecursionError:
-        raise YamlProblem(Problem(name, "nests too deeply to read", hint="flatten the lists and mappings")) from None
-    except yaml.MarkedYAMLError as exc:
-        raise YamlProblem(_syntax_problem(name, exc)) from None
-    except yaml.YAMLError as exc:  # errors without a position
-        raise YamlProblem(Problem(name, f"is not valid YAML: {exc}")) from None
+        text = files.read_text(path, roots if roots is not None else (root,), MAX_FILE_BYTES)
+    except files.NotText as exc:
+        raise YamlProblem(Problem(name, exc.what, exc.line, exc.column, hint=exc.hint)) from None
+    except files.FileRefused as exc:
+        raise YamlProblem(Problem(name, exc.what, hint=exc.hint)) from None
+    except IsADirectoryError:  # files.read_bytes lets a folder through os.fdopen as this
+        raise YamlProblem(Problem(name, "is a folder, not a file",
+                                  hint="remove the folder or give the file another name")) from None
+    node = _compose(text, name)
     if node is None:
         return None, {(): (path, 1, 1)}
     builder = _Builder(path, name)
@@ -98,91 +129,229 @@ def read_yaml(path: Path, root: Path) -> tuple[Any, dict[Loc, tuple[Path, int, i
     return value, builder.marks
 
 
+def _compose(text: str, name: str) -> yaml.Node | None:
+    """The node tree of ``text``; every YAML error becomes a located :class:`YamlProblem`."""
+    try:
+        loader = _Loader(text, name)
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids (NUL, other control characters)
+        raise _unprintable(name, text, exc) from None
+    try:
+        return loader.get_single_node()
+    except RecursionError:
+        raise YamlProblem(Problem(name, "nests too deeply to read", hint="flatten the lists and mappings")) from None
+    except yaml.MarkedYAMLError as exc:
+        raise YamlProblem(_syntax_problem(name, exc)) from None
+    except yaml.YAMLError as exc:  # errors without a position
+        raise YamlProblem(Problem(name, f"is not valid YAML: {exc}", hint="check the file in a YAML editor")) from None
+    finally:
+        loader.dispose()
+
+
+def _unprintable(name: str, text: str, exc: yaml.reader.ReaderError) -> YamlProblem:
+    """A forbidden character, located by line and column (PyYAML only gives its position in the text)."""
+    position = exc.position
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+    what = "a NUL character" if code == 0 else f"the control character U+{code:04X}"
+    return YamlProblem(Problem(name, f"contains {what}, which YAML does not allow", line, column,
+                               hint="delete it; save the file as plain UTF-8 text"))
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, measuring while it composes what each node expands to.
+
+    Each node records ``expands_to``: (characters, values) once every alias inside it is
+    replaced by what it names. An alias adds the whole of its target again, so an alias
+    bomb is refused at the alias where it crosses :data:`MAX_EXPANDED_CHARS` or
+    :data:`MAX_NODES`, before anything is built. An alias becomes a shallow copy of its
+    target carrying the alias's own position, so problems point at where it is used.
+    """
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.name = name
+        self.chars = 0
+        self.nodes = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            return self._alias(super().compose_node(parent, index), mark)
+        self.depth += 1
+        if self.depth > MAX_DEPTH + 1:
+            raise _at(self.name, self.peek_event().start_mark, f"nests deeper than {MAX_DEPTH} levels",
+                      "flatten the lists and mappings")
+        chars, nodes = self.chars, self.nodes
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        self._grow(len(node.value) if isinstance(node, yaml.ScalarNode) else 0, 1, node.start_mark)
+        node.expands_to = (self.chars - chars, self.nodes - nodes)
+        return node
+
+    def _alias(self, target: yaml.Node, mark: yaml.Mark) -> yaml.Node:
+        size = getattr(target, "expands_to", None)
+        if size is None:  # still being composed: the alias is inside what it names
+            raise _at(self.name, mark, "an alias refers to the value that contains it", "remove the alias (*name)")
+        self._grow(*size, mark)
+        twin = copy.copy(target)  # shares the target's value: no text is copied
+        twin.start_mark = twin.end_mark = mark
+        return twin
+
+    def _grow(self, chars: int, nodes: int, mark: yaml.Mark) -> None:
+        self.chars += chars
+        self.nodes += nodes
+        if self.chars > MAX_EXPANDED_CHARS:
+            raise _at(self.name, mark, f"expands to more than {MAX_EXPANDED_CHARS:,} characters of text, "
+                                       "counting each alias (*name) as a copy of what it names",
+                      "write the text once and remove the repeated aliases")
+        if self.nodes > MAX_NODES:
+            raise _at(self.name, mark, f"holds more than {MAX_NODES} values (or expands aliases into them)",
+                      "remove repeated aliases (*name)")
+
+
 def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "invalid YAML"
+    mark = exc.problem_mark or exc.context_mark
     hint = "check the indentation and quotes on this line and the one above"
+    unclosed = "end of stream" in problem or "<stream end>" in problem
+    if unclosed and exc.context_mark is not None:
+        mark = exc.context_mark  # where the quote or bracket that never closes was opened
     if "'\\t'" in problem or "\\t" in problem:
         problem, hint = "a tab character is used for indentation", "indent with spaces, not tabs"
-    elif "found unexpected end of stream" in problem or "found unexpected end" in problem:
+    elif unclosed and (exc.context or "").startswith("while scanning a quoted"):
+        problem, hint = "the quote opened here is never closed", "close the quote, or remove it"
+    elif unclosed and (exc.context or "").startswith("while parsing a flow"):
+        problem, hint = "the bracket opened here is never closed", "close the bracket, or put the text in quotes"
+    elif unclosed or "found unexpected end" in problem:
         hint = "close the quote or bracket opened here"
+    elif (exc.context or "").startswith("found duplicate anchor") and exc.context_mark is not None:
+        anchor = exc.context.removeprefix("found duplicate anchor ").split(";")[0]
+        problem = f"anchor {anchor} is defined twice (first on line {exc.context_mark.line + 1})"
+        hint = "give each anchor (&name) its own name"
+    elif "unknown escape character" in problem:
+        hint = "in double quotes write a backslash as \\\\, or use single quotes"
+    elif "found undefined alias" in problem:
+        hint = "mark the value with '&name' before using '*name', or remove the alias"
     elif "mapping values are not allowed" in problem:
         hint = "put text that contains ': ' in quotes, or fix the indentation"
+    elif exc.context_mark is not None and exc.problem_mark is not None and (exc.context or "").startswith(
+            "while parsing a flow") and exc.context_mark.line != exc.problem_mark.line:
+        hint = f"close the bracket opened on line {exc.context_mark.line + 1}, or put the text in quotes"
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     return Problem(name, f"YAML syntax error: {problem}", line, column, None, hint)
 
 
 class _Builder:
-    """Turns a composed YAML node tree into plain values, recording positions."""
+    """Turns a composed YAML node tree into plain values, recording positions.
+
+    Only what a ladder needs is built: text, numbers, true/false, dates, empty values,
+    lists, mappings and ``<<`` merges of mappings. Any other tag is refused, so nothing
+    in a file can ask the loader to make an object.
+    """
 
     def __init__(self, path: Path, name: str) -> None:
         self.path = path
         self.name = name
         self.marks: dict[Loc, tuple[Path, int, int]] = {}
-        self.count = 0
-        self.open: set[int] = set()
-        """Nodes being built: meeting one again means an alias that contains itself."""
         self.constructor = yaml.constructor.SafeConstructor()
 
-    def _refuse(self, node: yaml.Node, message: str, hint: str) -> YamlProblem:
-        return YamlProblem(Problem(self.name, message, node.start_mark.line + 1, node.start_mark.column + 1,
-                                   None, hint))
+    def _refuse(self, node: yaml.Node, message: str, hint: str, loc: Loc = ()) -> YamlProblem:
+        return _at(self.name, node.start_mark, message, hint, loc)
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise self._refuse(node, f"holds more than {MAX_NODES} values (or expands aliases into them)",
-                               "remove repeated aliases (*name)")
-        if len(loc) > MAX_DEPTH:
+        if len(loc) > MAX_DEPTH:  # aliases can nest deeper than the text itself
             raise self._refuse(node, f"nests deeper than {MAX_DEPTH} levels", "flatten the lists and mappings")
-        if id(node) in self.open:
-            raise self._refuse(node, "an alias refers to the value that contains it", "remove the alias (*name)")
         self.marks.setdefault(loc, (self.path, node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
-            self.open.add(id(node))
-            try:
-                if isinstance(node, yaml.MappingNode):
-                    return self._mapping(node, loc)
-                return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-            finally:
-                self.open.discard(id(node))
-        return self._scalar(node)
+        if isinstance(node, yaml.MappingNode):
+            self._check_tag(node, f"{TAG}map", "a mapping", loc)
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, f"{TAG}seq", "a list", loc)
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node, loc)
 
-    def _scalar(self, node: yaml.Node) -> Any:
+    def _check_tag(self, node: yaml.Node, expected: str, kind: str, loc: Loc) -> None:
+        if node.tag != expected:
+            raise self._refuse(node, f"the tag {_short_tag(node.tag)} is not allowed on {kind}",
+                               "remove the tag: ladder files hold plain text, numbers, dates, lists and mappings", loc)
+
+    def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
+        if node.tag in TEXT_TAGS:
+            return node.value
+        if node.tag not in SCALAR_TAGS:
+            raise self._refuse(node, f"the tag {_short_tag(node.tag)} is not allowed",
+                               "remove the tag: ladder files hold plain text, numbers, dates, lists and mappings", loc)
+        resolved = _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
+        if node.tag != resolved and node.tag != f"{TAG}str" and not (node.tag == f"{TAG}float" and resolved == f"{TAG}int"):
+            raise self._refuse(node, f"'{_clip(node.value)}' is not {_tag_name(node.tag)}, as its tag "
+                                     f"{_short_tag(node.tag)} says", "correct the value, or remove the tag", loc)
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise YamlProblem(_syntax_problem(self.name, exc)) from None
         except (ValueError, OverflowError):  # such as 2025-02-30: shaped like a date, but no such day
-            raise self._refuse(node, f"'{_clip(node.value)}' is not a real {_tag_name(node)}",
-                               "check the value, or put it in quotes to keep it as text") from None
+            raise self._refuse(node, f"'{_clip(node.value)}' is not {_tag_name(node.tag)}",
+                               "check the value, or put it in quotes to keep it as text", loc) from None
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
-        explicit = list(node.value)
-        self.constructor.flatten_mapping(node)  # '<<' merge keys: merged values come first
-        merged = node.value[: len(node.value) - len(explicit)] if len(node.value) > len(explicit) else []
         result: dict[Any, Any] = {}
+        for key_node, value_node in self._merged(node, loc, 0):  # merged values first, later ones winning
+            key = self._key(key_node, loc)
+            self._place(result, key, key_node, value_node, loc)
         seen: set[Any] = set()
-        for key_node, value_node in [*merged, *[pair for pair in explicit if pair[0].tag != "tag:yaml.org,2002:merge"]]:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem(Problem(self.name, "a key must be a plain word", key_node.start_mark.line + 1,
-                                          key_node.start_mark.column + 1, field_path(loc) or None))
-            key = self._scalar(key_node)
-            key = key if isinstance(key, str | int) else str(key)
-            is_explicit = (key_node, value_node) not in merged
-            if key in seen and is_explicit:
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                continue
+            key = self._key(key_node, loc)
+            if key in seen:
                 first = self.marks[(*loc, key)]
-                raise YamlProblem(Problem(self.name, f"key '{key}' appears twice (first on line {first[1]})",
-                                          key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                          field_path(loc) or None, "keep one of them"))
-            if is_explicit:
-                seen.add(key)
-            # scalars are located at their value, lists and mappings at their key
-            mark = value_node.start_mark if isinstance(value_node, yaml.ScalarNode) else key_node.start_mark
-            self.marks[(*loc, key)] = (self.path, mark.line + 1, mark.column + 1)
-            result[key] = self.build(value_node, (*loc, key))  # an explicit key overrides a merged one
+                raise self._refuse(key_node, f"key '{key}' appears twice (first on line {first[1]})",
+                                   "keep one of them", loc)
+            seen.add(key)
+            self._place(result, key, key_node, value_node, loc)  # an explicit key overrides a merged one
         return result
+
+    def _place(self, result: dict[Any, Any], key: Any, key_node: yaml.Node, value_node: yaml.Node, loc: Loc) -> None:
+        # scalars are located at their value, lists and mappings at their key
+        mark = value_node.start_mark if isinstance(value_node, yaml.ScalarNode) else key_node.start_mark
+        self.marks[(*loc, key)] = (self.path, mark.line + 1, mark.column + 1)
+        result[key] = self.build(value_node, (*loc, key))
+
+    def _merged(self, node: yaml.MappingNode, loc: Loc, depth: int) -> list[tuple[yaml.Node, yaml.Node]]:
+        """The (key, value) pairs ``<<`` merges into ``node``, in the order YAML gives them precedence.
+
+        ``<<: *a`` or ``<<: [*a, *b]`` merge mappings; in a list the first mapping wins, and
+        the mapping's own keys win over all of them (as PyYAML does). Not mutated in place:
+        the same mapping may be merged or aliased many times.
+        """
+        if depth > MAX_DEPTH:
+            raise self._refuse(node, f"merges ('<<') nest deeper than {MAX_DEPTH} levels",
+                               "merge fewer mappings into each other", loc)
+        pairs: list[tuple[yaml.Node, yaml.Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag != MERGE_TAG:
+                continue
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for source in reversed(sources):
+                if not isinstance(source, yaml.MappingNode) or source.tag != f"{TAG}map":
+                    raise self._refuse(source, f"'<<' merges take a mapping or a list of mappings, not "
+                                               f"{_node_kind(source)}",
+                                       "write '<<: *name' where '&name' marks a mapping, or remove the '<<' line",
+                                       loc)
+                pairs += self._merged(source, loc, depth + 1)
+                pairs += [pair for pair in source.value if pair[0].tag != MERGE_TAG]
+        return pairs
+
+    def _key(self, key_node: yaml.Node, loc: Loc) -> str | int:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise self._refuse(key_node, "a key must be a plain word", "write the key as text, like 'title:'", loc)
+        key = self._scalar(key_node, loc)
+        return key if isinstance(key, str | int) else str(key)
 
 
 def _clip(text: object, limit: int = 40) -> str:
@@ -190,8 +359,22 @@ def _clip(text: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _tag_name(node: yaml.Node) -> str:
-    return {"timestamp": "date", "int": "number", "float": "number"}.get(node.tag.rsplit(":", 1)[-1], "value")
+def _short_tag(tag: str) -> str:
+    """``tag:yaml.org,2002:set`` → ``!!set``, as it is written in the file."""
+    return "!!" + tag.removeprefix(TAG) if tag.startswith(TAG) else tag
+
+
+def _tag_name(tag: str) -> str:
+    return {"timestamp": "a real date", "int": "a whole number", "float": "a real number", "bool": "true or false",
+            "null": "empty"}.get(tag.removeprefix(TAG), "a real value")
+
+
+def _node_kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.ScalarNode):
+        return f"the value '{_clip(node.value)}'"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return f"a mapping tagged {_short_tag(node.tag)}"
 
 
 # --------------------------------------------------------------------------- validation
@@ -256,12 +439,15 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
     problems: list[Problem] = []
     data: dict[str, Any] = {}
     if not content_dir.is_dir():
-        return None, [Problem(relative(content_dir, root), "content folder not found",
+        return None, [Problem(_shown(content_dir, root), "content folder not found",
                               hint="run the command from the project folder, or pass --project")]
-    if not main.is_file():
-        problems.append(Problem(relative(main, root), "file not found", hint="every ladder needs content/ladder.yaml"))
-    problems += _yml_files(content_dir, root) + _yml_files(content_dir / "levels", root)
-    section_files = sorted(content_dir.glob("*.yaml"), key=lambda p: (p.name != "ladder.yaml", p.name))
+    if not os.path.lexists(main):  # anything else there (a folder, a broken link) is reported when read
+        problems.append(Problem(_shown(main, root), "file not found", hint="every ladder needs content/ladder.yaml"))
+    section_files = _yaml_files_in(content_dir, root, problems)
+    level_files = _yaml_files_in(content_dir / "levels", root, problems)
+    if section_files is None:
+        return None, problems
+    section_files.sort(key=lambda p: (p.name != "ladder.yaml", p.name))
     unread_sections = False
     unread_levels: set[str] = set()
     for path in section_files:
@@ -270,7 +456,7 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
             unread_sections = True
             continue
         if not isinstance(value, dict):
-            problems.append(Problem(relative(path, root), "must be a mapping of 'field: value' lines", 1, 1,
+            problems.append(Problem(_shown(path, root), "must be a mapping of 'field: value' lines", 1, 1,
                                     hint="start each top-level entry with its field name, like 'faq:'"))
             continue
         for key, item in value.items():
@@ -282,20 +468,21 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
             if key in data:
                 where = positions.marks[(key,)]
                 problems.append(Positions(root, marks).problem(
-                    (key,), f"'{key}' is already given in {relative(where[0], root)} line {where[1]}",
+                    (key,), f"'{key}' is already given in {_shown(where[0], root)} line {where[1]}",
                     "keep it in one file only"))
                 continue
             data[key] = item
             positions.marks.update({loc: mark for loc, mark in marks.items() if loc[:1] == (key,)})
     data["levels"] = []
-    level_files = sorted((content_dir / "levels").glob("*.yaml"))
+    if level_files is None:  # the folder cannot be read: its levels are unknown, not missing
+        return None, problems
     if len(level_files) > MAX_LEVELS:
-        problems.append(Problem(relative(content_dir / "levels", root),
+        problems.append(Problem(_shown(content_dir / "levels", root),
                                 f"holds {len(level_files)} level files, more than the {MAX_LEVELS} a ladder may have",
                                 hint="remove the files that are not levels"))
         return None, problems
     if not level_files:
-        problems.append(Problem(relative(content_dir / "levels", root), "no level files found",
+        problems.append(Problem(_shown(content_dir / "levels", root), "no level files found",
                                 hint="add one file per level, like content/levels/pm.yaml"))
     for path in level_files:
         value, marks = _read(path, root, problems)
@@ -324,15 +511,34 @@ def _caused_by_unread(problem: Problem, unread_sections: bool, unread_levels: se
     return any(f"unknown level '{stem}'" in problem.message for stem in unread_levels)
 
 
-def _yml_files(folder: Path, root: Path) -> list[Problem]:
-    """Files ending in .yml would be skipped without a word: say so instead."""
-    return [Problem(relative(path, root), "is not read: content and recipe files end in .yaml",
-                    hint=f"rename it to {path.stem}.yaml") for path in sorted(folder.glob("*.yml"))]
+def _yaml_files_in(folder: Path, root: Path, problems: list[Problem]) -> list[Path] | None:
+    """The ``*.yaml`` entries of ``folder``, sorted; [] if it does not exist, None if it cannot be listed.
 
-
-def _read(path: Path, root: Path, problems: list[Problem]) -> tuple[Any, dict[Loc, tuple[Path, int, int]]]:
+    A folder that cannot be read is reported as such, never taken for an empty one. Files
+    ending in .yml would be skipped without a word: they are reported too.
+    """
     try:
-        return read_yaml(path, root)
+        entries = sorted(folder.iterdir())
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        problems.append(Problem(_shown(folder, root), "is a file, not a folder",
+                                hint=f"make {_shown(folder, root)} a folder of .yaml files"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(_shown(folder, root), f"is a folder that cannot be read ({exc.strerror})",
+                                hint="give yourself permission to read it (chmod u+rx)"))
+        return None
+    problems += [Problem(_shown(path, root), "is not read: content and recipe files end in .yaml",
+                         hint=f"rename it to {path.stem}.yaml") for path in entries if path.name.endswith(".yml")]
+    return [path for path in entries if path.name.endswith(".yaml")]
+
+
+def _read(path: Path, root: Path, problems: list[Problem], roots: tuple[Path, ...] | None = None,
+          ) -> tuple[Any, dict[Loc, tuple[Path, int, int]]]:
+    """``read_yaml``, with a problem added to ``problems`` (and (None, {}) returned) instead of raised."""
+    try:
+        return read_yaml(path, root, roots)
     except YamlProblem as exc:
         problems.append(exc.problem)
         return None, {}
@@ -349,15 +555,14 @@ def load_recipes(guides_dir: Path, root: Path) -> tuple[dict[str, Recipe], dict[
     recipes: dict[str, Recipe] = {}
     where: dict[str, Positions] = {}
     problems: list[Problem] = []
-    problems += _yml_files(guides_dir, root)
-    files = sorted(guides_dir.glob("*.yaml")) if guides_dir.is_dir() else []
-    if not files:
-        problems.append(Problem(relative(guides_dir, root), "no recipes found",
+    recipe_files = _yaml_files_in(guides_dir, root, problems)
+    if recipe_files == []:
+        problems.append(Problem(_shown(guides_dir, root), "no recipes found",
                                 hint="add a recipe such as guides/handbook.yaml"))
-    for path in files:
+    for path in recipe_files or []:
         name = path.stem
         if name in RESERVED_RECIPE_NAMES:
-            problems.append(Problem(relative(path, root), f"'{name}' is a command word and cannot name a recipe",
+            problems.append(Problem(_shown(path, root), f"'{name}' is a command word and cannot name a recipe",
                                     hint="rename the file"))
             continue
         value, marks = _read(path, root, problems)
@@ -443,48 +648,82 @@ class LoadedBrand:
 
 def load_brand(folder: Path, root: Path) -> tuple[LoadedBrand | None, list[Problem]]:
     """Read ``brand.yaml`` in ``folder`` and check that every file it names is inside the folder."""
-    folder = folder.resolve()
+    folder = _real(folder)
     path = folder / "brand.yaml"
     if not folder.is_dir():
-        siblings = [p.name for p in folder.parent.iterdir() if p.is_dir()] if folder.parent.is_dir() else []
-        return None, [Problem(relative(folder, root), "brand folder not found",
-                              hint=did_you_mean(folder.name, siblings).removeprefix("; ") or
+        return None, [Problem(_shown(folder, root), "brand folder not found",
+                              hint=did_you_mean(folder.name, _folders_beside(folder)).removeprefix("; ") or
                               "create one with: python build.py new-brand NAME")]
-    if not path.is_file():
-        return None, [Problem(relative(path, root), "file not found",
+    if not os.path.lexists(path):  # anything else there (a folder, a link out) is reported when read
+        return None, [Problem(_shown(path, root), "file not found",
                               hint="every brand folder needs a brand.yaml; python build.py new-brand NAME makes one")]
     problems: list[Problem] = []
-    value, marks = _read(path, root, problems)
+    value, marks = _read(path, root, problems, roots=(folder,))
     if problems:
         return None, problems
     positions = Positions(root, marks)
     brand, problems = validate(Brand, value, positions, default=path)
     if brand is None:
         return None, problems
-    loaded = LoadedBrand(folder, brand)
-    files: list[tuple[Loc, str, tuple[str, ...]]] = []
+    named: list[tuple[Loc, str, tuple[str, ...]]] = []
     if brand.logo:
-        files.append((("logo",), brand.logo, LOGO_SUFFIXES))
+        named.append((("logo",), brand.logo, LOGO_SUFFIXES))
     if brand.fonts:
         for role in ("body", "heading"):
             family = getattr(brand.fonts, role)
             for weight in ("regular", "italic", "semibold", "bold"):
                 if family is not None and getattr(family, weight):
-                    files.append((("fonts", role, weight), getattr(family, weight), FONT_SUFFIXES))
-    for loc, name, suffixes in files:
-        target = loaded.file(name)
-        if not target.is_relative_to(folder):
-            problems.append(positions.problem(loc, f"'{name}' is outside the brand folder",
-                                              "copy the file into the brand folder and name it from there"))
-        elif not target.is_file():
-            known = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.suffix.lower() in suffixes]
-            problems.append(positions.problem(loc, f"file '{name}' not found in {relative(folder, root)}",
-                                              did_you_mean(name, known).removeprefix("; ") or
-                                              "check the file name and where the file is"))
-        elif target.suffix.lower() not in suffixes:
-            problems.append(positions.problem(loc, f"'{name}' is not a {' or '.join(suffixes)} file",
-                                              f"use a {suffixes[0]} file"))
-    return (None if problems else loaded), problems
+                    named.append((("fonts", role, weight), getattr(family, weight), FONT_SUFFIXES))
+    for loc, name, suffixes in named:
+        wrong = _brand_file_problem(folder, name, suffixes, root)
+        if wrong:
+            problems.append(positions.problem(loc, *wrong))
+    return (None if problems else LoadedBrand(folder, brand)), problems
+
+
+def _brand_file_problem(folder: Path, name: str, suffixes: tuple[str, ...], root: Path) -> tuple[str, str] | None:
+    """What is wrong with the file ``name`` that brand.yaml names, as (message, fix), or None.
+
+    The file must resolve (through any symlinks) to a regular file inside the brand folder.
+    """
+    path = folder / name
+    if os.path.normpath(name).startswith(".."):
+        return f"'{name}' is outside the brand folder", "copy the file into the brand folder and name it from there"
+    if not os.path.lexists(path):
+        known = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.suffix.lower() in suffixes]
+        return (f"file '{name}' not found in {_shown(folder, root)}",
+                did_you_mean(name, known).removeprefix("; ") or "check the file name and where the file is")
+    try:
+        target = files.confined(path, (folder,))
+    except files.FileRefused as exc:
+        if path.exists():  # it resolves, so what is wrong is where to
+            return (f"'{name}' is a link to a file outside the brand folder",
+                    "copy the file into the brand folder and name it from there")
+        return f"'{name}' {exc.what}", exc.hint
+    if target.is_dir():
+        return f"'{name}' is a folder, not a file", f"name a {' or '.join(suffixes)} file in it"
+    if not target.is_file():
+        return f"'{name}' is not a regular file", "replace it with an ordinary file"
+    if target.suffix.lower() not in suffixes:
+        return f"'{name}' is not a {' or '.join(suffixes)} file", f"use a {suffixes[0]} file"
+    return None
+
+
+def _real(path: Path) -> Path:
+    """``path`` with every symlink followed, as far as they lead.
+
+    Unlike ``Path.resolve()`` on Python 3.11, a symlink loop does not raise: the looping
+    path is returned, and is then reported as a folder or file that is not there.
+    """
+    return Path(os.path.realpath(path))
+
+
+def _folders_beside(folder: Path) -> list[str]:
+    """Names of the folders next to ``folder``, for did-you-mean; none if they cannot be listed."""
+    try:
+        return [p.name for p in folder.parent.iterdir() if p.is_dir()]
+    except OSError:  # only a suggestion is lost: the problem itself is still reported
+        return []
 
 
 # --------------------------------------------------------------------------- the project
@@ -522,7 +761,7 @@ class Project:
 
 def search_path(root: Path, brand: LoadedBrand | None, kind: str) -> tuple[Path, ...]:
     folders = ((brand.folder / kind,) if brand else ()) + (root / kind, builtin_dir(kind))
-    return tuple(dict.fromkeys(folder.resolve() for folder in folders))
+    return tuple(dict.fromkeys(_real(folder) for folder in folders))
 
 
 def files_in(folders: tuple[Path, ...], suffix: str) -> list[str]:
@@ -541,7 +780,7 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
 
     ``brand`` is the command line's ``--brand`` folder (relative to the current folder).
     """
-    root = root.resolve()
+    root = _real(root)
     ladder, problems = load_ladder(root / "content", root)
     recipes, recipe_positions, recipe_problems = load_recipes(root / "guides", root)
     problems += recipe_problems
@@ -554,19 +793,19 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
             brands[forced.folder] = forced
     else:
         for name, recipe in recipes.items():
-            if recipe.brand and not (root / recipe.brand).resolve().is_relative_to(root):
+            if recipe.brand and not _real(root / recipe.brand).is_relative_to(root):
                 problems.append(Problem(f"guides/{name}.yaml", f"brand '{recipe.brand}' is outside the project",
                                         field="brand", hint="keep brands in the project, or pass --brand DIR"))
                 continue
-            if recipe.brand and (root / recipe.brand).resolve() not in brands:
+            if recipe.brand and _real(root / recipe.brand) not in brands:
                 loaded, found = load_brand(root / recipe.brand, root)
                 problems += [_from_recipe(p, name, root) for p in found]
                 if loaded is not None:
                     brands[loaded.folder] = loaded
     project = Project(root, ladder, recipes, brands, forced) if ladder is not None else None
     for name, recipe in recipes.items():
-        chosen = forced if brand is not None else brands.get((root / recipe.brand).resolve()) if recipe.brand else None
-        if recipe.brand and brand is None and not (root / recipe.brand).resolve().is_relative_to(root):
+        chosen = forced if brand is not None else brands.get(_real(root / recipe.brand)) if recipe.brand else None
+        if recipe.brand and brand is None and not _real(root / recipe.brand).is_relative_to(root):
             continue
         if recipe.brand and brand is None and chosen is None:
             continue  # the brand's own problems are reported already

@@ -135,7 +135,7 @@ CASES = [
          "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
          ("content/faq.yaml:", "more than 200000 values", "remove repeated aliases")),
     Case("huge file", "content/faq.yaml", None, "faq: []\n" + "#" * 2_100_000 + "\n",
-         ("content/faq.yaml", "more than the 2000 kB allowed", "split it or shorten it")),
+         ("content/faq.yaml", "larger than the 2 MB allowed", "split it or shorten it")),
     Case("impossible date", "content/ladder.yaml", "language: en-GB", "language: en-GB\ndate: 2025-02-30",
          ("content/ladder.yaml:", "'2025-02-30' is not a real date", "put it in quotes")),
     Case("alias loop", "content/faq.yaml", None, "faq: &a [*a]\n",
