@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 
 from ladderpress.errors import Problem, UsageError, did_you_mean
 from ladderpress.load import LoadedBrand, Project
 from ladderpress.model import Ladder, Level, Person, Recipe, Track
-from ladderpress.roster import Entry, read_roster
+from ladderpress.roster import Entry, assign_files, read_roster
+
+NO_OWNERS: Mapping[str, str] = MappingProxyType({})
+"""No packet written yet: the default for :func:`plan`'s ``owners``."""
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
 """Standards a document can be printed to; the default is a plain, tagged PDF."""
@@ -174,8 +180,13 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
 
 
-def plan(project: Project, names: list[str] | None = None, settings: Settings = Settings()) -> Plan:
-    """The jobs for the named recipes (all when ``names`` is empty), in recipe-name order."""
+def plan(project: Project, names: list[str] | None = None, settings: Settings = Settings(), *,
+         owners: Mapping[str, str] = NO_OWNERS) -> Plan:
+    """The jobs for the named recipes (all when ``names`` is empty), in recipe-name order.
+
+    ``owners`` maps each packet already in the output folder (its posix path there) to the
+    :func:`~ladderpress.roster.person_key` it was written for, so no packet changes hands.
+    """
     recipes = project.recipes
     for name in names or []:
         if name not in recipes:
@@ -184,7 +195,7 @@ def plan(project: Project, names: list[str] | None = None, settings: Settings = 
     for name in dict.fromkeys(names or sorted(recipes)):
         recipe = recipes[name]
         if recipe.per == "person":
-            _plan_people(project, name, recipe, settings, result)
+            _plan_people(project, name, recipe, settings, result, owners)
             continue
         levels = selected_levels(project.ladder, recipe)
         track = project.ladder.track(recipe.select.track) if recipe.select.track else None
@@ -203,18 +214,26 @@ def plan(project: Project, names: list[str] | None = None, settings: Settings = 
     return result
 
 
-def _plan_people(project: Project, name: str, recipe: Recipe, settings: Settings, result: Plan) -> None:
-    """One job per valid roster row; bad rows are rejected, each with its own problem."""
+def _plan_people(project: Project, name: str, recipe: Recipe, settings: Settings, result: Plan,
+                 owners: Mapping[str, str]) -> None:
+    """One job per valid roster row; bad rows are rejected, each with its own problem.
+
+    A roster named by the recipe must be in the project; one given with --roster must be in
+    its own folder (a symlink out of it is refused). Output files are assigned by
+    :func:`~ladderpress.roster.assign_files`, which keeps each packet with the person it was written for.
+    """
     roster_path = settings.roster or ((project.root / recipe.roster) if recipe.roster else None)
     if roster_path is None:
         result.problems.append(Problem(f"guides/{name}.yaml", "builds one packet per person but names no roster",
                                        field="roster", hint="add roster: examples/new-hires.csv, or use --roster FILE"))
         return
-    if settings.roster is None and not roster_path.resolve().is_relative_to(project.root):
+    # realpath, not resolve(): it never raises on a symlink loop (read_roster reports that one)
+    if settings.roster is None and not Path(os.path.realpath(roster_path)).is_relative_to(project.root):
         result.problems.append(Problem(f"guides/{name}.yaml", f"roster '{recipe.roster}' is outside the project",
                                        field="roster", hint="keep rosters in the project, or pass --roster FILE"))
         return
-    roster = read_roster(roster_path, project.root, project.ladder)
+    roots = (roster_path.parent,) if settings.roster is not None else (project.root,)
+    roster = read_roster(roster_path, project.root, project.ladder, roots)
     if roster.fatal:
         result.problems += roster.problems
         return
@@ -222,16 +241,20 @@ def _plan_people(project: Project, name: str, recipe: Recipe, settings: Settings
     result.warnings += roster.warnings
     brand = project.brand_for(recipe)
     layout = layout_for(recipe, project.ladder, brand, settings)
-    for entry in roster.entries:
+
+    def fill(entry: Entry, slug: str) -> PurePosixPath:
+        return output_path(name, recipe, project.ladder.level(entry.person.level), slug)
+
+    try:
+        placed = assign_files(roster.entries, fill, owners)
+    except ValueError as exc:
+        result.problems.append(Problem(f"guides/{name}.yaml", str(exc), field="output",
+                                       hint="use a relative pattern such as 'onboarding/{person}.pdf'"))
+        return
+    for entry, output in placed:
         level = project.ladder.level(entry.person.level)
         track = project.ladder.track(entry.person.track) if entry.person.track else None
         levels = tuple(project.ladder.levels_in(track.id)) if track else tuple(project.ladder.ranked_levels())
-        try:
-            output = output_path(name, recipe, level, entry.slug)
-        except ValueError as exc:
-            result.problems.append(Problem(f"guides/{name}.yaml", str(exc), field="output",
-                                           hint="use a relative pattern such as 'onboarding/{person}.pdf'"))
-            return
         result.jobs.append(Job(name, recipe, output, levels, track, level, layout, stylesheets_for(recipe, settings),
                                brand, entry))
 

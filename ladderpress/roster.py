@@ -1,21 +1,32 @@
 """Read a roster of new hires (CSV as exported from an HR system, or YAML) into people.
 
-Rows are validated like content, but one at a time: a bad row is reported with its
-row number and a fix, and the other rows are still built. Extra columns are ignored
-with one warning. Output file names are made from the person's name, safely.
+A roster comes from an HR system and is untrusted. It is read through :mod:`ladderpress.files`
+(confined, regular, bounded); CSV rows end only at ``\\r`` and ``\\n``, so a line separator
+inside a name cannot split a row in two. Rows are validated like content, but one at a time:
+a bad row is reported with its row number and a fix, and the other rows are still built.
+Extra columns are ignored with one warning. People are told apart by :func:`person_key`, so
+a name that differs only in invisible characters, spacing, case or accent encoding is a
+duplicate. Output file names are made from the person's name, safely, and a file written for
+one person is never handed to another (:func:`assign_files`).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import dataclasses
+import hashlib
+import io
 import re
 import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import ValidationError
 
+from ladderpress import files
 from ladderpress.errors import Problem, did_you_mean, plain_words, relative
 from ladderpress.load import YamlProblem, read_yaml
 from ladderpress.model import Ladder, Person
@@ -24,6 +35,25 @@ MAX_ROSTER_BYTES = 5_000_000
 MAX_ROWS = 10_000
 COLUMNS = list(Person.model_fields)
 REQUIRED = [name for name, info in Person.model_fields.items() if info.is_required()]
+
+Row = tuple[int, dict[str, Any]]
+"""A roster row: the line it starts on, and its values by column."""
+
+BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+"""C0 and C1 controls (tab, CR, LF, VT, FF, NUL, ESC, U+001C-U+001E, U+0085, …) and the Unicode
+line and paragraph separators: none of them belongs in a name, a team or a date."""
+
+
+def person_key(name: str) -> str:
+    """Who a name stands for, as a sha256 hex digest (it is stored in the output folder, so never the name).
+
+    Two names are the same person when they differ only in invisible format characters
+    (zero-width spaces, joiners, bidi controls: Unicode category Cf), spacing, case, or in
+    how their accents are encoded (NFC or NFD). Accents themselves count: "Léa" is not "Lea".
+    """
+    visible = "".join(ch for ch in unicodedata.normalize("NFD", name) if unicodedata.category(ch) != "Cf")
+    folded = " ".join(visible.split()).casefold()
+    return hashlib.sha256(unicodedata.normalize("NFC", folded).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -34,29 +64,35 @@ class Entry:
     row: int
     """Line of the file the person is on (CSV: the header is line 1)."""
     slug: str
-    """A safe file name made from the person's name."""
+    """A safe file name made from the person's name (numbered by :func:`assign_files` when shared)."""
+    key: str = field(init=False)
+    """:func:`person_key` of the person's name: who the packet is for, without the name."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", person_key(self.person.name))
 
 
 @dataclass
 class Roster:
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    """Rows that cannot be built, one problem each (at least)."""
+    """Rows that cannot be built, one problem each (at least), in the order of the file."""
     warnings: list[str] = field(default_factory=list)
     fatal: bool = False
     """The file itself cannot be read: nothing in it can be built."""
 
 
-def read_roster(path: Path, root: Path, ladder: Ladder) -> Roster:
-    """Every valid person in the roster, and one located problem per bad row."""
-    name = relative(path, root)
+def read_roster(path: Path, root: Path, ladder: Ladder, roots: Sequence[Path]) -> Roster:
+    """Every valid person in the roster, and one located problem per bad row.
+
+    ``root`` is the project (file names are shown relative to it); the roster must lie in
+    one of ``roots``: the project when a recipe names it, its own folder when given with --roster.
+    """
+    name = _shown(path, root)
     roster = Roster()
     try:
-        if not path.is_file():
-            raise _Fatal(Problem(name, "roster not found", hint="check the path given to --roster"))
-        if path.stat().st_size > MAX_ROSTER_BYTES:
-            raise _Fatal(Problem(name, f"is larger than {MAX_ROSTER_BYTES // 1_000_000} MB", hint="split the roster"))
-        rows = _yaml_rows(path, root) if path.suffix.lower() in (".yaml", ".yml") else _csv_rows(path, name, roster)
+        rows = _yaml_rows(path, root, roots) if path.suffix.lower() in (".yaml", ".yml") \
+            else _csv_rows(_csv_text(path, name, roots), name, roster)
     except _Fatal as exc:
         roster.problems.append(exc.problem)
         roster.fatal = True
@@ -66,26 +102,20 @@ def read_roster(path: Path, root: Path, ladder: Ladder) -> Roster:
                                        hint="split the roster"))
         roster.fatal = True
         return roster
-    seen: dict[str, int] = {}
-    slugs: set[str] = set()
+    seen: dict[str, tuple[int, str]] = {}
     for line, values in rows:
-        person, problems = _check_row(values, line, name, ladder)
+        person, problems = _check_row(_cleaned(values, line, name, roster), line, name, ladder)
         if person is None:
             roster.problems += problems
             continue
-        key = " ".join(person.name.casefold().split())
-        if key in seen:
-            roster.problems.append(Problem(name, f"'{person.name}' is already on row {seen[key]}", line,
+        entry = Entry(person, line, person_slug(person.name))
+        if entry.key in seen:
+            roster.problems.append(Problem(name, _duplicate(person.name, *seen[entry.key]), line,
                                            field="name", hint="remove the duplicate row"))
             continue
-        seen[key] = line
-        slug = base = person_slug(person.name)
-        suffix = 1
-        while slug in slugs:  # two names that make the same file name: number the later ones
-            suffix += 1
-            slug = f"{base}-{suffix}"
-        slugs.add(slug)
-        roster.entries.append(Entry(person, line, slug))
+        seen[entry.key] = (line, person.name)
+        roster.entries.append(entry)
+    roster.problems.sort(key=lambda problem: problem.line or 0)
     return roster
 
 
@@ -94,44 +124,135 @@ class _Fatal(Exception):
         self.problem = problem
 
 
-def _csv_rows(path: Path, name: str, roster: Roster) -> list[tuple[int, dict[str, Any]]]:
+def _shown(path: Path, root: Path) -> str:
+    """The roster's name as the user would type it, even when it is a symlink loop."""
     try:
-        text = path.read_text(encoding="utf-8-sig")  # spreadsheets often start with a byte-order mark
-    except UnicodeDecodeError:
-        raise _Fatal(Problem(name, "is not UTF-8 text", hint="export the roster as CSV UTF-8")) from None
-    reader = csv.DictReader(text.splitlines())
-    try:
-        return _csv_records(reader, name, roster)
-    except csv.Error as exc:
-        raise _Fatal(Problem(name, f"is not a readable CSV file ({exc})", reader.line_num,
-                             hint="export the roster again as CSV UTF-8")) from None
+        return relative(path, root)
+    except RuntimeError:  # relative() resolves the path, which raises on a symlink loop before Python 3.13
+        return str(path)
 
 
-def _csv_records(reader: csv.DictReader, name: str, roster: Roster) -> list[tuple[int, dict[str, Any]]]:
-    header = [column.strip() for column in reader.fieldnames or []]
-    missing = [column for column in REQUIRED if column not in header]
-    if missing:
-        hints = [did_you_mean(column, header).removeprefix("; ") for column in missing]
-        raise _Fatal(Problem(name, f"the header lacks column(s) {', '.join(missing)}", 1,
-                             hint="; ".join(h for h in hints if h.startswith("did")) or
-                             f"the columns are: {', '.join(COLUMNS)}"))
-    extra = [column for column in header if column not in COLUMNS]
-    if extra:
-        roster.warnings.append(f"{name}: ignoring column(s) {', '.join(extra)}; the columns used are "
-                               f"{', '.join(COLUMNS)}")
+def _read(path: Path, name: str, roots: Sequence[Path]) -> bytes:
+    """The roster's bytes, through the one guarded way to read a user's file."""
+    try:
+        return files.read_bytes(path, roots, MAX_ROSTER_BYTES)
+    except files.FileRefused as exc:
+        raise _Fatal(_refused(Problem(name, exc.what, hint=exc.hint))) from None
+    except IsADirectoryError:  # files.read_bytes lets os.fdopen raise this for a folder: say it as files would
+        raise _Fatal(Problem(name, "is a folder, not a file",
+                             hint="remove the folder or give the file another name")) from None
+
+
+def _refused(problem: Problem) -> Problem:
+    """``problem`` with a fix that fits a roster (files' own names the project and brand folders)."""
+    if "outside the allowed folders" not in problem.message:
+        return problem
+    return dataclasses.replace(problem, hint="keep the roster in the project, or give the roster's own folder "
+                                             "to --roster")
+
+
+def _csv_text(path: Path, name: str, roots: Sequence[Path]) -> str:
+    """The roster as text. A byte-order mark (spreadsheets often write one) is dropped; any byte
+    that is not UTF-8 is refused with its line and column (counted without the mark)."""
+    data = _read(path, name, roots).removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[start:exc.start].decode("utf-8")) + 1
+        raise _Fatal(Problem(name, "is not UTF-8 text", data.count(b"\n", 0, exc.start) + 1, column,
+                             hint="export the roster as CSV UTF-8")) from None
+
+
+def _csv_rows(text: str, name: str, roster: Roster) -> list[Row]:
+    """The data rows under the header; a row that is not readable CSV is a problem of its own."""
+    records = _csv_records(text)
+    header_line, header = next(((line, cells) for line, cells in records if cells != []), (1, []))
+    if isinstance(header, csv.Error):
+        raise _Fatal(Problem(name, f"the header row is not readable CSV ({header})", header_line,
+                             hint="export the roster again as CSV UTF-8"))
+    columns = _header(header, header_line, name, roster)
     rows = []
-    for record in reader:
-        values = {key.strip(): value.strip() for key, value in record.items()
-                  if key and key.strip() in COLUMNS and isinstance(value, str) and value.strip()}
-        rows.append((reader.line_num, values))
+    for line, cells in records:
+        if isinstance(cells, csv.Error):
+            message, hint = _csv_words(cells)
+            roster.problems.append(Problem(name, message, line, hint=hint))
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line, or a row of empty cells: no one is on it
+        extra = [cell for cell in cells[len(columns):] if cell.strip()]
+        if extra:
+            roster.problems.append(Problem(name, f"has {len(columns) + len(extra)} values, more than the "
+                                                 f"{len(columns)} columns of the header", line,
+                                           hint="put a value that holds a comma in double quotes"))
+            continue
+        rows.append((line, {column: cell for column, cell in zip(columns, cells) if column in COLUMNS}))
     return rows
 
 
-def _yaml_rows(path: Path, root: Path) -> list[tuple[int, dict[str, Any]]]:
+def _csv_records(text: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """Each CSV record with the line it starts on, or the error that stopped it.
+
+    The reader works on the raw stream (``newline=""``): only ``\\r`` and ``\\n`` end a row,
+    never U+2028, U+0085, a form feed or the other breaks ``str.splitlines`` knows. Strict
+    mode refuses a stray quote instead of quietly swallowing the rows after it.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    while True:
+        try:
+            yield start, next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield start, exc
+            if reader.line_num < start:  # nothing was consumed: stop rather than loop
+                return
+        start = reader.line_num + 1
+
+
+def _csv_words(error: csv.Error) -> tuple[str, str]:
+    """The csv module's message in plain words, and a fix."""
+    text = str(error)
+    if text == "unexpected end of data":
+        return ("a quote opened on this row is never closed, so the rest of the file was read into this row",
+                'close the quote, or write a quote inside a value as ""')
+    if text.startswith("',' expected after"):
+        return "a quote inside a value is not doubled", 'write a quote inside a value as "", or remove it'
+    if text.startswith("field larger than field limit"):
+        return f"holds a value longer than {csv.field_size_limit()} characters", "shorten it"
+    return f"is not readable CSV ({text})", "export the roster again as CSV UTF-8"
+
+
+def _header(cells: list[str], line: int, name: str, roster: Roster) -> list[str]:
+    """The header's column names; a missing or repeated column makes the whole roster unreadable."""
+    columns = [BREAKS.sub(" ", cell).strip() for cell in cells]
+    missing = [column for column in REQUIRED if column not in columns]
+    if missing:
+        hints = [did_you_mean(column, columns).removeprefix("; ") for column in missing]
+        raise _Fatal(Problem(name, f"the header lacks column(s) {', '.join(missing)}", line,
+                             hint="; ".join(h for h in hints if h.startswith("did")) or
+                             f"the columns are: {', '.join(COLUMNS)}"))
+    twice = [column for column in dict.fromkeys(columns) if column in COLUMNS and columns.count(column) > 1]
+    if twice:
+        raise _Fatal(Problem(name, f"the header has column(s) {', '.join(twice)} more than once", line,
+                             hint="keep one column of each name"))
+    extra = [column for column in columns if column not in COLUMNS]
+    if extra:
+        roster.warnings.append(f"{name}: ignoring column(s) {', '.join(extra)}; the columns used are "
+                               f"{', '.join(COLUMNS)}")
+    return columns
+
+
+def _yaml_rows(path: Path, root: Path, roots: Sequence[Path]) -> list[Row]:
     try:
-        value, marks = read_yaml(path, root)
+        files.confined(path, roots)  # first, as read_yaml's relative() cannot name a symlink loop
+    except files.FileRefused as exc:
+        raise _Fatal(_refused(Problem(_shown(path, root), exc.what, hint=exc.hint))) from None
+    try:
+        value, marks = read_yaml(path, root, roots)  # read through files, like the CSV
     except YamlProblem as exc:
-        raise _Fatal(exc.problem) from None
+        raise _Fatal(_refused(exc.problem)) from None
     if not isinstance(value, list):
         raise _Fatal(Problem(relative(path, root), "must be a list of people, one '- name: …' entry each", 1))
     rows = []
@@ -140,6 +261,32 @@ def _yaml_rows(path: Path, root: Path) -> list[tuple[int, dict[str, Any]]]:
         values = {k: v for k, v in item.items() if k in COLUMNS} if isinstance(item, dict) else {"name": item}
         rows.append((line, values))
     return rows
+
+
+def _cleaned(values: dict[str, Any], line: int, name: str, roster: Roster) -> dict[str, Any]:
+    """The row's values with line breaks and control characters replaced by a space, and one warning.
+
+    Replaced rather than refused: an HR export often carries a line break typed inside a cell
+    (a team written on two lines), and refusing would cost that person their packet over a
+    character no one meant to print. Replaced, they never reach a packet or a terminal; the
+    warning names the row and columns so the export can be fixed. Blank values are dropped,
+    as an empty cell means no value.
+    """
+    cleaned: dict[str, Any] = {}
+    found: dict[str, set[str]] = {}
+    for column, value in values.items():
+        if isinstance(value, str):
+            for match in BREAKS.finditer(value):
+                found.setdefault(column, set()).update(f"U+{ord(ch):04X}" for ch in match.group())
+            value = BREAKS.sub(" ", value).strip()
+            if not value:
+                continue
+        cleaned[column] = value
+    if found:
+        codes = sorted(set().union(*found.values()))
+        roster.warnings.append(f"{name}:{line}: {', '.join(found)}: line break(s) or control character(s) "
+                               f"({', '.join(codes)}) replaced by spaces")
+    return cleaned
 
 
 def _check_row(values: dict[str, Any], line: int, name: str, ladder: Ladder) -> tuple[Person | None, list[Problem]]:
@@ -168,8 +315,92 @@ def _check_row(values: dict[str, Any], line: int, name: str, ladder: Ladder) -> 
     return (None if problems else person), problems
 
 
+def _duplicate(name: str, row: int, earlier: str) -> str:
+    """Why a name is a duplicate, with any invisible difference made visible."""
+    if name == earlier:
+        return f"'{name}' is already on row {row}"
+    shown, before = _visible(name), _visible(earlier)
+    if shown == before:
+        return f"'{shown}' is already on row {row}, with its accents encoded differently"
+    return f"'{shown}' is already on row {row} as '{before}'"
+
+
+def _visible(name: str) -> str:
+    """``name`` in NFC with each invisible format character written as ``<U+200B>``."""
+    return "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch) == "Cf" else ch
+                   for ch in unicodedata.normalize("NFC", name))
+
+
 def person_slug(name: str) -> str:
     """A file name from a person's name: ASCII letters, digits and hyphens only, never a path."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
     return slug or "person"
+
+
+SLUG_MARK = "PERSONxSLUGxMARK"
+"""Stands for the person in an output pattern; real slugs are lower-case, so it is never one."""
+
+
+def assign_files(entries: Sequence[Entry], fill: Callable[[Entry, str], PurePosixPath],
+                 owners: Mapping[str, str]) -> list[tuple[Entry, PurePosixPath]]:
+    """Each person's output file, so that a file written for one person never goes to another.
+
+    ``fill(entry, slug)`` is the recipe's output pattern for the person with ``slug`` as the
+    file name (raising ValueError when the pattern is unsafe); ``owners`` maps an output path
+    already written (posix, relative to the output folder) to the :func:`person_key` it was
+    written for. A person whose key owns a path that fits their pattern keeps it, whatever the
+    row order and whatever their slug is now; nobody is given a path owned by another key; a
+    new person gets their slug, else slug-2, slug-3, … skipping every path taken or owned.
+    Returns the entries (their ``slug`` the one used) with their paths, in the roster's order.
+    """
+    owned: dict[str, list[str]] = {}
+    for path, key in owners.items():
+        owned.setdefault(key, []).append(str(PurePosixPath(path)))
+    chosen: dict[int, tuple[str, PurePosixPath]] = {}
+    for i, entry in enumerate(entries):  # first the people who keep their files: no row order involved
+        kept = _kept(entry, fill, owned.get(entry.key, []))
+        if kept is not None:
+            chosen[i] = kept
+    taken = {path for _, path in chosen.values()} | {PurePosixPath(path) for path in owners}
+    # per pattern and slug, the number last given: every lower one is taken (a roster of names
+    # that all make "person" would otherwise count up from 1 for each of them)
+    tried: dict[tuple[str, str], int] = {}
+    for i, entry in enumerate(entries):
+        if i in chosen:
+            continue
+        pattern = str(fill(entry, SLUG_MARK))
+        if SLUG_MARK not in pattern:  # the pattern ignores the person: plan's _clashes reports it
+            chosen[i] = (entry.slug, fill(entry, entry.slug))
+            continue
+        number = tried.get((pattern, entry.slug), 1)
+        slug = entry.slug if number == 1 else f"{entry.slug}-{number}"
+        while fill(entry, slug) in taken:
+            number += 1
+            slug = f"{entry.slug}-{number}"
+        tried[(pattern, entry.slug)] = number
+        chosen[i] = (slug, fill(entry, slug))
+        taken.add(chosen[i][1])
+    return [(dataclasses.replace(entry, slug=chosen[i][0]), chosen[i][1]) for i, entry in enumerate(entries)]
+
+
+def _kept(entry: Entry, fill: Callable[[Entry, str], PurePosixPath],
+          paths: list[str]) -> tuple[str, PurePosixPath] | None:
+    """The slug and path this person already owns under their pattern, if any (their own slug first)."""
+    if not paths:
+        return None
+    first, *rest = str(fill(entry, SLUG_MARK)).split(SLUG_MARK)
+    if not rest:
+        return None
+    slug = r"([a-z0-9]+(?:-[a-z0-9]+)*)"
+    pattern = re.compile(re.escape(first) + slug + "".join(r"\1" * bool(i) + re.escape(part)
+                                                           for i, part in enumerate(rest)))
+    fits = []
+    for path in paths:
+        match = pattern.fullmatch(path)
+        if match and fill(entry, match[1]) == PurePosixPath(path):
+            fits.append((match[1] != entry.slug, path, match[1]))
+    if not fits:
+        return None
+    _, path, found = min(fits)
+    return found, PurePosixPath(path)
