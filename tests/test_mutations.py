@@ -1,8 +1,11 @@
 """Property: any random damage to the default content either checks clean or fails cleanly.
 
 Hypothesis deletes, retypes, renames and duplicates keys and values anywhere in the
-content files; every run must end with exit code 0 or 1 and, on 1, only located
-one-line error messages (an unexpected exception fails the test with its traceback).
+content files, then writes YAML's own features into the text: anchors and aliases
+(some to nothing, some to what contains them), ``<<`` merge keys of mappings and of
+anything else, and tags, safe and unsafe. Every run must end with exit code 0 or 1
+and, on 1, only located one-line error messages (an unexpected exception fails the
+test with its traceback).
 """
 
 from __future__ import annotations
@@ -47,6 +50,40 @@ def paths(value: Any, prefix: tuple = ()) -> list[tuple]:
     return found
 
 
+TAGS = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp", "!!binary", "!!set", "!!omap", "!!pairs",
+        "!!seq", "!!map", "!!merge", "!!python/object:os.system", "!!python/object/apply:os.system", "!foo", "!"]
+MERGED = ["*a", "*b", "[*a, *b]", "{extra: 1}", "[{extra: 1}, *a]", "5", "[1, 2]", "~", "*a\n", "[*a, 5]"]
+FEATURES = ["anchor", "alias", "merge", "tag", "anchor-alias"]
+LINE = re.compile(r"^(?P<indent>\s*(?:- )*)(?:(?P<key>[^:#]+):(?: |$))?(?P<value>.*)$")
+
+
+def add_yaml_feature(lines: list[str], feature: str, i: int, j: int, tag: str, merged: str) -> list[str]:
+    """Write one YAML feature into line ``i`` (and ``j``): text that safe_dump never makes."""
+    lines = list(lines)
+    i, j = i % len(lines), j % len(lines)
+    parts = LINE.match(lines[i])
+    head = _head(parts)
+    if feature == "anchor":
+        lines[i] = f"{head}&a {parts['value']}"
+    elif feature == "alias":
+        lines[i] = f"{head}*{'ab'[j % 2]}"
+    elif feature == "anchor-alias":
+        lines[i] = f"{head}&a {parts['value']}"
+        target = LINE.match(lines[j])
+        lines[j] = f"{_head(target)}*a"
+    elif feature == "merge":
+        indent = " " * len(parts["indent"])
+        lines.insert(i, f"{indent}<<: {merged}")
+    elif feature == "tag":
+        lines[i] = f"{head}{tag} {parts['value']}"
+    return lines
+
+
+def _head(parts: re.Match[str]) -> str:
+    """A line up to where its value starts: indent, list dashes and 'key: '."""
+    return parts["indent"] + (f"{parts['key']}: " if parts["key"] else "")
+
+
 def mutate(data: Any, path: tuple, action: str, new_value: Any) -> Any:
     if not path:
         return new_value if action == "retype" else data
@@ -83,9 +120,16 @@ def test_random_damage_builds_or_fails_cleanly(project: Path, data: st.DataObjec
         path = data.draw(st.sampled_from(paths(content)), label="path")
         action = data.draw(st.sampled_from(["delete", "retype", "rename", "duplicate"]), label="action")
         content = mutate(content, path, action, data.draw(VALUES, label="value"))
+    lines = yaml.safe_dump(content, allow_unicode=True, sort_keys=False).splitlines() or ["{}"]
+    for _ in range(data.draw(st.integers(0, 3), label="yaml features")):
+        lines = add_yaml_feature(lines, data.draw(st.sampled_from(FEATURES), label="feature"),
+                                 data.draw(st.integers(0, 10_000), label="line"),
+                                 data.draw(st.integers(0, 10_000), label="other line"),
+                                 data.draw(st.sampled_from(TAGS), label="tag"),
+                                 data.draw(st.sampled_from(MERGED), label="merged"))
     target = project / name
     try:
-        target.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        target.write_text("\n".join(lines) + "\n", encoding="utf-8")
         code = main(["--project", str(project), "check"])
     finally:
         target.write_text((ROOT / name).read_text(encoding="utf-8"), encoding="utf-8")
