@@ -1,28 +1,39 @@
 """Render a job to HTML with Jinja.
 
-Templates see only validated models (the ladder, the job's levels and recipe), never
-raw dicts. Autoescape is on and undefined names are errors. Markdown fields go
-through Python-Markdown with raw HTML escaped unless the ladder sets ``allow_html``.
+Templates are untrusted (a brand agency's, or copied from the internet). They run in
+Jinja's immutable sandbox and see only plain data made by :mod:`ladderpress.view` from the
+validated models: no path, no model, no method. The only callables they get are the
+filters and globals registered here. Every template file is read through
+:mod:`ladderpress.files` (a regular file inside its own folder's root, symlinks resolved),
+and each render runs under the recipe's time limit. Autoescape is on and undefined names
+are errors. Markdown fields go through Python-Markdown with raw HTML escaped unless the
+ladder sets ``allow_html``.
 """
 
 from __future__ import annotations
 
 import datetime
-import traceback
 from pathlib import Path
 
 import jinja2
 import markdown
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 from markupsafe import Markup
 
 from ladderpress.diagram import TextWidths, ladder_svg
 from ladderpress.errors import Problem, relative
+from ladderpress.files import FileRefused, confining_root, read_text
+from ladderpress.limits import TimeLimitExceeded, time_limit
 from ladderpress.load import LoadedBrand, Project, files_in
-from ladderpress.model import Level, Person
+from ladderpress.model import Person
 from ladderpress.packaged import builtin_dir
 from ladderpress.plan import Job, combination, stand_in
 from ladderpress.theme import font_faces, palette
+from ladderpress.view import View, Views
+
+MAX_TEMPLATE_BYTES = 1_000_000
+"""A template larger than this is refused: no layout needs one."""
 
 
 class TemplateProblem(Exception):
@@ -42,13 +53,15 @@ class Renderer:
         self.brand = brand
         self.edition = edition
         self.template_dirs = project.template_dirs(brand)
-        # sandboxed: a template (a brand's, say) reads the models but cannot reach Python's internals
-        self.env = SandboxedEnvironment(
+        # sandboxed and immutable: a template (a brand's, say) reads plain data, cannot change it and
+        # cannot reach Python's internals
+        self.env = ImmutableSandboxedEnvironment(
             # a brand's file overrides the built-in of the same name; "builtin/NAME" always reaches
             # the project's own, so a brand template can extend it and replace a single block
             loader=jinja2.ChoiceLoader([
-                jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
-                jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_dir("templates")))}),
+                ConfinedLoader([(d, confining_root(d, project.root, brand.folder if brand else None))
+                                for d in self.template_dirs]),
+                jinja2.PrefixLoader({"builtin": ConfinedLoader([(builtin_dir("templates"),) * 2])}),
             ]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -61,9 +74,16 @@ class Renderer:
             self._markdown.preprocessors.deregister("html_block")
             self._markdown.inlinePatterns.deregister("html")
         self._converted: dict[str, Markup] = {}
+        self.views = Views()
         self.env.filters["md"] = self.markdown
         self.env.filters["md_inline"] = self.markdown_inline
-        self.env.globals["diagram"] = self.diagram
+        # the globals are exactly these: Jinja's own (lipsum, cycler, joiner, dict) are left out
+        self.env.globals.clear()
+        self.env.globals.update({
+            "range": safe_range, "namespace": jinja2.utils.Namespace, "diagram": self.diagram,
+            "level_by_id": self.level_by_id, "track_by_id": self.track_by_id, "next_levels": self.next_levels,
+            "previous_levels": self.previous_levels, "shared_levels": self.shared_levels, "faq_for": self.faq_for,
+        })
         self.palette = palette(brand)
         self.widths = TextWidths(font_faces(brand, project.style_dirs(brand)))
         self._shared_sources: dict[tuple[object, ...], str] = {}
@@ -88,11 +108,40 @@ class Renderer:
             html = html[3:-4]
         return Markup(html)
 
-    def diagram(self, levels: list[Level] | None = None, highlight: Level | None = None, width: float = 170,
+    def diagram(self, levels: tuple[View, ...] | None = None, highlight: View | None = None, width: float = 170,
                 row_height: float = 13, labels: str = "full", max_height: float | None = None) -> Markup:
         """The ladder drawing for templates: ``{{ diagram(levels, highlight=level, width=80) }}``."""
-        return ladder_svg(self.project.ladder, levels, highlight, width, row_height, labels, self.palette,
-                          max_height, self.widths)
+        ladder = self.project.ladder
+        models = [ladder.level(str(view.id)) for view in levels] if levels is not None else None
+        focus = ladder.level(str(highlight.id)) if highlight is not None else None
+        return ladder_svg(ladder, models, focus, float(width), float(row_height), str(labels), self.palette,
+                          float(max_height) if max_height is not None else None, self.widths)
+
+    # -- the ladder's look-ups, as globals over plain data ------------------------
+
+    def level_by_id(self, level_id: str) -> View:
+        """``level_by_id("pm")``: the level of that id."""
+        return self.views(self.project.ladder.level(str(level_id)))
+
+    def track_by_id(self, track_id: str) -> View:
+        return self.views(self.project.ladder.track(str(track_id)))
+
+    def next_levels(self, level: View) -> tuple[View, ...]:
+        """The levels ``level`` leads to, junior first."""
+        ladder = self.project.ladder
+        return self.views(ladder.next_levels(ladder.level(str(level.id))))
+
+    def previous_levels(self, level: View) -> tuple[View, ...]:
+        ladder = self.project.ladder
+        return self.views(ladder.previous_levels(ladder.level(str(level.id))))
+
+    def shared_levels(self) -> tuple[View, ...]:
+        """The levels on more than one track."""
+        return self.views(self.project.ladder.shared_levels())
+
+    def faq_for(self, level: View) -> tuple[View, ...]:
+        ladder = self.project.ladder
+        return self.views(ladder.faq_for(ladder.level(str(level.id))))
 
     def render_people(self, jobs: list[Job]) -> str:
         """The personal pages of several packets of one combination, in one document."""
@@ -123,7 +172,7 @@ class Renderer:
         ladder = self.project.ladder
         brand = self.brand.brand if self.brand else None
         return {
-            "brand": brand,
+            "brand": self.views(brand),
             "company": brand.name if brand else ladder.organisation,
             "lang": (brand.language if brand and brand.language else ladder.language),
             "logo": self.brand.file(brand.logo).as_uri() if brand and brand.logo and self.brand else None,
@@ -139,9 +188,11 @@ class Renderer:
                 self.env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(self._syntax_problem(exc))
-            except (UnicodeDecodeError, OSError, jinja2.TemplateError) as exc:
+            except TemplateRefused as exc:
+                problems.append(exc.problem(self.project.root))
+            except jinja2.TemplateError as exc:
                 problems.append(Problem(f"templates/{name}", f"cannot be read as a template ({exc})",
-                                        hint="save it as UTF-8 text"))
+                                        hint="check the file"))
         return problems
 
     def render(self, job: Job, fit: int = 0, part: str = "full", people: list[Person] | None = None) -> str:
@@ -151,33 +202,49 @@ class Renderer:
         use it ignore it. ``part`` and ``people`` serve onboarding packets, whose personal
         pages (``part="personal"``, for each of ``people``) are printed apart from the shared ones.
         """
-        ladder = self.project.ladder
-        context = {
-            "ladder": ladder,
-            "recipe": job.recipe,
-            "job": job,
-            "levels": list(job.levels),
-            "level": job.focus,
-            "track": job.track,
-            "tracks": [ladder.track(t.id) for t in ladder.tracks if _track_has(job, t.id)],
-            "fit": fit,
-            "edition": self.edition,
-            "person": job.person.person if job.person else None,
-            "part": part,
-            "people": people,
-            **self.brand_context(),
-        }
-        if job.person is not None and job.person.person.language:
-            context["lang"] = job.person.person.language
+        context = self.context(job, fit, part, people)
+        name = job.recipe.template
         try:
-            template = self.env.get_template(job.recipe.template)
-            return template.render(context)
+            with time_limit(job.recipe.time_limit, f"template {name}"):
+                return self.env.get_template(name).render(context)
+        except TimeLimitExceeded as exc:
+            where, line = self._where(exc, name)
+            raise TemplateProblem(Problem(
+                where, f"rendering took longer than the {exc.seconds:g} s allowed; it was stopped", line,
+                hint=f"look for a loop that never ends, or raise time_limit in guides/{job.recipe_name}.yaml")) from None
+        except TemplateRefused as exc:
+            raise TemplateProblem(exc.problem(self.project.root)) from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(self._syntax_problem(exc)) from None
-        except (jinja2.TemplateError, UnicodeDecodeError) as exc:
-            raise TemplateProblem(self._runtime_problem(exc, job.recipe.template)) from None
+        except jinja2.TemplateError as exc:
+            raise TemplateProblem(self._runtime_problem(exc, name)) from None
         except Exception as exc:  # any error a template's expression raises, located at its line
-            raise TemplateProblem(self._runtime_problem(exc, job.recipe.template)) from None
+            raise TemplateProblem(self._runtime_problem(exc, name)) from None
+
+    def context(self, job: Job, fit: int = 0, part: str = "full", people: list[Person] | None = None
+                ) -> dict[str, object]:
+        """Everything a template sees: plain data only (see :mod:`ladderpress.view`)."""
+        ladder = self.project.ladder
+        views = self.views
+        person = job.person.person if job.person else None
+        context: dict[str, object] = {
+            "ladder": views(ladder),
+            "recipe": views(job.recipe),
+            "job": views.record(title=job.title, recipe_name=job.recipe_name, output=job.output.as_posix()),
+            "levels": views(job.levels),
+            "level": views(job.focus),
+            "track": views(job.track),
+            "tracks": views([t for t in ladder.tracks if _track_has(job, t.id)]),
+            "fit": fit,
+            "edition": self.edition,
+            "person": views(person),
+            "part": part,
+            "people": views(people) if people is not None else None,
+            **self.brand_context(),
+        }
+        if person is not None and person.language:
+            context["lang"] = person.language
+        return context
 
     # -- locating template errors ------------------------------------------------
 
@@ -186,13 +253,22 @@ class Renderer:
         return Problem(relative(path, self.project.root), f"template syntax error: {exc.message}", exc.lineno,
                        hint="check the {% %} and {{ }} tags on this line")
 
-    def _runtime_problem(self, exc: Exception, template_name: str) -> Problem:
-        """Find the innermost template frame in the traceback: that is the line to show."""
+    def _where(self, exc: BaseException, template_name: str) -> tuple[str, int | None]:
+        """The innermost template file and line in the traceback: that is the place to show."""
         file, line = None, None
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename.endswith(".html") and Path(frame.filename).exists():
-                file, line = frame.filename, frame.lineno
-        where = relative(Path(file), self.project.root) if file else f"templates/{template_name}"
+        tb = exc.__traceback__
+        while tb is not None:
+            template = tb.tb_frame.f_globals.get("__jinja_template__")  # Jinja's compiled templates carry it
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith(".html") and Path(filename).exists():
+                file = filename
+                # a rewritten traceback (Jinja's own errors) holds template lines; a raw one, Python's
+                line = template.get_corresponding_lineno(tb.tb_lineno) if template is not None else tb.tb_lineno
+            tb = tb.tb_next
+        return (relative(Path(file), self.project.root) if file else f"templates/{template_name}"), line
+
+    def _runtime_problem(self, exc: Exception, template_name: str) -> Problem:
+        where, line = self._where(exc, template_name)
         message = str(exc.message or exc) if isinstance(exc, jinja2.UndefinedError) else str(exc)
         if not isinstance(exc, jinja2.TemplateError):
             message = f"{type(exc).__name__}: {message}"
@@ -200,6 +276,43 @@ class Renderer:
         if isinstance(exc, jinja2.UndefinedError):
             hint = "check the spelling of the name, or the field in content that it reads"
         return Problem(where, f"template error: {message}", line, hint=hint)
+
+
+class TemplateRefused(jinja2.TemplateNotFound):
+    """A template file that may not be read (a link outside its folder, a FIFO, …)."""
+
+    def __init__(self, name: str, refused: FileRefused) -> None:
+        super().__init__(name, f"{refused.path}: {refused.what}")
+        self.refused = refused
+
+    def problem(self, root: Path) -> Problem:
+        return Problem(relative(self.refused.path, root), self.refused.what, hint=self.refused.hint)
+
+
+class ConfinedLoader(jinja2.BaseLoader):
+    """Jinja's file loader, except that every template is read through :func:`ladderpress.files.read_text`.
+
+    Each folder comes with the root its files must resolve into (the brand's folder, the
+    project's, or the built-in templates), so a symlinked ``header.html`` that points at
+    ``/etc/passwd`` is refused with one line instead of being printed.
+    """
+
+    def __init__(self, folders: list[tuple[Path, Path]]) -> None:
+        self.folders = folders
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, object]:
+        parts = split_template_path(template)  # refuses '..' and absolute names
+        for folder, root in self.folders:
+            path = folder.joinpath(*parts)
+            if not (path.exists() or path.is_symlink()):
+                continue
+            try:
+                source = read_text(path, (root,), MAX_TEMPLATE_BYTES)
+            except FileRefused as exc:
+                raise TemplateRefused(template, exc) from None
+            mtime = path.stat().st_mtime
+            return source, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
+        raise jinja2.TemplateNotFound(template)
 
 
 def _track_has(job: Job, track_id: str) -> bool:
