@@ -23,11 +23,12 @@ from itertools import pairwise
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
+from weasyprint import Attachment
 from weasyprint.document import Document
 
 from ladderpress.load import Project
 from ladderpress.pdf import Printed, Printer, Written
-from ladderpress.plan import Job, combination, even_parts
+from ladderpress.plan import Job, attachment_paths, combination, even_parts
 from ladderpress.render import Renderer
 
 SHARED_START = "shared-start"
@@ -46,6 +47,8 @@ class SharedPart:
     personal_pages: int
     """How many of its first pages are personal (and are replaced for each person)."""
     warnings: list[str]
+    fetched: frozenset[str]
+    """Files its layout fetched (images), for incremental builds."""
 
     @property
     def total(self) -> int:
@@ -113,7 +116,7 @@ class PacketPrinter:
             self._shared[key] = self._shared_part(renderer, jobs[0])
             notes = list(self._shared[key].warnings)
         shared = self._shared[key]
-        personal, more = self.printer.render(renderer.render_people(jobs), sheets)
+        personal, more, fetched = self.printer.render(renderer.render_people(jobs), sheets)
         own = own_pages(personal, len(jobs), shared.personal_pages)
         written = self._write(personal, own, shared)
         # a character that no font has makes WeasyPrint write its own font encoding, for everyone in
@@ -126,15 +129,18 @@ class PacketPrinter:
         notes += more + written.warnings
         reader = PdfReader(io.BytesIO(written.data)) if written.data else None
         personal_total = sum(len(pages) for pages in own if pages)
+        attachments = attachment_paths(self.project.root, jobs[0].recipe)
         files = self.printer.files_read(list(jobs[0].stylesheets), self.project.style_dirs(jobs[0].brand),
-                                        jobs[0].brand)  # the same for everyone of the combination
+                                        jobs[0].brand, fetched | shared.fetched | {str(p) for p in attachments})
+        attached = [(path.name, self.printer.attachment(path)) for path in attachments]
         first = 0
         for job, pages in zip(jobs, own):
             if pages is None:  # longer than the stand-in's, or printed apart
                 printed = self.print_whole(renderer, job)
             else:
                 assert reader is not None
-                packet = self._cut(reader, job, list(range(first, first + len(pages))), personal_total, shared)
+                packet = self._cut(reader, job, list(range(first, first + len(pages))), personal_total, shared,
+                                   attached)
                 first += len(pages)
                 printed = Printed(packet, shared.total, [], [], files)
             # a batch's warnings are reported once, with its first packet
@@ -152,13 +158,17 @@ class PacketPrinter:
     def print_whole(self, renderer: Renderer, job: Job) -> Printed:
         """The simple path: lay out the whole packet for this person."""
         return self.printer.print(renderer.render(job), list(job.stylesheets), self.project.style_dirs(job.brand),
-                                  job.layout, job.brand)
+                                  job.layout, job.brand, attachment_paths(self.project.root, job.recipe))
 
-    def _cut(self, reader: PdfReader, job: Job, own: list[int], personal_total: int, shared: SharedPart) -> bytes:
-        """One person's packet out of the batch PDF: their pages, then the shared ones."""
+    def _cut(self, reader: PdfReader, job: Job, own: list[int], personal_total: int, shared: SharedPart,
+             attached: list[tuple[str, Attachment]]) -> bytes:
+        """One person's packet out of the batch PDF: their pages, then the shared ones, and the recipe's attachments."""
         common = list(range(personal_total, personal_total + len(shared.pages)))
         writer = PdfWriter()
         writer.append(reader, pages=own + common)
+        for name, attachment in attached:
+            with attachment.source as (file_obj, *_):
+                writer.add_attachment(name, file_obj.read())
         assert job.person is not None and job.focus is not None
         meta = reader.metadata or {}
         writer.add_metadata({**{k: v for k, v in meta.items() if k != "/Title"},
@@ -177,6 +187,6 @@ class PacketPrinter:
 
     def _shared_part(self, renderer: Renderer, job: Job) -> SharedPart:
         sheets, _ = self._sheets(job)
-        whole, warnings = self.printer.render(renderer.stand_in(job), sheets)
+        whole, warnings, fetched = self.printer.render(renderer.stand_in(job), sheets)
         start = anchor_page(whole, SHARED_START)
-        return SharedPart(whole, start if start is not None else len(whole.pages), warnings)
+        return SharedPart(whole, start if start is not None else len(whole.pages), warnings, fetched)

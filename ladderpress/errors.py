@@ -20,6 +20,8 @@ EXIT_USAGE = 2
 """The command line itself is wrong (unknown option or recipe name)."""
 EXIT_INTERRUPTED = 130
 """Stopped with Ctrl+C (the shell's convention for SIGINT)."""
+EXIT_TERMINATED = 143
+"""Stopped by SIGTERM (128 + 15), handled as Ctrl+C is."""
 
 
 @dataclass(frozen=True)
@@ -167,5 +169,8 @@ def relative(path: Path, root: Path) -> str:
     """A path as the user would type it: relative to the project when inside it."""
     try:
         return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
+    except (ValueError, RuntimeError, OSError):  # outside the root, or a symlink loop (RuntimeError before 3.13)
+        try:
+            return str(path.absolute().relative_to(root.resolve()))
+        except (ValueError, RuntimeError, OSError):
+            return str(path)

@@ -1,8 +1,11 @@
-"""The only way WeasyPrint reads anything: files inside the allowed folders.
+"""The only way WeasyPrint reads anything: regular files inside the allowed folders.
 
-``file:`` URLs outside the project (and, later, the brand folder), ``http(s):`` and
-every other scheme are refused. Each refusal is recorded so the build can report it
-as a warning naming the resource; the document is still printed without it.
+``file:`` URLs outside the project, the built-in folders and the brand folders, every
+symlink that resolves outside them, FIFOs, devices, ``http(s):`` and every other scheme
+are refused. While a PDF is being written nothing at all is served: the only thing
+WeasyPrint fetches then is an attachment, and attachments come from recipes alone (see
+:mod:`ladderpress.pdf`). Each refusal is recorded so the build can report it as a warning
+naming the resource; the document is still printed without it.
 """
 
 from __future__ import annotations
@@ -14,13 +17,18 @@ from urllib.request import url2pathname
 from weasyprint import URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
+from ladderpress.files import FileRefused, read_bytes
+
+MAX_RESOURCE_BYTES = 30_000_000
+"""A font or image larger than this is refused."""
+
 
 class RefusedResource(ValueError):
     """Raised for a resource the fetcher will not serve (WeasyPrint logs and skips it)."""
 
 
 class ProjectFetcher(URLFetcher):
-    """Serves ``file:`` and ``data:`` URLs, and only files below ``allowed_roots``."""
+    """Serves ``data:`` URLs, and ``file:`` URLs of regular files below ``allowed_roots``."""
 
     def __init__(self, allowed_roots: tuple[Path, ...]) -> None:
         super().__init__(allowed_protocols={"file", "data"})
@@ -28,23 +36,31 @@ class ProjectFetcher(URLFetcher):
         self.refused: list[str] = []
         """Messages about refused or missing resources since the last :meth:`take_refused`."""
         self.served: set[str] = set()
-        """Every file served so far (fonts, images, imported stylesheets), for incremental builds."""
+        """Files served (or looked for) since the last :meth:`take_served`, for incremental builds."""
+        self.writing = False
+        """True while a PDF is written: then nothing is served (only attachments would be asked for)."""
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
+        if self.writing:
+            return self._refuse(url, f"'{_short(url)}' was not attached: attachments come only from a recipe's "
+                                     "'attachments:' list")
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme != "file":
             return self._refuse(url, f"'{url}' was not loaded: only files inside the project are allowed, "
                                      f"never {scheme or 'relative'}: addresses")
-        path = Path(url2pathname(urlsplit(url).path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.allowed_roots):
-            return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder")
-        if not path.is_file():
-            self.served.add(str(path))  # a file added later must rebuild the document that missed it
+        path = Path(url2pathname(urlsplit(url).path))
+        self.served.add(str(path))  # a file added or changed later must rebuild the document that asked
+        if not (path.exists() or path.is_symlink()):
             return self._refuse(url, f"'{path}' was not found")
-        self.served.add(str(path))
-        return URLFetcherResponse(url=path.as_uri(), body=path.read_bytes())
+        try:
+            body = read_bytes(path, self.allowed_roots, MAX_RESOURCE_BYTES)
+        except FileRefused as exc:
+            outside = exc.what.startswith("is outside") or exc.what.startswith("is a link to a file outside")
+            return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder" if outside
+                                else f"'{path}' was not loaded: it {exc.what}")
+        return URLFetcherResponse(url=path.resolve().as_uri(), body=body)
 
     def _refuse(self, url: str, message: str) -> URLFetcherResponse:
         self.refused.append(message)
@@ -54,3 +70,12 @@ class ProjectFetcher(URLFetcher):
         """Return and forget the refusals recorded so far (one document's worth)."""
         refused, self.refused = self.refused, []
         return list(dict.fromkeys(refused))
+
+    def take_served(self) -> frozenset[str]:
+        """Return and forget the files served or looked for so far (one document's, or one stylesheet's)."""
+        served, self.served = self.served, set()
+        return frozenset(served)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -60,16 +60,18 @@ def read_bytes(path: Path, roots: Iterable[Path], limit: int) -> bytes:
         raise FileRefused(path, "is a folder, not a file", "remove the folder or give the file another name") from None
     except OSError as exc:
         raise FileRefused(path, f"cannot be read ({exc.strerror})", _hint(exc)) from None
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
+    try:
+        mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise FileRefused(path, "is a folder, not a file", "remove the folder or give the file another name")
         if not stat.S_ISREG(mode):
             raise FileRefused(path, f"is not a regular file (it is {_kind(mode)})", "replace it with an ordinary file")
-        try:
+        with os.fdopen(os.dup(fd), "rb") as handle:
             data = handle.read(limit + 1)
-        except OSError as exc:
-            raise FileRefused(path, f"cannot be read ({exc.strerror})", _hint(exc)) from None
+    except OSError as exc:
+        raise FileRefused(path, f"cannot be read ({exc.strerror})", _hint(exc)) from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise FileRefused(path, f"is larger than the {_size(limit)} allowed", "split it or shorten it")
     return data
@@ -112,3 +114,17 @@ def _hint(exc: OSError) -> str:
 
 def _size(limit: int) -> str:
     return f"{limit // 1_000_000} MB" if limit >= 1_000_000 else f"{limit // 1000} kB"
+
+
+def confining_root(folder: Path, project_root: Path, brand_folder: Path | None) -> Path:
+    """The folder that ``folder``'s files must resolve into: the brand's own, the project's, or itself.
+
+    A brand's files stay inside the brand even when the brand sits in the project: the
+    project holds the roster, which a brand's template or stylesheet must never reach.
+    Built-in folders (inside the installed package) confine to themselves.
+    """
+    if brand_folder is not None and folder.is_relative_to(brand_folder):
+        return brand_folder
+    if folder.is_relative_to(project_root):
+        return project_root
+    return folder

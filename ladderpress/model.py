@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 import string
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -200,6 +201,48 @@ class Progression(Strict):
     tip: Text | None = None
 
 
+class _LadderIndex:
+    """A ladder's levels and tracks by id, and its orderings, for :class:`Ladder`'s lookups.
+
+    Levels are only ever matched by id: comparing models compares every field, slowly.
+    """
+
+    def __init__(self, levels: list[Level], tracks: list[Track]) -> None:
+        self.levels = levels
+        self.tracks = tracks
+        self.level: dict[str, Level] = {}
+        for level in levels:
+            self.level.setdefault(level.id, level)  # the first of a repeated id, as a search would find
+        self.track: dict[str, Track] = {}
+        for track in tracks:
+            self.track.setdefault(track.id, track)
+
+    @cached_property
+    def ranked(self) -> tuple[Level, ...]:
+        order = {track.id: i for i, track in enumerate(self.tracks)}
+        return tuple(sorted(self.levels, key=lambda lv: (lv.rank, min(order[t] for t in lv.tracks))))
+
+    @cached_property
+    def in_track(self) -> dict[str, tuple[Level, ...]]:
+        members: dict[str, list[Level]] = {}
+        for level in self.levels:
+            for track_id in dict.fromkeys(level.tracks):
+                members.setdefault(track_id, []).append(level)
+        return {track_id: tuple(sorted(lvs, key=lambda lv: lv.rank)) for track_id, lvs in members.items()}
+
+    @cached_property
+    def previous(self) -> dict[str, tuple[Level, ...]]:
+        arrivals: dict[str, list[Level]] = {}
+        for level in self.ranked:
+            for target in dict.fromkeys(level.leads_to):
+                arrivals.setdefault(target, []).append(level)
+        return {target: tuple(lvs) for target, lvs in arrivals.items()}
+
+    @cached_property
+    def shared(self) -> tuple[Level, ...]:
+        return tuple(lv for lv in self.ranked if len(lv.tracks) == len(self.tracks))
+
+
 class Ladder(Strict):
     """The whole ladder, assembled from the files under ``content/``."""
 
@@ -231,37 +274,51 @@ class Ladder(Strict):
     onboarding: Onboarding | None = None
 
     # -- lookups used by templates and the planner ---------------------------
+    # By id, from an index made on first use: a 500-level ladder is looked up hundreds of
+    # thousands of times per build. Each returns a new list, which the caller may change.
+
+    @cached_property
+    def _lookups(self) -> _LadderIndex:
+        # a cached_property lives in the instance's __dict__, outside the fields: the model stays
+        # frozen, and equality, dumps and schemas ignore it; pickling carries it along
+        return _LadderIndex(self.levels, self.tracks)
+
+    def _index(self) -> _LadderIndex:
+        index = self._lookups
+        if index.levels is not self.levels or index.tracks is not self.tracks:  # a model_copy(update=...)
+            del self.__dict__["_lookups"]
+            index = self._lookups
+        return index
 
     def level(self, level_id: str) -> Level:
-        for level in self.levels:
-            if level.id == level_id:
-                return level
-        raise KeyError(f"no level '{level_id}'")
+        try:
+            return self._index().level[level_id]
+        except KeyError:
+            raise KeyError(f"no level '{level_id}'") from None
 
     def track(self, track_id: str) -> Track:
-        for track in self.tracks:
-            if track.id == track_id:
-                return track
-        raise KeyError(f"no track '{track_id}'")
+        try:
+            return self._index().track[track_id]
+        except KeyError:
+            raise KeyError(f"no track '{track_id}'") from None
 
     def levels_in(self, track_id: str) -> list[Level]:
         """The levels of one track, from the most junior up."""
-        return sorted((lv for lv in self.levels if track_id in lv.tracks), key=lambda lv: lv.rank)
+        return list(self._index().in_track.get(track_id, ()))
 
     def ranked_levels(self) -> list[Level]:
         """All levels, junior first; equal ranks keep their track order."""
-        order = {track.id: i for i, track in enumerate(self.tracks)}
-        return sorted(self.levels, key=lambda lv: (lv.rank, min(order[t] for t in lv.tracks)))
+        return list(self._index().ranked)
 
     def next_levels(self, level: Level) -> list[Level]:
         return [self.level(i) for i in level.leads_to]
 
     def previous_levels(self, level: Level) -> list[Level]:
-        return [lv for lv in self.ranked_levels() if level.id in lv.leads_to]
+        return list(self._index().previous.get(level.id, ()))
 
     def shared_levels(self) -> list[Level]:
         """Levels that belong to every track (the common trunk before a fork)."""
-        return [lv for lv in self.ranked_levels() if len(lv.tracks) == len(self.tracks)]
+        return list(self._index().shared)
 
     def all_competencies(self) -> list[Competency]:
         return [c for theme in self.competencies for c in theme.competencies]
@@ -277,6 +334,9 @@ class Ladder(Strict):
         problems: list[tuple[tuple[str | int, ...], str]] = []
         track_ids = [t.id for t in self.tracks]
         level_ids = [lv.id for lv in self.levels]
+        rank_of: dict[str, int] = {}  # by id, for lookups (the list is kept for "did you mean")
+        for lv in self.levels:
+            rank_of.setdefault(lv.id, lv.rank)
         problems += _duplicates("tracks", track_ids)
         problems += _duplicates("levels", level_ids)
         problems += _duplicates("specialisations", [s.id for s in self.specialisations])
@@ -288,29 +348,29 @@ class Ladder(Strict):
                     problems.append(((*where, "tracks", j), _unknown("track", track_id, track_ids)))
             for field in ("leads_to", "equivalents"):
                 for j, target in enumerate(getattr(level, field)):
-                    if target not in level_ids:
+                    if target not in rank_of:
                         problems.append(((*where, field, j), _unknown("level", target, level_ids)))
                     elif target == level.id:
                         problems.append(((*where, field, j), f"level '{target}' cannot point to itself"))
             for j, target in enumerate(level.leads_to):
-                if target in level_ids and self.level(target).rank <= level.rank:
+                if target in rank_of and rank_of[target] <= level.rank:
                     problems.append(
                         ((*where, "leads_to", j),
-                         f"'{target}' has rank {self.level(target).rank}, not above this level's rank "
+                         f"'{target}' has rank {rank_of[target]}, not above this level's rank "
                          f"{level.rank}; leads_to must point up the ladder")
                     )
         problems += self._rank_clashes(track_ids)
         for t, theme in enumerate(self.competencies):
             for c, comp in enumerate(theme.competencies):
                 for level_id in comp.expectations:
-                    if level_id not in level_ids:
+                    if level_id not in rank_of:
                         problems.append(
                             (("competencies", t, "competencies", c, "expectations", level_id),
                              _unknown("level", level_id, level_ids))
                         )
         for f, entry in enumerate(self.faq):
             for j, level_id in enumerate(entry.levels):
-                if level_id not in level_ids:
+                if level_id not in rank_of:
                     problems.append((("faq", f, "levels", j), _unknown("level", level_id, level_ids)))
         if problems:
             raise LocatedProblems(problems)
@@ -397,6 +457,11 @@ class Recipe(Strict):
     per: Literal["document", "level", "person"] = "document"
     output: Annotated[str, StringConstraints(min_length=5, max_length=200)]
     max_pages: Annotated[int, Field(ge=1)] | None = None
+    time_limit: Annotated[int, Field(ge=1, le=3600)] = 120
+    """Seconds each document may take to render and to lay out before it fails (a runaway template)."""
+    attachments: Annotated[list[Annotated[str, StringConstraints(pattern=r"^[^/\\][^:]*$", max_length=300)]],
+                           Field(max_length=20)] = []
+    """Files inside the project to attach to each PDF; nothing else is ever attached."""
     paper: Paper | None = None
     """Overrides the ladder's paper size for this document."""
     duplex: bool = False

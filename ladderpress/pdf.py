@@ -8,6 +8,8 @@ so the build can report them instead of letting them scroll past.
 
 from __future__ import annotations
 
+import datetime
+import io
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.document import Document
 from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 
 from ladderpress.fetch import ProjectFetcher
+from ladderpress.files import FileRefused, confining_root, read_bytes, read_text
 from ladderpress.load import LoadedBrand
 from ladderpress.plan import Layout
 from ladderpress.theme import brand_css
@@ -80,27 +83,38 @@ BRAND_STYLESHEET = "brand.css"
 """A brand's own additions, applied after the built-in stylesheets of every document."""
 
 
+FIXED_DATE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+MAX_STYLESHEET_BYTES = 2_000_000
+MAX_ATTACHMENT_BYTES = 50_000_000
+
+
 class PrintFailed(Exception):
-    """WeasyPrint could not lay out or write the document."""
+    """WeasyPrint could not lay out or write the document (or a file it needs was refused)."""
 
 
 class Printer:
     """Prints documents for one project, sharing fonts, stylesheets and the fetcher."""
 
-    def __init__(self, base_dir: Path, allowed_roots: tuple[Path, ...], variant: str | None = None) -> None:
+    def __init__(self, base_dir: Path, allowed_roots: tuple[Path, ...], variant: str | None = None,
+                 project_root: Path | None = None) -> None:
         self.base_url = base_dir.resolve().as_uri() + "/"
+        self.project_root = (project_root or base_dir).resolve()
         self.font_config = FontConfiguration()
         self.fetcher = ProjectFetcher(allowed_roots)
         self.variant = variant
         self._css: dict[Path, CSS] = {}
+        self._sheet_reads: dict[Path, frozenset[str]] = {}
+        """What each stylesheet (or brand sheet, by folder) fetched when it was parsed: fonts, imports."""
         self._layouts: dict[Layout, CSS] = {}
         self._brands: dict[Path, CSS] = {}
 
     def brand_sheet(self, brand: LoadedBrand) -> CSS:
         """The brand's colours and fonts as a stylesheet; its url()s resolve inside the brand folder."""
         if brand.folder not in self._brands:
+            self.fetcher.take_served()
             self._brands[brand.folder] = CSS(string=brand_css(brand), base_url=brand.folder.as_uri() + "/",
                                              url_fetcher=self.fetcher, font_config=self.font_config)
+            self._sheet_reads[brand.folder] = self.fetcher.take_served()
         return self._brands[brand.folder]
 
     def layout_sheet(self, layout: Layout) -> CSS:
@@ -108,17 +122,28 @@ class Printer:
             self._layouts[layout] = CSS(string=layout.css(), font_config=self.font_config)
         return self._layouts[layout]
 
-    def stylesheet(self, name: str, style_dirs: tuple[Path, ...]) -> tuple[CSS, list[str]]:
+    def stylesheet(self, name: str, style_dirs: tuple[Path, ...], brand: LoadedBrand | None) -> tuple[CSS, list[str]]:
         """Parse a stylesheet once per build (the first style folder that has it wins).
 
         Returns the sheet and, the first time only, the warnings its parsing raised,
         prefixed with the stylesheet's file name (WeasyPrint gives only line and column).
+        The file is read through :mod:`ladderpress.files`: a link out of its folder's root,
+        a FIFO or a device fails the document with one line.
         """
-        path = next(d / name for d in style_dirs if (d / name).is_file())
+        path = found(name, style_dirs)
+        assert path is not None, f"stylesheet {name} was checked when the project was loaded"
         if path in self._css:
             return self._css[path], []
+        root = confining_root(path.parent, self.project_root, brand.folder if brand else None)
+        try:
+            text = read_text(path, (root,), MAX_STYLESHEET_BYTES)
+        except FileRefused as exc:
+            raise PrintFailed(f"{_shown(path, self.project_root)}: {exc.what} (fix: {exc.hint})") from None
+        self.fetcher.take_served()
         with _collecting() as collect:
-            self._css[path] = CSS(filename=str(path), url_fetcher=self.fetcher, font_config=self.font_config)
+            self._css[path] = CSS(string=text, base_url=path.as_uri(), url_fetcher=self.fetcher,
+                                  font_config=self.font_config)
+        self._sheet_reads[path] = self.fetcher.take_served()
         messages = self.fetcher.take_refused() + [m for m in collect.messages if not m.startswith("Failed to load")]
         shown = f"{path.parent.name}/{name}"
         return self._css[path], [f"{shown}: {message}" for message in messages]
@@ -128,13 +153,14 @@ class Printer:
         """The parsed stylesheets of a document, in order, and any first-time parsing warnings."""
         sheets, sheet_warnings = [], []
         for name in stylesheets:
-            sheet, warnings = self.stylesheet(name, style_dirs)
+            sheet, warnings = self.stylesheet(name, style_dirs, brand)
             sheets.append(sheet)
             sheet_warnings += warnings
         if brand is not None:
             sheets.append(self.brand_sheet(brand))
-            if (brand.style_dir / BRAND_STYLESHEET).is_file():
-                sheet, warnings = self.stylesheet(BRAND_STYLESHEET, (brand.style_dir,))
+            own = brand.style_dir / BRAND_STYLESHEET
+            if own.exists() or own.is_symlink():
+                sheet, warnings = self.stylesheet(BRAND_STYLESHEET, (brand.style_dir,), brand)
                 sheets.append(sheet)
                 sheet_warnings += warnings
         sheets.append(self.layout_sheet(layout or Layout()))
@@ -144,8 +170,13 @@ class Printer:
     def options(self) -> dict[str, object]:
         return {"pdf_variant": self.variant} if self.variant else {"pdf_tags": True}
 
-    def render(self, html: str, sheets: list[CSS]) -> tuple[Document, list[str]]:
-        """Lay out a document (no PDF yet); return it and the warnings raised."""
+    def render(self, html: str, sheets: list[CSS]) -> tuple[Document, list[str], frozenset[str]]:
+        """Lay out a document (no PDF yet); return it, the warnings raised and the files it fetched.
+
+        Attachments asked for by the HTML (``<a rel="attachment">``, ``<link rel="attachment">``)
+        are taken off with a warning each: a template must never put a file into a PDF.
+        """
+        self.fetcher.take_served()
         with _collecting() as collect:
             try:
                 document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
@@ -154,44 +185,111 @@ class Printer:
                 self.fetcher.take_refused()
                 raise PrintFailed(f"WeasyPrint could not lay it out ({type(exc).__name__}: {exc}); "
                                   "the last change to its template or stylesheet is the likely cause") from exc
-        return document, self._warnings(collect)
+        refused = refuse_attachments(document)
+        return document, refused + self._warnings(collect), self.fetcher.take_served()
 
-    def write(self, document: Document, tags: bool = True) -> Written:
+    def write(self, document: Document, tags: bool = True, attachments: tuple[Path, ...] = ()) -> Written:
         """The PDF of a laid-out document (its fonts subset once, whatever pages it holds).
 
         ``tags=False`` leaves out the structure tree, for a PDF that will be cut into parts.
+        ``attachments`` are the recipe's own, inside the project; nothing else is fetched while writing.
         """
-        options = self.options if tags else {"pdf_tags": False}
-        with _collecting() as collect:
-            try:
-                data = document.write_pdf(**options)
-            except Exception as exc:
-                self.fetcher.take_refused()
-                raise PrintFailed(f"WeasyPrint could not write it ({type(exc).__name__}: {exc})") from exc
+        options: dict[str, object] = dict(self.options) if tags else {"pdf_tags": False}
+        if attachments:
+            options["attachments"] = [self.attachment(path) for path in attachments]
+        self.fetcher.writing = True
+        try:
+            with _collecting() as collect:
+                try:
+                    data = document.write_pdf(**options)
+                except Exception as exc:
+                    self.fetcher.take_refused()
+                    raise PrintFailed(f"WeasyPrint could not write it ({type(exc).__name__}: {exc})") from exc
+        finally:
+            self.fetcher.writing = False
         return Written(data, self._warnings(collect), frozenset(collect.missing))
 
+    def attachment(self, path: Path) -> Attachment:
+        """A file a recipe attaches, read here (WeasyPrint fetches nothing while writing)."""
+        try:
+            data = read_bytes(path, (self.project_root,), MAX_ATTACHMENT_BYTES)
+        except FileRefused as exc:
+            raise PrintFailed(f"attachment {_shown(path, self.project_root)}: {exc.what} (fix: {exc.hint})") from None
+        # a fixed date, not the clock's: two builds of the same input stay byte-identical
+        return Attachment(file_obj=io.BytesIO(data), name=path.name, created=FIXED_DATE, modified=FIXED_DATE)
+
     def print(self, html: str, stylesheets: list[str], style_dirs: tuple[Path, ...], layout: Layout | None = None,
-              brand: LoadedBrand | None = None) -> Printed:
+              brand: LoadedBrand | None = None, attachments: tuple[Path, ...] = ()) -> Printed:
         """Lay out and write one document; return its bytes, page count and warnings."""
         sheets, sheet_warnings = self.sheets_for(stylesheets, style_dirs, layout, brand)
-        document, warnings = self.render(html, sheets)
-        written = self.write(document)
+        document, warnings, served = self.render(html, sheets)
+        written = self.write(document, attachments=attachments)
+        files = self.files_read(stylesheets, style_dirs, brand, served | {str(p) for p in attachments})
         return Printed(written.data, len(document.pages), list(dict.fromkeys(warnings + written.warnings)),
-                       sheet_warnings, self.files_read(stylesheets, style_dirs, brand))
+                       sheet_warnings, files)
 
-    def files_read(self, stylesheets: list[str], style_dirs: tuple[Path, ...],
-                   brand: LoadedBrand | None) -> tuple[str, ...]:
-        """The stylesheet files of a document and every file fetched so far for its stylesheets and HTML."""
-        paths = {str(next(d / n for d in style_dirs if (d / n).is_file())) for n in stylesheets}
+    def files_read(self, stylesheets: list[str], style_dirs: tuple[Path, ...], brand: LoadedBrand | None,
+                   fetched: frozenset[str] | set[str] = frozenset()) -> tuple[str, ...]:
+        """Every file that decided a document's look, for incremental builds.
+
+        That is each stylesheet and whatever it fetched (fonts, imports), the brand's files,
+        what the document itself ``fetched`` (images), and every file that was looked for and
+        absent where a stylesheet was found later in the search path: an override added
+        there (a project's ``styles/one-pager.css``, a brand's ``brand.css``) must rebuild
+        exactly the documents it affects.
+        """
+        paths = set(fetched)
+        for name in stylesheets:
+            for folder in style_dirs:
+                candidate = folder / name
+                paths.add(str(candidate))
+                if candidate in self._css:
+                    paths |= self._sheet_reads.get(candidate, frozenset())
+                    break
         if brand is not None:
             paths.add(str(brand.folder / "brand.yaml"))
-            if (brand.style_dir / BRAND_STYLESHEET).is_file():
-                paths.add(str(brand.style_dir / BRAND_STYLESHEET))
-        return tuple(sorted(paths | self.fetcher.served))
+            paths.add(str(brand.style_dir / BRAND_STYLESHEET))
+            paths |= self._sheet_reads.get(brand.folder, frozenset())
+            paths |= self._sheet_reads.get(brand.style_dir / BRAND_STYLESHEET, frozenset())
+        return tuple(sorted(paths))
 
     def _warnings(self, collect: _Collect) -> list[str]:
         refused = self.fetcher.take_refused()
         return refused + [m for m in collect.plain_messages() if not m.startswith("Failed to load")]
+
+
+def found(name: str, folders: tuple[Path, ...]) -> Path | None:
+    """The first ``folder/name`` that exists (a link counts, to be refused when read, not skipped)."""
+    return next((folder / name for folder in folders if (folder / name).exists() or (folder / name).is_symlink()),
+                None)
+
+
+def refuse_attachments(document: Document) -> list[str]:
+    """Take every attachment the HTML asked for off a laid-out document; one warning each."""
+    refused = [attachment.source for attachment in document.metadata.attachments]
+    document.metadata.attachments = []
+    for page in document.pages:
+        kept = [link for link in page.links if link[0] != "attachment"]
+        refused += [link[1] for link in page.links if link[0] == "attachment"]
+        page.links[:] = kept
+    return [f"'{_describe(source)}' was not attached: a template cannot attach files; name them in the recipe's "
+            "'attachments:' list" for source in dict.fromkeys(map(_describe, refused))]
+
+
+def _describe(source: object) -> str:
+    """An attachment's address: a link's target, or the URL a ``<link>``'s source was made from."""
+    if isinstance(source, str):
+        return source
+    args, kwds = getattr(source, "args", ()), getattr(source, "kwds", {})  # select_source(guess, filename, url, …)
+    address = kwds.get("url") or next((a for a in args if isinstance(a, str)), None)
+    return str(address or "a linked file")
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 from ladderpress.errors import Problem, UsageError, did_you_mean
+from ladderpress.files import FileRefused, confined
 from ladderpress.load import LoadedBrand, Project
 from ladderpress.model import Ladder, Level, Person, Recipe, Track
 from ladderpress.roster import Entry, assign_files, read_roster
@@ -110,6 +111,11 @@ class Job:
         return self.recipe.title
 
 
+def attachment_paths(root: Path, recipe: Recipe) -> tuple[Path, ...]:
+    """The files a recipe attaches to each of its PDFs (checked to be inside the project when planned)."""
+    return tuple(root / name for name in recipe.attachments)
+
+
 def even_parts(items: list, most: int) -> list[list]:
     """``items`` in as few consecutive parts as hold at most ``most`` each, of sizes as even as can be."""
     parts = -(-len(items) // most)
@@ -194,6 +200,7 @@ def plan(project: Project, names: list[str] | None = None, settings: Settings = 
     result = Plan()
     for name in dict.fromkeys(names or sorted(recipes)):
         recipe = recipes[name]
+        result.problems += _attachment_problems(project.root, name, recipe)
         if recipe.per == "person":
             _plan_people(project, name, recipe, settings, result, owners)
             continue
@@ -257,6 +264,20 @@ def _plan_people(project: Project, name: str, recipe: Recipe, settings: Settings
         levels = tuple(project.ladder.levels_in(track.id)) if track else tuple(project.ladder.ranked_levels())
         result.jobs.append(Job(name, recipe, output, levels, track, level, layout, stylesheets_for(recipe, settings),
                                brand, entry))
+
+
+def _attachment_problems(root: Path, name: str, recipe: Recipe) -> list[Problem]:
+    """Each file a recipe attaches must be a regular file inside the project."""
+    problems = []
+    for i, path in enumerate(attachment_paths(root, recipe)):
+        try:
+            confined(path, (root,))
+            if not path.is_file():
+                raise FileRefused(path, "is not a regular file", "attach an ordinary file")
+        except FileRefused as exc:
+            problems.append(Problem(f"guides/{name}.yaml", f"attachment '{recipe.attachments[i]}' {exc.what}",
+                                    field=f"attachments[{i}]", hint=exc.hint))
+    return problems
 
 
 def _clashes(jobs: list[Job]) -> list[Problem]:
