@@ -13,7 +13,9 @@ import datetime
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,14 +35,23 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from ladderpress.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, InputErrors, Problem, UsageError
+from ladderpress.errors import (
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    InputErrors,
+    Problem,
+    UsageError,
+)
 from ladderpress.load import Project, load_project
 from ladderpress.plan import PDF_VARIANTS, Engine, Job, Settings, job_extras, plan
-from ladderpress.cache import BuildCache, engine_fingerprint
+from ladderpress.cache import CACHE_FILE, BuildCache, engine_fingerprint
 from ladderpress.render import Renderers, TemplateProblem
 from ladderpress.scaffold import init_project, new_brand
 from ladderpress.schema import write_schemas
-from ladderpress.write import OutputFolder, WriteRefused
+from ladderpress.write import FolderBusy, OutputFolder, WriteRefused
 
 COMMANDS = {
     "check": "validate content, recipes and templates without printing PDFs",
@@ -56,6 +67,7 @@ exit codes:
   1    the input has problems (content, recipes, templates), or a document failed to build
   2    the command line is wrong (unknown option or recipe name)
   130  interrupted (Ctrl+C): PDFs already written are complete, the rest untouched
+  143  stopped by SIGTERM, as with Ctrl+C
 
 examples:
   python build.py                      build every recipe in guides/ into out/
@@ -90,6 +102,8 @@ def parser() -> argparse.ArgumentParser:
                         "examples or the brand is saved; problems are shown and the watch goes on")
     p.add_argument("--force", action="store_true",
                    help="rebuild every document, even those whose inputs have not changed")
+    p.add_argument("--no-wait", action="store_true",
+                   help="when another build is writing to the same output folder, fail at once instead of waiting")
     p.add_argument("--render-in-full", action="store_true",
                    help="print each onboarding packet whole instead of reusing its level's shared pages "
                         "(slower; for comparison and benchmarks)")
@@ -170,11 +184,29 @@ class Cli:
                 self.out.print(f"  {job.output}", highlight=False)
 
     def build(self, project: Project, renderers: Renderers, jobs: list[Job], out_dir: Path, engine: Engine,
-              workers: int, report: Report, force: bool = False) -> Report:
-        """Print every job whose inputs changed (in worker processes when asked); write each PDF as it arrives."""
+              workers: int, report: Report, force: bool = False, wait: bool = True) -> Report:
+        """Print every job whose inputs changed (in worker processes when asked); write each PDF as it arrives.
+
+        The output folder is locked for the whole build, and its records are saved however the
+        build ends (interrupted ones included), so they always tell which PDFs are complete.
+        """
         folder = OutputFolder(out_dir)
         shown = _shown_dir(out_dir)
-        cache = BuildCache.open(folder.root, engine_fingerprint(engine.options()))
+        try:
+            with folder.lock(wait, waiting=lambda pid: self.err.print(
+                    f"waiting for another build (process {escape(pid)}) writing to {escape(shown)}/ …", highlight=False)):
+                cache = BuildCache.open(folder.root, engine_fingerprint(engine.options()))
+                try:
+                    self._build(renderers, jobs, folder, shown, engine, workers, report, cache, force)
+                finally:
+                    self._save(cache, shown, report)
+        except (FolderBusy, WriteRefused) as exc:
+            for job in jobs:
+                self._failed(report, f"{shown}/{job.output}", str(exc))
+        return report
+
+    def _build(self, renderers: Renderers, jobs: list[Job], folder: OutputFolder, shown: str, engine: Engine,
+               workers: int, report: Report, cache: BuildCache, force: bool) -> None:
         todo: list[Job] = []
         sources: list[str | None] = []
         keys: dict[PurePosixPath, str] = {}
@@ -192,21 +224,23 @@ class Cli:
             todo.append(job)
             sources.append(source if job.person is None else None)  # a packet is printed from its parts
         if todo:
-            self._produce(project, renderers, todo, sources, folder, shown, engine, workers, report, cache, keys)
-        cache.save()
-        return report
+            self._produce(renderers.project, renderers, todo, sources, folder, shown, engine, workers, report, cache,
+                          keys)
+
+    def _save(self, cache: BuildCache, shown: str, report: Report) -> None:
+        try:
+            cache.save()
+        except OSError as exc:
+            report.failed.append((f"{shown}/{CACHE_FILE}", f"the build record cannot be saved ({exc.strerror}); "
+                                  "the next build rebuilds everything (fix: make the output folder writable, "
+                                  "or free disk space)"))
+            self.err.print(f"[bold red]error[/]: {escape(shown)}/{CACHE_FILE}: cannot be saved ({escape(str(exc.strerror))})"
+                           " (fix: make the output folder writable, or free disk space)", highlight=False)
 
     def _produce(self, project: Project, renderers: Renderers, jobs: list[Job], sources: list[str | None],
                  folder: OutputFolder, shown: str, engine: Engine, workers: int, report: Report, cache: BuildCache,
                  keys: dict[PurePosixPath, str]) -> None:
         from ladderpress.produce import produce  # WeasyPrint is imported only when something is printed
-
-        try:
-            folder.claim([job.output for job in jobs])
-        except WriteRefused as exc:
-            for job in jobs:
-                self._failed(report, f"{shown}/{job.output}", str(exc))
-            return
 
         progress = _progress(self.out) if self.out.is_terminal else None
         task = progress.add_task("building", total=len(jobs)) if progress else None
@@ -222,7 +256,7 @@ class Cli:
                     self._failed(report, target, outcome.error or "unknown failure")
                     continue
                 try:
-                    folder.write(job.output, outcome.printed.data)
+                    folder.write(job.output, outcome.printed.data, job.person.key if job.person else None)
                 except WriteRefused as exc:
                     self._failed(report, target, str(exc))
                     continue
@@ -233,7 +267,7 @@ class Cli:
                     self.warn(f"{target} (template {job.recipe.template}): {warning}")
                 report.built.append(target)
                 pages = outcome.printed.pages
-                self.out.print(f"{target:<40} {pages:>3} page{'s' if pages != 1 else ' '} "
+                self.out.print(f"{escape(target):<40} {pages:>3} page{'s' if pages != 1 else ' '} "
                                f"{_size(len(outcome.printed.data)):>9}  [dim]{done}/{len(jobs)}[/]",
                                highlight=False, soft_wrap=True)
 
@@ -316,8 +350,9 @@ def scaffold_brand(project: Path, names: list[str], out: Console, err: Console) 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    # emoji off: a value such as ':warning:' in a user's content must print as written
+    out = Console(highlight=False, soft_wrap=True, emoji=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     cli = Cli(out, err)
     logging.getLogger("weasyprint").addHandler(logging.NullHandler())
     logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -348,12 +383,42 @@ def main(argv: list[str] | None = None) -> int:
         err.print("[bold red]usage error[/]: --crop-marks needs a bleed to draw them in; add --bleed 3mm")
         return EXIT_USAGE
     try:
-        if args.watch:
-            return watch(args, cli, command, names)
-        return run(args, cli, command, names)
+        with terminated_as_interrupt():
+            if args.watch:
+                return watch(args, cli, command, names)
+            return run(args, cli, command, names)
+    except Terminated:
+        err.print("stopped (SIGTERM); PDFs already written are complete, the others were left as they were")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         err.print("interrupted; PDFs already written are complete, the others were left as they were")
         return EXIT_INTERRUPTED
+    except OSError as exc:  # a file or folder the user's system refused: one line, never a traceback
+        where = escape(str(exc.filename)) if exc.filename else "a file"
+        err.print(f"[bold red]error[/]: {where}: {escape(exc.strerror or str(exc))} (fix: check that it exists, "
+                  "that you may read and write it, and that the disk has room)", highlight=False)
+        return EXIT_INPUT
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl+C is: complete PDFs kept, records saved, workers and scratch removed."""
+
+
+@contextmanager
+def terminated_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Terminated` for the block (only the main thread can take signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def watch(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str]) -> int:
@@ -403,7 +468,8 @@ def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str
         template_problems = renderers.check_templates()
         if template_problems:
             raise InputErrors(template_problems)
-        planned = plan(project, names, settings)
+        out_dir = args.out if args.out is not None else project.root / "out"
+        planned = plan(project, names, settings, owners=OutputFolder(out_dir).owners())
         if planned.problems:
             raise InputErrors(planned.problems)
     except InputErrors as exc:
@@ -435,10 +501,9 @@ def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str
         out.print(f"[green]ok[/]: {len(project.ladder.levels)} levels, {len(project.recipes)} recipes, "
                   f"{len(jobs)} documents; no problems found")
         return EXIT_OK
-    out_dir = args.out if args.out is not None else project.root / "out"
     engine = Engine(project.root, args.brand.resolve() if args.brand else None, edition, args.pdf_variant,
                     args.render_in_full)
-    cli.build(project, renderers, jobs, out_dir, engine, args.jobs, report, force=args.force)
+    cli.build(project, renderers, jobs, out_dir, engine, args.jobs, report, force=args.force, wait=not args.no_wait)
     cli.summary(report, time.perf_counter() - started)
     return EXIT_INPUT if report.failed else EXIT_OK
 

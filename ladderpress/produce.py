@@ -9,17 +9,24 @@ so that a level's shared pages are laid out once, not once per worker.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from ladderpress.assemble import PacketPrinter
+from ladderpress.assemble import MAX_BATCH, PacketPrinter
+from ladderpress.limits import TimeLimitExceeded, time_limit
 from ladderpress.load import Project, load_project
 from ladderpress.pdf import Printed, Printer, PrintFailed
-from ladderpress.plan import Engine, Job, combination, even_parts
+from ladderpress.plan import Engine, Job, attachment_paths, combination, even_parts
 from ladderpress.render import Renderer, Renderers, TemplateProblem
 
 FIT_STEPS = 3
@@ -54,7 +61,7 @@ class Producer:
         self.renderers = renderers
         self.engine = engine
         base = next(folder for folder in project.template_dirs(None) if folder.is_dir())  # relative URLs resolve here
-        self.printer = Printer(base, project.allowed_roots, engine.variant)
+        self.printer = Printer(base, project.allowed_roots, engine.variant, project.root)
         self.packets = PacketPrinter(self.printer, project)
 
     def produce(self, task: Task) -> list[Outcome]:
@@ -67,16 +74,23 @@ class Producer:
         renderer = self.renderers.for_job(job)
         positions = {id(j): i for i, j, _ in task}
         outcomes: list[Outcome] = []
+        # a document's limit; a run of packets may take it once for its shared pages and once per batch
+        seconds = job.recipe.time_limit * (1 + (-(-len(task) // MAX_BATCH) if job.person is not None else 0))
         try:
-            if job.person is None:
-                outcomes.append(Outcome(index, print_to_fit(renderer, self.printer, self.project, job, html)))
-            else:
-                jobs = [j for _, j, _ in task]
-                printed = (((j, self.packets.print_whole(renderer, j)) for j in jobs) if self.engine.render_in_full
-                           else self.packets.print_run(renderer, jobs))
-                for j, packet in printed:
-                    outcomes.append(Outcome(positions[id(j)], packet))
+            with time_limit(seconds, f"template {job.recipe.template}"):
+                if job.person is None:
+                    outcomes.append(Outcome(index, print_to_fit(renderer, self.printer, self.project, job, html)))
+                else:
+                    jobs = [j for _, j, _ in task]
+                    printed = (((j, self.packets.print_whole(renderer, j)) for j in jobs)
+                               if self.engine.render_in_full else self.packets.print_run(renderer, jobs))
+                    for j, packet in printed:
+                        outcomes.append(Outcome(positions[id(j)], packet))
             return outcomes
+        except TimeLimitExceeded as exc:
+            why = (f"templates/{job.recipe.template}: laying it out took longer than the {exc.seconds:g} s allowed; "
+                   f"it was stopped (fix: look for a loop or a style that never ends, or raise time_limit in "
+                   f"guides/{job.recipe_name}.yaml)")
         except TemplateProblem as exc:
             why = str(exc.problem)
         except (DocumentFailed, PrintFailed) as exc:
@@ -95,7 +109,8 @@ def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Jo
     limit = job.recipe.max_pages
     for fit in range(FIT_STEPS if limit is not None else 1):
         source = html if fit == 0 and html is not None else renderer.render(job, fit)
-        printed = printer.print(source, list(job.stylesheets), project.style_dirs(job.brand), job.layout, job.brand)
+        printed = printer.print(source, list(job.stylesheets), project.style_dirs(job.brand), job.layout, job.brand,
+                                attachment_paths(project.root, job.recipe))
         if limit is None or printed.pages <= limit:
             return printed
     subject = f"level '{job.focus.id}'" if job.focus else f"recipe '{job.recipe_name}'"
@@ -126,9 +141,11 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
     # spawned ones (where fork does not exist) read it again. WeasyPrint copies the fonts it loads
     # into a temporary folder that a worker, ending without Python's clean-up, would leave behind:
     # the workers' temporary files go into a folder of the build's own, removed with it
-    with TemporaryDirectory(prefix="ladderpress-") as scratch:
-        initargs = (engine, project if method == "fork" else None, scratch)
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
+    remove_stale_scratch()
+    with TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
+        initargs = (engine, project if method == "fork" else None, scratch, os.getpid())
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
+        try:
             # one task per worker at a time, so that each next task goes to the worker just freed
             lanes = Lanes(tasks, workers)
             running: dict[Future[list[Outcome]], int] = {}
@@ -143,6 +160,48 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
                         running[pool.submit(_work, task)] = lane
                 for future in done:
                     yield from future.result()
+        except BaseException:
+            # interrupted (Ctrl+C, SIGTERM) or failed: stop the workers now rather than wait for their tasks
+            stop_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+SCRATCH_PREFIX = "ladderpress-"
+"""Scratch folders are named ladderpress-<pid of the build>-…, so a later build can tell whose they are."""
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's worker processes at once (the executor has no public way before Python 3.14)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
+
+
+def remove_stale_scratch() -> None:
+    """Remove scratch folders of builds that no longer run (killed with ``kill -9``, say)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and folder.is_dir() and not folder.is_symlink() and folder.owner() == _user() \
+                and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _user() -> str:
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class Lanes:
@@ -226,17 +285,41 @@ _producer: Producer | None = None
 """The engine of a worker process, made once by the pool's initializer (per process, never shared)."""
 
 
-def _start_worker(engine: Engine, project: Project | None, scratch: str) -> None:
+def _start_worker(engine: Engine, project: Project | None, scratch: str, parent: int) -> None:
     global _producer
     import logging
-    import tempfile
 
     tempfile.tempdir = scratch  # see produce(): this process's temporary files go there
-
+    # Ctrl+C reaches every process of the terminal: the parent handles it and stops the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent(parent, scratch)
     logging.getLogger("weasyprint").addHandler(logging.NullHandler())
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     project = project or load_project(engine.root, engine.brand)
     _producer = Producer(project, Renderers(project, engine.edition), engine)
+
+
+def _end_with_parent(parent: int, scratch: str) -> None:
+    """Make this worker end (removing the scratch folder) when its parent dies, even by ``kill -9``.
+
+    Linux sends the signal chosen with ``prctl(PR_SET_PDEATHSIG)`` when the parent ends;
+    elsewhere the worker notices at its next task at the latest (the pool breaks).
+    """
+    def leave(signum: int, frame: object) -> None:
+        shutil.rmtree(scratch, ignore_errors=True)
+        os._exit(1)
+
+    signal.signal(signal.SIGUSR1, leave)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGUSR1)
+    except (OSError, AttributeError):
+        pass  # not Linux: no such call
+    if os.getppid() != parent:  # the parent died before the call above
+        leave(signal.SIGUSR1, None)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def _work(task: Task) -> list[Outcome]:

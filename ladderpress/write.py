@@ -2,21 +2,38 @@
 
 Each PDF goes to a temporary file beside its target and is renamed into place, so a
 failed or interrupted build leaves the previous PDF intact. A manifest in the output
-folder lists the files ladderpress wrote; a file that is not in it is never replaced.
+folder records, for every file ladderpress wrote, the SHA-256 of the bytes it wrote (and,
+for a packet, whose packet it is). A file is replaced only when it is absent or is
+byte-for-byte what ladderpress wrote there: a user's own file saved in a failed
+document's place, or a PDF edited by hand, is never replaced.
+
+One build at a time writes to a folder: :meth:`OutputFolder.lock` takes an exclusive lock
+(a second build waits, or fails at once), and the records are read once it is held, so
+that each build starts from the other's.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 MANIFEST = ".ladderpress-manifest.json"
+LOCK = ".ladderpress.lock"
+FORMAT = 2
 
 
 class WriteRefused(Exception):
-    """The target is not ours to write (outside the output folder, or a user's file)."""
+    """The target is not ours to write (outside the output folder, a user's file, another person's)."""
+
+
+class FolderBusy(Exception):
+    """Another build holds the output folder's lock."""
 
 
 class OutputFolder:
@@ -25,14 +42,58 @@ class OutputFolder:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self._manifest_path = self.root / MANIFEST
-        self._ours: set[str] = self._read_manifest()
+        self._files: dict[str, dict[str, object]] = self._read_manifest()
 
-    def _read_manifest(self) -> set[str]:
+    def _read_manifest(self) -> dict[str, dict[str, object]]:
+        """``name → {"sha256": [hashes written there], "person": key}``; an unreadable record is empty."""
         try:
             data = json.loads(self._manifest_path.read_text(encoding="utf-8"))
-            return {str(name) for name in data.get("files", [])}
-        except (OSError, ValueError, AttributeError):
-            return set()
+        except (OSError, ValueError):
+            return {}
+        files = data.get("files") if isinstance(data, dict) else None
+        if isinstance(files, list):  # the first format listed names only: trusted once, as before
+            return {str(name): {"sha256": None} for name in files}
+        if not isinstance(files, dict):
+            return {}
+        return {str(name): entry for name, entry in files.items() if isinstance(entry, dict)}
+
+    @contextmanager
+    def lock(self, wait: bool = True, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the folder's lock for the block; read the records afresh once it is held.
+
+        ``wait=False`` raises :class:`FolderBusy` at once when another build holds it;
+        otherwise ``waiting`` is told (with the other build's process id) and the build waits.
+        The lock is the kernel's (``flock``): a build that dies releases it.
+        """
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = open(self.root / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 (held for the block)
+        except OSError as exc:
+            raise WriteRefused(f"cannot write in the output folder {self.root}: {exc.strerror}") from None
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                if not wait:
+                    raise FolderBusy(f"another build (process {holder}) is writing to {self.root}") from None
+                if waiting is not None:
+                    waiting(holder)
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            self._files = self._read_manifest()
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def owners(self) -> dict[str, str]:
+        """Output path → the key of the person whose packet was written there."""
+        return {name: str(entry["person"]) for name, entry in self._files.items() if entry.get("person")}
 
     def target(self, relative: PurePosixPath) -> Path:
         """The absolute path for ``relative``; refuses anything resolving outside the folder."""
@@ -41,44 +102,70 @@ class OutputFolder:
             raise WriteRefused(f"{relative} would be written outside the output folder {self.root}")
         return path
 
-    def claim(self, outputs: list[PurePosixPath]) -> None:
-        """Record as ours, before writing any of them, the outputs that do not exist yet.
+    def write(self, relative: PurePosixPath, data: bytes, person: str | None = None) -> Path:
+        """Write ``data`` to ``relative`` atomically, if it is ours to write.
 
-        Done once per build and before the PDFs, so an interrupted build never leaves a PDF
-        that the next build would refuse to replace as the user's own.
+        The new file's hash is recorded before it is renamed into place, beside the hash of
+        the file it replaces: whenever the build stops, the file there is one the record knows.
         """
-        new = {o.as_posix() for o in outputs if o.as_posix() not in self._ours and not (self.root / o).exists()}
-        if new:
-            self._ours |= new
-            try:
-                self.root.mkdir(parents=True, exist_ok=True)
-                atomic_write(self._manifest_path, json.dumps({"files": sorted(self._ours)}, indent=1).encode())
-            except OSError as exc:
-                raise WriteRefused(f"cannot write in the output folder {self.root}: {exc.strerror}") from None
-
-    def write(self, relative: PurePosixPath, data: bytes) -> Path:
-        """Write ``data`` to ``relative`` atomically, if it is ours to write."""
+        name = relative.as_posix()
         path = self.target(relative)
-        if path.exists() and relative.as_posix() not in self._ours:
-            raise WriteRefused(f"{path} exists and was not written by ladderpress; "
-                               "move it away or change the recipe's output name")
+        entry = self._files.get(name)
+        if path.exists() or path.is_symlink():
+            self._check_ours(path, name, entry)
+        recorded = entry.get("person") if entry else None
+        if person is not None and recorded and recorded != person:
+            raise WriteRefused(f"{path} holds another person's packet; it is not given to someone else "
+                               "(fix: move it away, or give this person another output name)")
+        hashes = [h for h in (entry or {}).get("sha256") or [] if isinstance(h, str)][-1:]
+        new = {"sha256": [*hashes, hashlib.sha256(data).hexdigest()]}
+        if person is not None:
+            new["person"] = person
+        self._files[name] = new
         try:
+            self._save()
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, data)
         except OSError as exc:
             raise WriteRefused(f"{path} cannot be written: {exc.strerror or exc}") from None
         return path
 
+    def _check_ours(self, path: Path, name: str, entry: dict[str, object] | None) -> None:
+        if entry is None:
+            raise WriteRefused(f"{path} exists and was not written by ladderpress; "
+                               "move it away or change the recipe's output name")
+        hashes = entry.get("sha256")
+        if hashes is None:
+            return  # recorded by a version that kept no hashes
+        if path.is_symlink() or not path.is_file() or _hash(path) not in hashes:
+            raise WriteRefused(f"{path} was changed since ladderpress wrote it (or replaced by another file); "
+                               "move it away to rebuild it, or change the recipe's output name")
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, flush it to disk, then rename it into place."""
+    def _save(self) -> None:
+        payload = {"format": FORMAT, "files": dict(sorted(self._files.items()))}
+        self.root.mkdir(parents=True, exist_ok=True)
+        # renamed into place, but not flushed to disk each time: the record must survive the build being
+        # killed, which the rename alone ensures; a power cut may at worst cost a rebuild or a refusal
+        atomic_write(self._manifest_path, json.dumps(payload, indent=1).encode(), durable=False)
+
+
+def _hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write to a temporary file in the same folder, flush it to disk (when ``durable``), then rename it."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600 files; a PDF is as readable as any file
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

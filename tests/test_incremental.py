@@ -73,7 +73,13 @@ def test_a_corrupt_cache_or_a_changed_pdf_never_leaves_a_wrong_pdf(
     (project / "out/.ladderpress-cache.json").write_text("{not json", encoding="utf-8")
     _, rebuilt, _ = build(project, capsys)
     assert len(rebuilt) == 16 and digests(project / "out") == good
-    (project / "out/one-pagers/pm.pdf").write_bytes(b"%PDF-1.7 damaged")
+    changed = project / "out/one-pagers/pm.pdf"
+    changed.write_bytes(b"%PDF-1.7 damaged")  # not what was written: maybe the user's own edit, never replaced
+    code = main(["--project", str(project), *RECIPES])
+    assert code == 1 and changed.read_bytes() == b"%PDF-1.7 damaged"
+    assert "pm.pdf was changed since ladderpress wrote it (or replaced by another file); move it away" \
+        in capsys.readouterr().err
+    changed.unlink()
     _, rebuilt, _ = build(project, capsys)
     assert rebuilt == ["one-pagers/pm.pdf"] and digests(project / "out") == good
     _, rebuilt, _ = build(project, capsys, "--force")
