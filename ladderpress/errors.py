@@ -8,6 +8,7 @@ small table in :data:`PLAIN_WORDS`, in the spirit of RenderCV.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,11 +167,22 @@ def _short(value: Any, limit: int = 40) -> str:
 
 
 def relative(path: Path, root: Path) -> str:
-    """A path as the user would type it: relative to the project when inside it."""
+    """A path as the user would type it: relative to the project when inside it.
+
+    Links are not followed: a refused link is named by its own path, not by its target's.
+    """
+    plain = Path(os.path.normpath(path.absolute()))
+    for base in (Path(os.path.normpath(root.absolute())), _resolved(root)):
+        if base is not None and plain.is_relative_to(base):
+            return str(plain.relative_to(base))
+    resolved, base = _resolved(path), _resolved(root)
+    if resolved is not None and base is not None and resolved.is_relative_to(base):
+        return str(resolved.relative_to(base))
+    return str(path)
+
+
+def _resolved(path: Path) -> Path | None:
     try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except (ValueError, RuntimeError, OSError):  # outside the root, or a symlink loop (RuntimeError before 3.13)
-        try:
-            return str(path.absolute().relative_to(root.resolve()))
-        except (ValueError, RuntimeError, OSError):
-            return str(path)
+        return path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
+        return None

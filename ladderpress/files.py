@@ -43,8 +43,8 @@ def confined(path: Path, roots: Iterable[Path]) -> Path:
             raise FileRefused(path, "is a symlink loop", "replace the link with the file itself") from None
         raise FileRefused(path, f"cannot be read ({exc.strerror})", _hint(exc)) from None
     if not any(resolved.is_relative_to(root) for root in roots):
-        where = "a link to a file outside the allowed folders" if path.is_symlink() or resolved != path.absolute() \
-            else "outside the allowed folders"
+        linked = Path(os.path.normpath(path.absolute())) != resolved  # a link on the way, not only '..'
+        where = "a link to a file outside the allowed folders" if linked else "outside the allowed folders"
         raise FileRefused(path, f"is {where} ({resolved})",
                           "copy the file itself into the project or brand folder")
     return resolved

@@ -278,11 +278,16 @@ class Renderer:
         return Problem(where, f"template error: {message}", line, hint=hint)
 
 
-class TemplateRefused(jinja2.TemplateNotFound):
-    """A template file that may not be read (a link outside its folder, a FIFO, …)."""
+class TemplateRefused(jinja2.TemplateError):
+    """A template file that may not be read (a link outside its folder, a FIFO, …).
+
+    Not a ``TemplateNotFound``: Jinja's ChoiceLoader would take that as "try the next folder"
+    and quietly fall back to the built-in template.
+    """
 
     def __init__(self, name: str, refused: FileRefused) -> None:
-        super().__init__(name, f"{refused.path}: {refused.what}")
+        super().__init__(f"{refused.path}: {refused.what}")
+        self.name = name
         self.refused = refused
 
     def problem(self, root: Path) -> Problem:

@@ -1,0 +1,280 @@
+"""Brands, templates and content are untrusted: every escape tried here is closed.
+
+Each test builds from a hostile brand, template or content file and asserts on the real
+output: no byte from outside reaches any PDF (text, streams, attachments, read with pypdf
+and ``pdfdetach -list``), no file is written outside ``out/``, and the message is exact.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup
+from pypdf import PdfReader
+
+from ladderpress.cli import main
+from ladderpress.load import load_project
+from ladderpress.plan import Settings, plan
+from ladderpress.render import Renderers
+from ladderpress.view import View, fields_of, walk
+from tests.conftest import ROOT, copy_project
+
+PLAIN = (type(None), bool, int, float, str, datetime.date, tuple, View)
+SECRET = "TOP-SECRET-4f1c"
+"""Written into files outside the project: it must never reach a PDF."""
+
+PROBE = ("title: Probe\ntemplate: one-pager.html\nselect: {levels: [pm]}\nper: level\n"
+         "output: 'probe/{level}.pdf'\nmax_pages: 1\n")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with a small recipe (one PDF) and a brand folder copied from acme, to be made hostile."""
+    project = copy_project(tmp_path / "p")
+    (project / "guides/probe.yaml").write_text(PROBE, encoding="utf-8")
+    shutil.copytree(ROOT / "brands/acme", project / "brands/evil")
+    (tmp_path / "secret.txt").write_text(f"{SECRET}\n", encoding="utf-8")
+    return project
+
+
+def blocks(project: Path) -> Path:
+    folder = project / "brands/evil/templates/blocks"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def build(project: Path, *extra: str) -> int:
+    return main(["--project", str(project), "--brand", str(project / "brands/evil"), "-j", "1", "probe", *extra])
+
+
+def everything_in(pdf: Path) -> bytes:
+    """A PDF's bytes with every stream inflated, so that no compressed leak is missed."""
+    data = pdf.read_bytes()
+    out = [data]
+    start = 0
+    while (start := data.find(b"stream", start)) != -1:
+        begin = data.find(b"\n", start) + 1
+        end = data.find(b"endstream", begin)
+        try:
+            out.append(zlib.decompress(data[begin:end]))
+        except zlib.error:
+            pass
+        start = end if end != -1 else len(data)
+    return b"".join(out)
+
+
+def assert_clean(pdf: Path, secret: str = SECRET) -> None:
+    """Nothing of ``secret`` in the text, the streams or the attachments of ``pdf``."""
+    reader = PdfReader(pdf)
+    assert secret not in "".join(page.extract_text() for page in reader.pages)
+    assert secret.encode() not in everything_in(pdf)
+    assert reader.attachments == {}
+    listed = subprocess.run(["pdfdetach", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert listed.startswith("0 embedded files"), listed
+
+
+# --------------------------------------------------------------------------- 1. the context is plain data
+
+
+def contexts(project_root: Path, brand: Path | None) -> list[tuple[str, dict[str, object]]]:
+    """The context of every template kind: each document and level job, and a packet whole and personal."""
+    project = load_project(project_root, brand)
+    renderers = Renderers(project, datetime.date(2027, 1, 1))
+    jobs = plan(project, settings=Settings(roster=project_root / "examples/new-hires.csv")).jobs
+    found: list[tuple[str, dict[str, object]]] = []
+    for job in jobs:
+        renderer = renderers.for_job(job)
+        found.append((str(job.output), renderer.context(job)))
+        if job.person is not None:
+            found.append((f"{job.output} (personal)", renderer.context(job, part="personal",
+                                                                         people=[job.person.person])))
+    return found
+
+
+@pytest.mark.parametrize("brand", [None, "brands/acme", "brands/harbor"])
+def test_every_template_context_holds_only_plain_data(brand: str | None) -> None:
+    kinds = set()
+    for where, context in contexts(ROOT, ROOT / brand if brand else None):
+        kinds.add(where.split("/")[0])
+        for name, value in context.items():
+            for path, item in walk(value, name):
+                assert isinstance(item, PLAIN) or isinstance(item, Markup) or type(item).__name__ == "mappingproxy", \
+                    f"{where}: {path} is a {type(item).__name__}"
+                assert not isinstance(item, os.PathLike), f"{where}: {path} is a path"
+    assert {"handbook.pdf", "one-pagers", "levels", "onboarding"} <= kinds
+
+
+def test_views_are_frozen_and_globals_are_only_those_registered() -> None:
+    project = load_project(ROOT)
+    renderer = Renderers(project).for_job(plan(project, ["one-pagers"]).jobs[0])
+    level = renderer.views(project.ladder.levels[0])
+    with pytest.raises(AttributeError):
+        level.title = "changed"  # type: ignore[misc]
+    assert "title" in fields_of(level)
+    assert set(renderer.env.globals) == {"range", "namespace", "diagram", "level_by_id", "track_by_id",
+                                         "next_levels", "previous_levels", "shared_levels", "faq_for"}
+    for name in ("next_levels", "previous_levels", "faq_for"):
+        for path, item in walk(renderer.env.globals[name](level), name):
+            assert isinstance(item, PLAIN) or type(item).__name__ == "mappingproxy", f"{path}: {type(item)}"
+
+
+ESCAPES = [
+    "{{ job.brand.folder.joinpath('SECRET').read_text() }}",
+    "{{ ladder.__class__.__mro__ }}",
+    "{{ level.__class__ }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ level_by_id.__self__ }}",
+    "{{ diagram.__globals__ }}",
+    "{{ namespace.__init__.__globals__ }}",
+    "{{ lipsum.__globals__ }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{{ recipe.model_dump() }}",
+    "{{ ladder.model_copy() }}",
+    "{% include '../../../secret.txt' %}",
+    "{% include '/SECRET' %}",
+    "{% do levels.append(1) %}",
+    "{{ person.start_date.__class__ }}",
+]
+
+
+@pytest.mark.parametrize("payload", ESCAPES)
+def test_no_template_reaches_a_file_or_python_internals(
+    project: Path, payload: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = project.parent / "secret.txt"
+    (blocks(project) / "footer.html").write_text(payload.replace("SECRET", str(secret)), encoding="utf-8")
+    code = build(project)
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert SECRET not in captured.out + captured.err
+    pdf = project / "out/probe/pm.pdf"
+    if code == 0:
+        assert_clean(pdf)
+    else:
+        assert code == 1 and not pdf.exists()
+        assert "brands/evil/templates/blocks/footer.html" in captured.err or "template" in captured.err
+
+
+def test_a_template_cannot_write_a_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = project.parent / "written.txt"
+    (blocks(project) / "footer.html").write_text(
+        f"{{{{ job.brand.folder.joinpath('{target}').write_text('x') }}}}", encoding="utf-8")
+    assert main(["--project", str(project), "--brand", str(project / "brands/evil"), "check"]) == 1
+    assert "footer.html:1: template error: 'ladderpress.view.View object' has no attribute 'brand'" \
+        in capsys.readouterr().err
+    assert not target.exists()
+
+
+# --------------------------------------------------------------------------- 2. attachments
+
+
+def test_a_template_cannot_attach_a_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = project / "examples/new-hires.csv"
+    (blocks(project) / "footer.html").write_text(
+        f'<a rel="attachment" href="{roster.as_uri()}">roster</a>'
+        f'<a rel="attachment" href="../../../secret.txt">secret</a>', encoding="utf-8")
+    assert build(project) == 0
+    err = capsys.readouterr().err
+    assert f"(template one-pager.html): '{roster.as_uri()}' was not attached: a template cannot attach files; " \
+           "name them in the recipe's 'attachments:' list" in err
+    assert_clean(project / "out/probe/pm.pdf", "Ada Lovelace")  # a name from the roster
+    assert_clean(project / "out/probe/pm.pdf")
+
+
+def test_only_a_recipes_attachments_are_attached(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "examples/handout.txt").write_text("Bring a notebook.\n", encoding="utf-8")
+    (project / "guides/probe.yaml").write_text(PROBE + "attachments: [examples/handout.txt]\n", encoding="utf-8")
+    assert build(project) == 0
+    reader = PdfReader(project / "out/probe/pm.pdf")
+    assert reader.attachments == {"handout.txt": [b"Bring a notebook.\n"]}
+    (project / "guides/probe.yaml").write_text(PROBE + "attachments: [../secret.txt]\n", encoding="utf-8")
+    assert build(project) == 1
+    err = capsys.readouterr().err
+    assert "guides/probe.yaml: attachments[0]: attachment '../secret.txt' is outside the allowed folders" in err
+
+
+# --------------------------------------------------------------------------- 3. links and special files
+
+
+def test_a_linked_template_outside_the_brand_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (blocks(project) / "header.html").symlink_to(project.parent / "secret.txt")
+    assert build(project) == 1
+    err = capsys.readouterr().err
+    assert "brands/evil/templates/blocks/header.html: is a link to a file outside the allowed folders" in err
+    assert SECRET not in err and not (project / "out/probe/pm.pdf").exists()
+
+
+def test_a_brand_template_cannot_link_into_the_project(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The project holds the roster: a brand inside it is still confined to its own folder."""
+    (blocks(project) / "header.html").symlink_to(project / "examples/new-hires.csv")
+    assert build(project) == 1
+    assert "blocks/header.html: is a link to a file outside the allowed folders" in capsys.readouterr().err
+
+
+def test_a_link_inside_the_brand_is_followed(project: Path) -> None:
+    (project / "brands/evil/own-footer.html").write_text("<p>Linked footer, inside the brand</p>", encoding="utf-8")
+    (blocks(project) / "footer.html").symlink_to(project / "brands/evil/own-footer.html")
+    assert build(project) == 0
+    assert "Linked footer, inside the brand" in PdfReader(project / "out/probe/pm.pdf").pages[0].extract_text()
+
+
+def test_a_linked_or_special_brand_stylesheet_fails_its_document(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    styles = project / "brands/evil/styles"
+    styles.mkdir()
+    (project.parent / "evil.css").write_text(f'body::before {{ content: "{SECRET}" }}', encoding="utf-8")
+    (styles / "brand.css").symlink_to(project.parent / "evil.css")
+    assert build(project) == 1
+    err = capsys.readouterr().err
+    assert "brands/evil/styles/brand.css: is a link to a file outside the allowed folders" in err
+    (styles / "brand.css").unlink()
+    os.mkfifo(styles / "brand.css")
+    assert build(project) == 1
+    assert "brands/evil/styles/brand.css: is not a regular file (it is a named pipe)" in capsys.readouterr().err
+
+
+def test_a_linked_image_outside_the_project_is_not_loaded(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "brands/evil/badge.svg").symlink_to(project.parent / "secret.txt")
+    (blocks(project) / "footer.html").write_text(
+        f'<img src="{(project / "brands/evil/badge.svg").as_uri()}" alt="">', encoding="utf-8")
+    assert build(project) == 0
+    assert "badge.svg' was not loaded: it is outside the project folder" in capsys.readouterr().err
+    assert_clean(project / "out/probe/pm.pdf")
+
+
+# --------------------------------------------------------------------------- 4. runaway templates
+
+
+def test_a_runaway_template_fails_its_document_and_the_others_are_built(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "guides/probe.yaml").write_text(PROBE + "time_limit: 1\n", encoding="utf-8")
+    (blocks(project) / "footer.html").write_text(
+        "<p>\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}</p>", encoding="utf-8")
+    code = main(["--project", str(project), "--brand", str(project / "brands/evil"), "probe", "handbook"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "brands/evil/templates/blocks/footer.html:2: rendering took longer than the 1 s allowed; it was stopped " \
+           "(fix: look for a loop that never ends, or raise time_limit in guides/probe.yaml)" in err
+    assert (project / "out/handbook.pdf").exists() and not (project / "out/probe/pm.pdf").exists()
+
+
+# --------------------------------------------------------------------------- 13. words printed as written
+
+
+def test_user_values_are_printed_as_written_never_as_emoji(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    level = project / "content/levels/pm.yaml"
+    level.write_text(level.read_text(encoding="utf-8").replace("leads_to:", "leads_to: [':x:']\nold_leads_to:", 1),
+                     encoding="utf-8")
+    assert main(["--project", str(project), "check"]) == 1
+    err = capsys.readouterr().err
+    assert ":x:" in err and "\N{CROSS MARK}" not in err
