@@ -209,6 +209,23 @@ def test_control_characters_never_reach_a_packet(tmp_path: Path, capsys: pytest.
     assert not set(CONTROLS) & set(ann + bo)
 
 
+def test_a_packet_file_stays_with_its_person_between_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """[Léa], then [Lea, Léa]: Léa's packet keeps its file, and Lea gets a file of her own."""
+    out = tmp_path / "out"
+    lea, lea_accent = f"Lea Dubois{REST}", f"L\u00e9a Dubois{REST}"
+
+    def build(roster: Path) -> int:
+        return main(["--project", str(ROOT), "--out", str(out), "-j", "1", "onboarding", "--roster", str(roster)])
+
+    assert build(write(tmp_path / "1.csv", [lea_accent])) == 0
+    assert "L\u00e9a Dubois" in text(out / "onboarding/lea-dubois.pdf")
+    assert build(write(tmp_path / "2.csv", [lea, lea_accent])) == 0
+    capsys.readouterr()
+    assert "L\u00e9a Dubois" in text(out / "onboarding/lea-dubois.pdf")
+    assert "Lea Dubois" in text(out / "onboarding/lea-dubois-2.pdf")
+    assert "L\u00e9a" not in text(out / "onboarding/lea-dubois-2.pdf")
+
+
 def fifo(path: Path) -> None:
     os.mkfifo(path)
 
