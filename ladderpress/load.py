@@ -299,28 +299,26 @@ class _Builder:
                                "check the value, or put it in quotes to keep it as text", loc) from None
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
-        result: dict[Any, Any] = {}
+        chosen: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in self._merged(node, loc, 0):  # merged values first, later ones winning
-            key = self._key(key_node, loc)
-            self._place(result, key, key_node, value_node, loc)
-        seen: set[Any] = set()
+            chosen[self._key(key_node, loc)] = (key_node, value_node)
+        first_line: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
                 continue
             key = self._key(key_node, loc)
-            if key in seen:
-                first = self.marks[(*loc, key)]
-                raise self._refuse(key_node, f"key '{key}' appears twice (first on line {first[1]})",
+            if key in first_line:
+                raise self._refuse(key_node, f"key '{key}' appears twice (first on line {first_line[key]})",
                                    "keep one of them", loc)
-            seen.add(key)
-            self._place(result, key, key_node, value_node, loc)  # an explicit key overrides a merged one
+            first_line[key] = key_node.start_mark.line + 1
+            chosen[key] = (key_node, value_node)  # an explicit key overrides a merged one
+        result: dict[Any, Any] = {}
+        for key, (key_node, value_node) in chosen.items():  # each value built once: the one that counts
+            # scalars are located at their value, lists and mappings at their key
+            mark = value_node.start_mark if isinstance(value_node, yaml.ScalarNode) else key_node.start_mark
+            self.marks[(*loc, key)] = (self.path, mark.line + 1, mark.column + 1)
+            result[key] = self.build(value_node, (*loc, key))
         return result
-
-    def _place(self, result: dict[Any, Any], key: Any, key_node: yaml.Node, value_node: yaml.Node, loc: Loc) -> None:
-        # scalars are located at their value, lists and mappings at their key
-        mark = value_node.start_mark if isinstance(value_node, yaml.ScalarNode) else key_node.start_mark
-        self.marks[(*loc, key)] = (self.path, mark.line + 1, mark.column + 1)
-        result[key] = self.build(value_node, (*loc, key))
 
     def _merged(self, node: yaml.MappingNode, loc: Loc, depth: int) -> list[tuple[yaml.Node, yaml.Node]]:
         """The (key, value) pairs ``<<`` merges into ``node``, in the order YAML gives them precedence.
@@ -337,12 +335,13 @@ class _Builder:
             if key_node.tag != MERGE_TAG:
                 continue
             sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-            for source in reversed(sources):
+            for source in sources:
                 if not isinstance(source, yaml.MappingNode) or source.tag != f"{TAG}map":
                     raise self._refuse(source, f"'<<' merges take a mapping or a list of mappings, not "
                                                f"{_node_kind(source)}",
                                        "write '<<: *name' where '&name' marks a mapping, or remove the '<<' line",
                                        loc)
+            for source in reversed(sources):
                 pairs += self._merged(source, loc, depth + 1)
                 pairs += [pair for pair in source.value if pair[0].tag != MERGE_TAG]
         return pairs

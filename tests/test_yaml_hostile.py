@@ -182,7 +182,7 @@ def test_nested_aliases_and_merges_are_counted_too(project: Path, capsys: pytest
 TAG_CASES = [
     # (the scope line replaced by, the error line in content/levels/pm.yaml)
     ("<<: 5", f"8:5: '<<' merges take a mapping or a list of mappings, not the value '5' {MERGE_FIX}"),
-    ("<<: [1, 2]", f"8:9: '<<' merges take a mapping or a list of mappings, not the value '2' {MERGE_FIX}"),
+    ("<<: [1, 2]", f"8:6: '<<' merges take a mapping or a list of mappings, not the value '1' {MERGE_FIX}"),
     ("scope: &s just text\nextra: {<<: *s}",
      f"9:13: extra: '<<' merges take a mapping or a list of mappings, not the value 'just text' {MERGE_FIX}"),
     ("scope: !!timestamp hello",
