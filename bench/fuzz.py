@@ -218,7 +218,8 @@ def targets(root: Path) -> list[Target]:
     found = [Target("content", p) for p in sorted((root / "content").rglob("*.yaml"))]
     found += [Target("recipe", p) for p in sorted((root / "guides").glob("*.yaml"))]
     found += [Target("brand", p) for p in sorted((root / "brands").glob("*/brand.yaml"))]
-    found += [Target("roster-csv", root / "examples/new-hires.csv"), Target("roster-yaml", root / "examples/new-hires.yaml")]
+    found += [Target("roster-csv", root / "examples/new-hires.csv"),
+              Target("roster-yaml", root / "examples/new-hires.yaml")]
     return found
 
 

@@ -153,7 +153,8 @@ def _unprintable(name: str, text: str, exc: yaml.reader.ReaderError) -> YamlProb
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     code = ord(exc.character) if isinstance(exc.character, str) else exc.character
-    what = "a NUL character" if code == 0 else f"the control character U+{code:04X}"
+    control = code < 0x20 or 0x7F <= code <= 0x9F
+    what = "a NUL character" if code == 0 else f"the {'control ' if control else ''}character U+{code:04X}"
     return YamlProblem(Problem(name, f"contains {what}, which YAML does not allow", line, column,
                                hint="delete it; save the file as plain UTF-8 text"))
 
@@ -286,8 +287,7 @@ class _Builder:
         if node.tag not in SCALAR_TAGS:
             raise self._refuse(node, f"the tag {_short_tag(node.tag)} is not allowed",
                                "remove the tag: ladder files hold plain text, numbers, dates, lists and mappings", loc)
-        resolved = _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
-        if node.tag != resolved and node.tag != f"{TAG}str" and not (node.tag == f"{TAG}float" and resolved == f"{TAG}int"):
+        if not _fits(node):
             raise self._refuse(node, f"'{_clip(node.value)}' is not {_tag_name(node.tag)}, as its tag "
                                      f"{_short_tag(node.tag)} says", "correct the value, or remove the tag", loc)
         try:
@@ -351,6 +351,12 @@ class _Builder:
             raise self._refuse(key_node, "a key must be a plain word", "write the key as text, like 'title:'", loc)
         key = self._scalar(key_node, loc)
         return key if isinstance(key, str | int) else str(key)
+
+
+def _fits(node: yaml.ScalarNode) -> bool:
+    """Whether the text of a tagged scalar is what its tag says (PyYAML's constructors crash when not)."""
+    resolved = _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
+    return node.tag in (resolved, f"{TAG}str") or (node.tag == f"{TAG}float" and resolved == f"{TAG}int")
 
 
 def _clip(text: object, limit: int = 40) -> str:
