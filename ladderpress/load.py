@@ -118,9 +118,6 @@ def read_yaml(path: Path, root: Path, roots: Iterable[Path] | None = None,
         raise YamlProblem(Problem(name, exc.what, exc.line, exc.column, hint=exc.hint)) from None
     except files.FileRefused as exc:
         raise YamlProblem(Problem(name, exc.what, hint=exc.hint)) from None
-    except IsADirectoryError:  # files.read_bytes lets a folder through os.fdopen as this
-        raise YamlProblem(Problem(name, "is a folder, not a file",
-                                  hint="remove the folder or give the file another name")) from None
     node = _compose(text, name)
     if node is None:
         return None, {(): (path, 1, 1)}
