@@ -18,9 +18,9 @@ from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 
 from ladderpress import __version__
-from ladderpress.write import atomic_write
+from ladderpress.write import CACHE, atomic_write
 
-CACHE_FILE = ".ladderpress-cache.json"
+CACHE_FILE = CACHE
 FORMAT = 1
 
 

@@ -128,6 +128,7 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
     """
     tasks = _tasks(jobs, sources)
     workers = min(workers, len(tasks))
+    remove_stale_scratch()  # whatever this build's worker count: a later -j 1 build cleans up too
     if workers <= 1:
         producer = Producer(project, renderers, engine)
         for task in tasks:
@@ -141,7 +142,6 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
     # spawned ones (where fork does not exist) read it again. WeasyPrint copies the fonts it loads
     # into a temporary folder that a worker, ending without Python's clean-up, would leave behind:
     # the workers' temporary files go into a folder of the build's own, removed with it
-    remove_stale_scratch()
     with TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         initargs = (engine, project if method == "fork" else None, scratch, os.getpid())
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
@@ -289,6 +289,10 @@ def _start_worker(engine: Engine, project: Project | None, scratch: str, parent:
     global _producer
     import logging
 
+    # a forked worker inherits the parent's SIGTERM handler, which raises Terminated: an idle worker
+    # would print a traceback when the parent stops it, and a busy one would go on to its next task.
+    # SIGTERM ends a worker at once; the parent removes the scratch folder and handles the interruption
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     tempfile.tempdir = scratch  # see produce(): this process's temporary files go there
     # Ctrl+C reaches every process of the terminal: the parent handles it and stops the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -18,6 +18,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,7 +26,10 @@ from pathlib import Path, PurePosixPath
 
 MANIFEST = ".ladderpress-manifest.json"
 LOCK = ".ladderpress.lock"
+CACHE = ".ladderpress-cache.json"
+"""The build record of :mod:`ladderpress.cache`, also written with :func:`atomic_write`."""
 FORMAT = 2
+WRITABLE = "make the output folder writable, or free disk space"
 
 
 class WriteRefused(Exception):
@@ -86,10 +90,34 @@ class OutputFolder:
             handle.write(str(os.getpid()))
             handle.flush()
             self._files = self._read_manifest()
+            self._remove_leftovers()
             try:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _remove_leftovers(self) -> None:
+        """Remove temporary files that a build killed mid-write (``kill -9``, a power cut) left behind.
+
+        Only with the lock held (no other build is writing), and only files named as
+        :func:`atomic_write` names them after a file the record knows (or the records themselves).
+        """
+        folders: dict[PurePosixPath, set[str]] = {PurePosixPath("."): {MANIFEST, CACHE}}
+        for name in self._files:
+            relative = PurePosixPath(name)
+            folders.setdefault(relative.parent, set()).add(relative.name)
+        for relative, names in folders.items():
+            folder = (self.root / relative).resolve()
+            if not folder.is_relative_to(self.root):
+                continue  # a damaged record naming a folder elsewhere: nothing there is ours
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                match = _LEFTOVER.fullmatch(entry.name)
+                if match and match["name"] in names and entry.is_file(follow_symlinks=False):
+                    Path(entry.path).unlink(missing_ok=True)
 
     def owners(self) -> dict[str, str]:
         """Output path → the key of the person whose packet was written there."""
@@ -124,10 +152,18 @@ class OutputFolder:
         self._files[name] = new
         try:
             self._save()
+        except OSError as exc:  # the record, not the PDF, is what cannot be written: say so, and forget the hash
+            if entry is None:
+                del self._files[name]
+            else:
+                self._files[name] = entry
+            raise WriteRefused(f"{self._manifest_path} cannot be written ({exc.strerror or exc}), so the PDF was "
+                               f"not written either (fix: {WRITABLE})") from None
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, data)
         except OSError as exc:
-            raise WriteRefused(f"{path} cannot be written: {exc.strerror or exc}") from None
+            raise WriteRefused(f"{path} cannot be written: {exc.strerror or exc} (fix: {WRITABLE})") from None
         return path
 
     def _check_ours(self, path: Path, name: str, entry: dict[str, object] | None) -> None:
@@ -147,6 +183,10 @@ class OutputFolder:
         # renamed into place, but not flushed to disk each time: the record must survive the build being
         # killed, which the rename alone ensures; a power cut may at worst cost a rebuild or a refusal
         atomic_write(self._manifest_path, json.dumps(payload, indent=1).encode(), durable=False)
+
+
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
+"""A temporary file of :func:`atomic_write`: ``.NAME.XXXXXXXX.tmp`` (mkstemp's eight random characters)."""
 
 
 def _hash(path: Path) -> str | None:
