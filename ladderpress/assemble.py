@@ -23,7 +23,6 @@ from itertools import pairwise
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
-from weasyprint import Attachment
 from weasyprint.document import Document
 
 from ladderpress.load import Project
@@ -132,7 +131,7 @@ class PacketPrinter:
         attachments = attachment_paths(self.project.root, jobs[0].recipe)
         files = self.printer.files_read(list(jobs[0].stylesheets), self.project.style_dirs(jobs[0].brand),
                                         jobs[0].brand, fetched | shared.fetched | {str(p) for p in attachments})
-        attached = [(path.name, self.printer.attachment(path)) for path in attachments]
+        attached = [(path.name, self.printer.attachment_data(path)) for path in attachments]
         first = 0
         for job, pages in zip(jobs, own):
             if pages is None:  # longer than the stand-in's, or printed apart
@@ -161,14 +160,13 @@ class PacketPrinter:
                                   job.layout, job.brand, attachment_paths(self.project.root, job.recipe))
 
     def _cut(self, reader: PdfReader, job: Job, own: list[int], personal_total: int, shared: SharedPart,
-             attached: list[tuple[str, Attachment]]) -> bytes:
+             attached: list[tuple[str, bytes]]) -> bytes:
         """One person's packet out of the batch PDF: their pages, then the shared ones, and the recipe's attachments."""
         common = list(range(personal_total, personal_total + len(shared.pages)))
         writer = PdfWriter()
         writer.append(reader, pages=own + common)
-        for name, attachment in attached:
-            with attachment.source as (file_obj, *_):
-                writer.add_attachment(name, file_obj.read())
+        for name, data in attached:
+            writer.add_attachment(name, data)
         assert job.person is not None and job.focus is not None
         meta = reader.metadata or {}
         writer.add_metadata({**{k: v for k, v in meta.items() if k != "/Title"},

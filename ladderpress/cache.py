@@ -78,6 +78,10 @@ class BuildCache:
             "files": {path: self.file_hash(path) for path in files},
         }
 
+    def forget(self, output: PurePosixPath) -> None:
+        """Drop the record of a PDF that was not written after all."""
+        self.entries.pop(output.as_posix(), None)
+
     def save(self) -> None:
         if not self.entries and not self.path.parent.is_dir():
             return  # nothing was written, not even the folder

@@ -156,6 +156,8 @@ class Report:
     built: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     up_to_date: int = 0
+    errors: list[str] = field(default_factory=list)
+    """Problems of the build itself, not of one document (a busy output folder, a record not saved)."""
 
 
 class Cli:
@@ -201,9 +203,14 @@ class Cli:
                 finally:
                     self._save(cache, shown, report)
         except (FolderBusy, WriteRefused) as exc:
-            for job in jobs:
-                self._failed(report, f"{shown}/{job.output}", str(exc))
+            fix = "wait for it to finish, or build into another folder with --out" if isinstance(exc, FolderBusy) \
+                else "make the output folder writable, or choose another with --out"
+            self._error(report, f"nothing was built: {exc} (fix: {fix})")
         return report
+
+    def _error(self, report: Report, text: str) -> None:
+        report.errors.append(text)
+        self.err.print(f"[bold red]error[/]: {escape(text)}", soft_wrap=True, highlight=False)
 
     def _build(self, renderers: Renderers, jobs: list[Job], folder: OutputFolder, shown: str, engine: Engine,
                workers: int, report: Report, cache: BuildCache, force: bool) -> None:
@@ -231,11 +238,9 @@ class Cli:
         try:
             cache.save()
         except OSError as exc:
-            report.failed.append((f"{shown}/{CACHE_FILE}", f"the build record cannot be saved ({exc.strerror}); "
-                                  "the next build rebuilds everything (fix: make the output folder writable, "
-                                  "or free disk space)"))
-            self.err.print(f"[bold red]error[/]: {escape(shown)}/{CACHE_FILE}: cannot be saved ({escape(str(exc.strerror))})"
-                           " (fix: make the output folder writable, or free disk space)", highlight=False)
+            if not any(CACHE_FILE in error for error in report.errors):  # said once, however often it is tried
+                self._error(report, f"{shown}/{CACHE_FILE}: cannot be saved ({exc.strerror}) (fix: make the output "
+                                    "folder writable, or free disk space)")
 
     def _produce(self, project: Project, renderers: Renderers, jobs: list[Job], sources: list[str | None],
                  folder: OutputFolder, shown: str, engine: Engine, workers: int, report: Report, cache: BuildCache,
@@ -245,6 +250,7 @@ class Cli:
         progress = _progress(self.out) if self.out.is_terminal else None
         task = progress.add_task("building", total=len(jobs)) if progress else None
         done = 0
+        saved = time.monotonic()
         with progress if progress else _nothing():
             for outcome in produce(project, renderers, engine, jobs, sources, workers):
                 job = jobs[outcome.index]
@@ -255,12 +261,19 @@ class Cli:
                 if outcome.printed is None:
                     self._failed(report, target, outcome.error or "unknown failure")
                     continue
+                # recorded before it is written: stopped in between, the record names a PDF that is not
+                # there yet, which only causes a rebuild (the other way round, a finished PDF would be
+                # rebuilt for nothing, or an old one taken as new)
+                cache.record(job.output, keys[job.output], outcome.printed.data, outcome.printed.files)
                 try:
                     folder.write(job.output, outcome.printed.data, job.person.key if job.person else None)
                 except WriteRefused as exc:
+                    cache.forget(job.output)
                     self._failed(report, target, str(exc))
                     continue
-                cache.record(job.output, keys[job.output], outcome.printed.data, outcome.printed.files)
+                if time.monotonic() - saved > CACHE_SAVE_SECONDS:  # a build killed outright loses little
+                    self._save(cache, shown, report)
+                    saved = time.monotonic()
                 for warning in outcome.printed.stylesheet_warnings:
                     self.warn(warning)
                 for warning in outcome.printed.warnings:
@@ -277,7 +290,10 @@ class Cli:
 
     def summary(self, report: Report, seconds: float) -> None:
         total = len(report.built) + len(report.failed)
-        if report.failed:
+        if report.errors and not report.failed:
+            self.err.print(f"[bold red]{len(report.built)} document{'s' if len(report.built) != 1 else ''} built "
+                           f"in {seconds:.1f} s, with the error above[/]", highlight=False)
+        elif report.failed:
             self.err.print(f"[bold red]{len(report.failed)} of {total} documents failed[/]; "
                            f"{len(report.built)} built in {seconds:.1f} s. Earlier copies of the failed "
                            "documents were left as they were.", highlight=False)
@@ -443,6 +459,8 @@ def watch(args: argparse.Namespace, cli: Cli, command: str | None, names: list[s
 
 
 WATCH_DEBOUNCE_MS = 300
+CACHE_SAVE_SECONDS = 2.0
+"""During a build, the record of finished PDFs is saved at most this often (and always at the end)."""
 """Saves closer together than this are one change (editors often write a file in steps)."""
 
 
@@ -505,7 +523,7 @@ def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str
                     args.render_in_full)
     cli.build(project, renderers, jobs, out_dir, engine, args.jobs, report, force=args.force, wait=not args.no_wait)
     cli.summary(report, time.perf_counter() - started)
-    return EXIT_INPUT if report.failed else EXIT_OK
+    return EXIT_INPUT if report.failed or report.errors else EXIT_OK
 
 
 if __name__ == "__main__":

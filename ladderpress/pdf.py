@@ -211,12 +211,16 @@ class Printer:
 
     def attachment(self, path: Path) -> Attachment:
         """A file a recipe attaches, read here (WeasyPrint fetches nothing while writing)."""
+        # a fixed date, not the clock's: two builds of the same input stay byte-identical
+        return Attachment(file_obj=io.BytesIO(self.attachment_data(path)), name=path.name, created=FIXED_DATE,
+                          modified=FIXED_DATE)
+
+    def attachment_data(self, path: Path) -> bytes:
+        """The bytes of a file a recipe attaches: a regular file inside the project, or the document fails."""
         try:
-            data = read_bytes(path, (self.project_root,), MAX_ATTACHMENT_BYTES)
+            return read_bytes(path, (self.project_root,), MAX_ATTACHMENT_BYTES)
         except FileRefused as exc:
             raise PrintFailed(f"attachment {_shown(path, self.project_root)}: {exc.what} (fix: {exc.hint})") from None
-        # a fixed date, not the clock's: two builds of the same input stay byte-identical
-        return Attachment(file_obj=io.BytesIO(data), name=path.name, created=FIXED_DATE, modified=FIXED_DATE)
 
     def print(self, html: str, stylesheets: list[str], style_dirs: tuple[Path, ...], layout: Layout | None = None,
               brand: LoadedBrand | None = None, attachments: tuple[Path, ...] = ()) -> Printed:

@@ -352,8 +352,6 @@ def test_no_wait_fails_at_once_naming_the_build_that_holds_the_folder(tmp_path: 
     assert list(out.rglob("*.pdf")) == [] and not (out / ".ladderpress-manifest.json").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py Cli.build reports FolderBusy once per document (8 'failed' lines "
-                                       "and an 8-line summary) instead of once")
 def test_no_wait_says_so_in_one_line(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     with holding_lock(project / "out"):

@@ -278,3 +278,17 @@ def test_user_values_are_printed_as_written_never_as_emoji(
     assert main(["--project", str(project), "check"]) == 1
     err = capsys.readouterr().err
     assert ":x:" in err and "\N{CROSS MARK}" not in err
+
+
+def test_every_packet_carries_the_recipes_attachments_and_nothing_else(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    (project / "examples/handout.txt").write_text("Bring a notebook.\n", encoding="utf-8")
+    recipe = project / "guides/onboarding.yaml"
+    recipe.write_text(recipe.read_text(encoding="utf-8") + "attachments: [examples/handout.txt]\n", encoding="utf-8")
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,level,team,manager,buddy,start_date\nAnn Lee,pm,Search,Priya Raman,Ines Duarte,2027-01-11\n"
+                      "Bo Ek,pm,Search,Priya Raman,Ines Duarte,2027-01-11\n", encoding="utf-8")
+    assert main(["--project", str(project), "-j", "1", "onboarding", "--roster", str(roster)]) == 0
+    for name in ("ann-lee", "bo-ek"):
+        reader = PdfReader(project / f"out/onboarding/{name}.pdf")
+        assert reader.attachments == {"handout.txt": [b"Bring a notebook.\n"]}
