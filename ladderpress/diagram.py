@@ -14,6 +14,7 @@ onboarding packets apart markedly slower).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -44,7 +45,7 @@ class TextWidths:
     """Label widths from the advance widths of the diagram's font files (by weight).
 
     Kerning is left out, so a label may sit a fraction of a millimetre off centre. Without
-    files, an average width is assumed. Each file is read once.
+    files, an average width is assumed. Each file is read once, and each label measured once.
     """
 
     AVERAGE = 0.55
@@ -53,9 +54,16 @@ class TextWidths:
     def __init__(self, faces: dict[int, Path]) -> None:
         self.faces = faces
         self._metrics: dict[Path, tuple[dict[int, str], dict[str, tuple[int, int]], int] | None] = {}
+        self._widths: dict[tuple[str, float, int], float] = {}
 
     def width(self, text: str, size_pt: float, weight: int) -> float:
         """Millimetres ``text`` takes at ``size_pt`` points in the face CSS would pick for ``weight``."""
+        key = (text, size_pt, weight)
+        if key not in self._widths:
+            self._widths[key] = self._measure(text, size_pt, weight)
+        return self._widths[key]
+
+    def _measure(self, text: str, size_pt: float, weight: int) -> float:
         face = self._face(weight)
         metrics = self._read(face) if face is not None else None
         if metrics is None:
@@ -107,6 +115,63 @@ class Box:
         return self.y + self.h
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Everything of a drawing that does not depend on the highlighted level.
+
+    A long ladder's documents draw the same levels at the same size once per level (a
+    one-pager each, a chapter each in a handbook), each time with another level marked:
+    this part is worked out once and only the marked boxes and the legend are drawn anew.
+    """
+
+    boxes: dict[str, Box]
+    """By level id, junior first."""
+    labels: str
+    header: float
+    rows: int
+    row_height: float
+    axis: float
+    stacked: bool
+    background: str
+    """Track headers, axis, arrows and equivalence lines."""
+    plain_boxes: tuple[str, ...]
+    """Each box unmarked, in the order of ``boxes``."""
+    position: dict[str, int]
+    """Level id → index in ``plain_boxes``."""
+    description: str
+    """The text alternative without its "you are here" sentence, escaped for HTML."""
+
+
+class _Layouts:
+    """The layouts of the ladder drawn last, by what shapes them: a few dozen at most.
+
+    The ladder is held and compared by identity (a ladder is frozen, so its layouts never
+    go stale); the next ladder, such as the watch loop's next build, replaces them all.
+    """
+
+    LIMIT = 64
+
+    def __init__(self) -> None:
+        self.ladder: Ladder | None = None
+        self.layouts: dict[tuple[object, ...], Layout | None] = {}
+
+    def get(self, ladder: Ladder, key: tuple[object, ...], make: Callable[[], Layout | None]) -> Layout | None:
+        if self.ladder is not ladder:
+            self.ladder, self.layouts = ladder, {}
+        layouts = self.layouts
+        if key in layouts:
+            return layouts[key]
+        layout = layouts[key] = make()
+        if len(layouts) > self.LIMIT:
+            layouts.pop(next(iter(layouts)), None)  # the oldest
+        return layout
+
+
+_LAYOUTS = _Layouts()
+_NO_FONT_FILES = TextWidths({})
+"""Average widths, shared so that drawings without font files still share their layouts."""
+
+
 def ladder_svg(
     ladder: Ladder,
     levels: list[Level] | None = None,
@@ -123,14 +188,63 @@ def ladder_svg(
     ``labels`` is ``full`` (code and short title) or ``code`` (code only, for small drawings).
     With ``max_height``, rows shrink to fit a long ladder, down to code-only labels.
     ``widths`` measures labels in the drawing's font (see :class:`TextWidths`).
+
+    Levels are matched by id (never by comparing models, which is slow), so ``levels`` and
+    ``highlight`` may be any objects with the levels' ``id``s.
     """
     palette = palette or Palette()
-    widths = widths or TextWidths({})
-    shown = [lv for lv in ladder.ranked_levels() if levels is None or lv in levels]
-    tracks = [t for t in ladder.tracks if any(t.id in lv.tracks for lv in shown)]
+    widths = widths or _NO_FONT_FILES
+    # the ids as given are the key: a layout is found without sorting or comparing anything
+    selection = None if levels is None else tuple([lv.id for lv in levels])
+    key = (selection, width, row_height, labels, palette, max_height, widths)
+    layout = _LAYOUTS.get(ladder, key, lambda: _layout(ladder, _shown(ladder, selection), width, row_height, labels,
+                                                       palette, max_height, widths))
+    if layout is None:
+        return Markup("")
+    labels = layout.labels
+    legend = (12.0 if layout.stacked and highlight is not None and highlight.leads_to else 7.0) if highlight else 0.0
+    height = layout.header + layout.rows * layout.row_height + legend + 1
+
+    boxes = layout.plain_boxes
+    next_ids = set(highlight.leads_to) if highlight else set()
+    if highlight is not None:
+        boxes = list(boxes)
+        for level_id in {highlight.id} | next_ids:
+            if level_id in layout.position:
+                boxes[layout.position[level_id]] = _box(layout.boxes[level_id], labels, palette, widths,
+                                                        level_id == highlight.id, level_id in next_ids)
+    parts = [layout.background, *boxes]
+    if highlight is not None:
+        parts.append(_legend(height - legend + 2, layout.axis + 1, palette, widths, bool(next_ids), layout.stacked))
+
+    description = layout.description  # escaped already, as is what is added to it
+    if highlight is not None:
+        description += " " + escape(_you_are_here(highlight))
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="ladder-diagram" role="img" '
+        f'aria-label="{description}" width="{width:.1f}mm" height="{height:.1f}mm" '
+        f'viewBox="0 0 {width:.2f} {height:.2f}" font-family="{escape(palette.font)}">'
+        f"<title>{description}</title>{''.join(parts)}</svg>"
+    )
+
+
+def _shown(ladder: Ladder, selection: tuple[str, ...] | None) -> list[Level]:
+    """The levels of ``selection`` (ids; None for all), junior first."""
+    ranked = ladder.ranked_levels()
+    if selection is None:
+        return ranked
+    wanted = set(selection)
+    return [lv for lv in ranked if lv.id in wanted]
+
+
+def _layout(ladder: Ladder, shown: list[Level], width: float, row_height: float, labels: str, palette: Palette,
+            max_height: float | None, widths: TextWidths) -> Layout | None:
+    """The unmarked drawing of ``shown`` (ranked, junior first); None when there is nothing to draw."""
+    track_ids = {t for lv in shown for t in lv.tracks}
+    tracks = [t for t in ladder.tracks if t.id in track_ids]
     ranks = sorted({lv.rank for lv in shown})
     if not shown:
-        return Markup("")
+        return None
     if max_height is not None and len(ranks) * row_height > max_height - 16:
         row_height = max(5.0, (max_height - 16) / len(ranks))
         if row_height < 10:
@@ -140,22 +254,21 @@ def ladder_svg(
     axis = max(17.5, *(widths.width(label, 8.5, 400) + AXIS_GAP + 0.5 for label in years.values())) if years else 0.0
     header = 7.0 if len(tracks) > 1 else 1.0
     stacked = width < 80  # a narrow drawing puts its legend items one under the other
-    legend = (12.0 if stacked and highlight is not None and highlight.leads_to else 7.0) if highlight else 0.0
     col_w = (width - axis - 2) / max(len(tracks), 1)
     box_w = min(col_w - 3, 44.0 if labels == "full" else 20.0)
     box_h = min(row_height * 0.7, 9.0) if labels == "full" else min(row_height * 0.78, 6.0)
-    height = header + len(ranks) * row_height + legend + 1
+    columns = {t.id: i for i, t in enumerate(tracks)}
+    rows = {rank: i for i, rank in enumerate(ranks)}
 
     def column_x(track_id: str) -> float:
-        index = next(i for i, t in enumerate(tracks) if t.id == track_id)
-        return axis + 1 + col_w * (index + 0.5)
+        return axis + 1 + col_w * (columns[track_id] + 0.5)
 
     def row_top(rank: int) -> float:
-        return header + (len(ranks) - 1 - ranks.index(rank)) * row_height + (row_height - box_h) / 2
+        return header + (len(ranks) - 1 - rows[rank]) * row_height + (row_height - box_h) / 2
 
     boxes = {}
     for level in shown:
-        xs = [column_x(t) for t in level.tracks if any(t == tr.id for tr in tracks)]
+        xs = [column_x(t) for t in level.tracks if t in columns]
         boxes[level.id] = Box(level, sum(xs) / len(xs), row_top(level.rank), box_w, box_h)
 
     parts = [_track_headers(tracks, column_x, palette, widths) if len(tracks) > 1 else ""]
@@ -164,38 +277,40 @@ def ladder_svg(
     parts += [_link(boxes[lv.id], boxes[n], palette) for lv in shown for n in lv.leads_to if n in boxes]
     parts += [_equivalent(boxes[lv.id], boxes[e], palette) for lv in shown for e in lv.equivalents
               if e in boxes and lv.id < e and boxes[e].y == boxes[lv.id].y]
-    next_ids = set(highlight.leads_to) if highlight else set()
-    parts += [_box(box, labels, palette, widths, highlight is not None and box.level.id == highlight.id,
-                   box.level.id in next_ids) for box in boxes.values()]
-    if highlight is not None:
-        parts.append(_legend(height - legend + 2, axis + 1, palette, widths, bool(next_ids), stacked))
-
-    description = describe(ladder, shown, tracks, highlight)
-    return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="ladder-diagram" role="img" '
-        f'aria-label="{escape(description)}" width="{width:.1f}mm" height="{height:.1f}mm" '
-        f'viewBox="0 0 {width:.2f} {height:.2f}" font-family="{escape(palette.font)}">'
-        f"<title>{escape(description)}</title>{''.join(parts)}</svg>"
+    return Layout(
+        boxes=boxes, labels=labels, header=header, rows=len(ranks), row_height=row_height, axis=axis,
+        stacked=stacked, background="".join(parts),
+        plain_boxes=tuple(_box(box, labels, palette, widths, False, False) for box in boxes.values()),
+        position={level_id: i for i, level_id in enumerate(boxes)},
+        description=escape(_describe(shown, tracks)),
     )
 
 
 def describe(ladder: Ladder, shown: list[Level], tracks: list, highlight: Level | None) -> str:
     """The text alternative: the same structure in words."""
+    sentences = _describe(shown, tracks)
+    return sentences if highlight is None else f"{sentences} {_you_are_here(highlight)}"
+
+
+def _describe(shown: list[Level], tracks: list) -> str:
     def names(levels: list[Level]) -> str:
         return ", ".join(f"{lv.short_title} ({lv.code})" for lv in levels)
 
     all_ids = {t.id for t in tracks}
     shared = [lv for lv in shown if all_ids <= set(lv.tracks)]
+    shared_ids = {lv.id for lv in shared}
     sentences = [f"Career ladder of {len(shown)} levels in {len(tracks)} track{'s' if len(tracks) != 1 else ''}."]
     if shared and len(tracks) > 1:
         sentences.append(f"Shared levels, junior first: {names(shared)}.")
     for track in tracks:
-        own = [lv for lv in shown if track.id in lv.tracks and lv not in shared]
+        own = [lv for lv in shown if track.id in lv.tracks and lv.id not in shared_ids]
         if own:
             sentences.append(f"{track.name} track: {names(own)}.")
-    if highlight is not None:
-        sentences.append(f"You are here: {highlight.short_title} ({highlight.code}).")
     return " ".join(sentences)
+
+
+def _you_are_here(highlight: Level) -> str:
+    return f"You are here: {highlight.short_title} ({highlight.code})."
 
 
 def _text(widths: TextWidths, x: float, y: float, content: str, size_pt: float, fill: str, weight: int = 400,
@@ -257,9 +372,13 @@ AXIS_GAP = 4.6
 
 def _year_labels(shown: list[Level], ranks: list[int]) -> dict[int, str]:
     """The typical years of each rank that has any, as the axis shows them."""
+    by_rank: dict[int, list[Level]] = {}
+    for lv in shown:
+        if lv.years:
+            by_rank.setdefault(lv.rank, []).append(lv)
     result = {}
     for rank in ranks:
-        at_rank = [lv for lv in shown if lv.rank == rank and lv.years]
+        at_rank = by_rank.get(rank)
         if not at_rank:
             continue
         labels = {lv.years_label() for lv in at_rank}
