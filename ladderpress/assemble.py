@@ -2,11 +2,13 @@
 
 Most of a packet is the same for everyone at the same level, track and brand. For each
 such combination the packet is laid out once for a stand-in person, and the pages after
-its personal ones are kept. A batch of people then costs one layout of all their personal
-pages (the welcome page, which shows no page number) and one PDF in which
-WeasyPrint draws the shared pages once and subsets the fonts once. pypdf cuts that PDF
-into one packet per person: each person's pages followed by the shared pages, with their
-contents links, bookmarks and page numbers as in a packet printed whole.
+its personal ones are kept. Each person's own pages (the welcome page, which shows no page
+number) are rendered and laid out from their own data alone: no template ever sees two
+people at once, so none can put one person's details into another's packet. A batch of
+people then costs one PDF in which WeasyPrint draws the shared pages once and subsets the
+fonts once, with the stand-in's metadata (no one's details). pypdf cuts that PDF into one
+packet per person: each person's pages followed by the shared pages, with their contents
+links, bookmarks and page numbers as in a packet printed whole.
 
 A person whose pages come out longer than the stand-in's, or whose details hold a
 character that no font has, is printed whole instead, as are all packets of a PDF/A or
@@ -63,22 +65,12 @@ def anchor_page(document: Document, name: str) -> int | None:
     return next((i for i, page in enumerate(document.pages) if name in page.anchors), None)
 
 
-def own_pages(personal: Document, people: int, expected: int) -> list[list | None]:
-    """Each person's pages in a batch's personal document (each opens with the anchor person-N,
-    and the last ends where the shared pages would start); None for someone whose pages are
-    not ``expected`` in number (their packet is printed whole).
-
-    The person-N anchors are taken off the pages once found: written into the batch PDF as
-    named destinations, pypdf would sift through all of them for every packet cut from it.
-    """
-    shared_start = anchor_page(personal, SHARED_START)
-    starts = [anchor_page(personal, f"person-{i}") for i in range(people)]
-    starts.append(len(personal.pages) if shared_start is None else shared_start)
-    for i, start in enumerate(starts[:-1]):
-        if start is not None:
-            personal.pages[start].anchors.pop(f"person-{i}")
-    return [personal.pages[start:end] if start is not None and end is not None and end - start == expected
-            else None for start, end in pairwise(starts)]
+def own_pages(personal: Document, expected: int) -> list | None:
+    """A person's pages in their personal document (those before the shared pages' anchor), or
+    None when they are not ``expected`` in number (their packet is then printed whole)."""
+    end = anchor_page(personal, SHARED_START)
+    pages = personal.pages[: len(personal.pages) if end is None else end]
+    return pages if len(pages) == expected else None
 
 
 def details(job: Job) -> set[str]:
@@ -115,17 +107,23 @@ class PacketPrinter:
             self._shared[key] = self._shared_part(renderer, jobs[0])
             notes = list(self._shared[key].warnings)
         shared = self._shared[key]
-        personal, more, fetched = self.printer.render(renderer.render_people(jobs), sheets)
-        own = own_pages(personal, len(jobs), shared.personal_pages)
-        written = self._write(personal, own, shared)
+        own: list[list | None] = []
+        more: list[str] = []
+        fetched: set[str] = set()
+        for job in jobs:  # each from their own data: a template sees one person at a time
+            personal, warnings, served = self.printer.render(renderer.render_person(job), sheets)
+            own.append(own_pages(personal, shared.personal_pages))
+            more += warnings
+            fetched |= served
+        written = self._write(own, shared)
         # a character that no font has makes WeasyPrint write its own font encoding, for everyone in
         # the batch (and pypdf then cannot read their text): such people are printed apart, whole
         apart = {i for i, pages in enumerate(own)
                  if pages and written.missing and written.missing & details(jobs[i])}
         if apart:
             own = [None if i in apart else pages for i, pages in enumerate(own)]
-            written = self._write(personal, own, shared)
-        notes += more + written.warnings
+            written = self._write(own, shared)
+        notes += list(dict.fromkeys(more)) + written.warnings
         reader = PdfReader(io.BytesIO(written.data)) if written.data else None
         personal_total = sum(len(pages) for pages in own if pages)
         attachments = attachment_paths(self.project.root, jobs[0].recipe)
@@ -147,12 +145,15 @@ class PacketPrinter:
                                            stylesheet_warnings=sheet_warnings + printed.stylesheet_warnings)
             notes, sheet_warnings = [], []
 
-    def _write(self, personal: Document, own: list[list | None], shared: SharedPart) -> Written:
-        """One PDF of everyone's own pages, then the shared pages: fonts are subset once for all."""
+    def _write(self, own: list[list | None], shared: SharedPart) -> Written:
+        """One PDF of everyone's own pages, then the shared pages: fonts are subset once for all.
+
+        It takes the stand-in's metadata, so that no one's details reach the others' packets.
+        """
         pages = [page for person in own if person for page in person]
         if not pages:
             return Written(b"", [], frozenset())
-        return self.printer.write(personal.copy(pages + shared.pages), tags=False)
+        return self.printer.write(shared.document.copy(pages + shared.pages), tags=False)
 
     def print_whole(self, renderer: Renderer, job: Job) -> Printed:
         """The simple path: lay out the whole packet for this person."""

@@ -26,7 +26,6 @@ from ladderpress.errors import Problem, relative
 from ladderpress.files import FileRefused, confining_root, read_text
 from ladderpress.limits import TimeLimitExceeded, time_limit
 from ladderpress.load import LoadedBrand, Project, files_in
-from ladderpress.model import Person
 from ladderpress.packaged import builtin_dir
 from ladderpress.plan import Job, combination, stand_in
 from ladderpress.theme import font_faces, palette
@@ -143,10 +142,9 @@ class Renderer:
         ladder = self.project.ladder
         return self.views(ladder.faq_for(ladder.level(str(level.id))))
 
-    def render_people(self, jobs: list[Job]) -> str:
-        """The personal pages of several packets of one combination, in one document."""
-        people = [job.person.person for job in jobs if job.person is not None]
-        return self.render(jobs[0], part="personal", people=people)
+    def render_person(self, job: Job) -> str:
+        """The personal pages of a packet alone (its welcome page), from this person's data only."""
+        return self.render(job, part="personal")
 
     def source(self, job: Job) -> str:
         """The HTML that decides a job's PDF, for incremental builds and ``check``.
@@ -158,7 +156,7 @@ class Renderer:
         """
         if job.person is None:
             return self.render(job)
-        return self.stand_in(job) + self.render_people([job])
+        return self.stand_in(job) + self.render_person(job)
 
     def stand_in(self, job: Job) -> str:
         """The whole packet of a stand-in at ``job``'s combination, rendered once per combination."""
@@ -195,14 +193,14 @@ class Renderer:
                                         hint="check the file"))
         return problems
 
-    def render(self, job: Job, fit: int = 0, part: str = "full", people: list[Person] | None = None) -> str:
+    def render(self, job: Job, fit: int = 0, part: str = "full") -> str:
         """The job's HTML. Raises TemplateProblem naming the template file and line on failure.
 
         ``fit`` asks the template for a tighter layout (0 = normal); templates that do not
-        use it ignore it. ``part`` and ``people`` serve onboarding packets, whose personal
-        pages (``part="personal"``, for each of ``people``) are printed apart from the shared ones.
+        use it ignore it. ``part`` serves onboarding packets, whose personal pages
+        (``part="personal"``) are printed apart from the shared ones.
         """
-        context = self.context(job, fit, part, people)
+        context = self.context(job, fit, part)
         name = job.recipe.template
         try:
             with time_limit(job.recipe.time_limit, f"template {name}"):
@@ -221,8 +219,7 @@ class Renderer:
         except Exception as exc:  # any error a template's expression raises, located at its line
             raise TemplateProblem(self._runtime_problem(exc, name)) from None
 
-    def context(self, job: Job, fit: int = 0, part: str = "full", people: list[Person] | None = None
-                ) -> dict[str, object]:
+    def context(self, job: Job, fit: int = 0, part: str = "full") -> dict[str, object]:
         """Everything a template sees: plain data only (see :mod:`ladderpress.view`)."""
         ladder = self.project.ladder
         views = self.views
@@ -239,7 +236,6 @@ class Renderer:
             "edition": self.edition,
             "person": views(person),
             "part": part,
-            "people": views(people) if people is not None else None,
             **self.brand_context(),
         }
         if person is not None and person.language:

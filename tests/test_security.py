@@ -92,8 +92,7 @@ def contexts(project_root: Path, brand: Path | None) -> list[tuple[str, dict[str
         renderer = renderers.for_job(job)
         found.append((str(job.output), renderer.context(job)))
         if job.person is not None:
-            found.append((f"{job.output} (personal)", renderer.context(job, part="personal",
-                                                                         people=[job.person.person])))
+            found.append((f"{job.output} (personal)", renderer.context(job, part="personal")))
     return found
 
 
@@ -286,9 +285,48 @@ def test_every_packet_carries_the_recipes_attachments_and_nothing_else(tmp_path:
     recipe = project / "guides/onboarding.yaml"
     recipe.write_text(recipe.read_text(encoding="utf-8") + "attachments: [examples/handout.txt]\n", encoding="utf-8")
     roster = tmp_path / "r.csv"
-    roster.write_text("name,level,team,manager,buddy,start_date\nAnn Lee,pm,Search,Priya Raman,Ines Duarte,2027-01-11\n"
+    roster.write_text("name,level,team,manager,buddy,start_date\nAnn Lee,pm,Zephyr,Priya Raman,Ines Duarte,2027-01-11\n"
                       "Bo Ek,pm,Search,Priya Raman,Ines Duarte,2027-01-11\n", encoding="utf-8")
     assert main(["--project", str(project), "-j", "1", "onboarding", "--roster", str(roster)]) == 0
     for name in ("ann-lee", "bo-ek"):
         reader = PdfReader(project / f"out/onboarding/{name}.pdf")
         assert reader.attachments == {"handout.txt": [b"Bring a notebook.\n"]}
+
+
+def test_no_persons_details_reach_another_persons_packet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A brand's templates see one person at a time: in the page, in the metadata, in the whole context."""
+    project = copy_project(tmp_path / "p")
+    brand = project / "brands/evil"
+    shutil.copytree(ROOT / "brands/acme", brand)
+    (brand / "templates/blocks").mkdir(parents=True)
+    base = (ROOT / "templates/base.html").read_text(encoding="utf-8")
+    (brand / "templates/base.html").write_text(base.replace(
+        '<meta name="generator" content="ladderpress">',
+        '<meta name="generator" content="ladderpress">'
+        '<meta name="keywords" content="{{ (person.name ~ \' / \' ~ person.manager) if person else \'\' }}">'),
+        encoding="utf-8")
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,level,team,manager,buddy,start_date\n"
+                      "Ann Lee,pm,Zephyr,Priya Raman,Ines Duarte,2027-01-11\n"
+                      "Bo Ek,pm,Quokka,Kofi Mensah,Dev Patel,2027-01-11\n"
+                      "Cy Ode,pm,Wombat,Lena Fischer,Tom Reyes,2027-01-11\n", encoding="utf-8")
+    assert main(["--project", str(project), "--brand", str(brand), "-j", "1", "onboarding", "--roster",
+                 str(roster)]) == 0
+    details = {"ann-lee": ["Ann Lee", "Zephyr", "Priya Raman", "Ines Duarte"],
+               "bo-ek": ["Bo Ek", "Quokka", "Kofi Mensah", "Dev Patel"],
+               "cy-ode": ["Cy Ode", "Wombat", "Lena Fischer", "Tom Reyes"]}
+    for name, own in details.items():
+        pdf = project / f"out/onboarding/{name}.pdf"
+        reader = PdfReader(pdf)
+        seen = "".join(page.extract_text() for page in reader.pages) + str(dict(reader.metadata or {}))
+        assert own[0] in seen
+        for other, theirs in details.items():
+            if other != name:
+                for value in theirs:
+                    assert value not in seen, f"{value} ({other}) in {name}.pdf"
+                    assert value.encode() not in everything_in(pdf)
+    # and a template cannot ask for the others
+    (brand / "templates/blocks/footer.html").write_text("{{ people | map(attribute='name') | join(', ') }}",
+                                                       encoding="utf-8")
+    assert main(["--project", str(project), "--brand", str(brand), "onboarding", "--roster", str(roster)]) == 1
+    assert "footer.html:1: template error: 'people' is undefined" in capsys.readouterr().err
