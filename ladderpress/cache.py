@@ -18,10 +18,13 @@ from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 
 from ladderpress import __version__
-from ladderpress.write import CACHE, atomic_write
+from ladderpress.files import FileRefused, read_bytes
+from ladderpress.write import CACHE, MAX_RECORD_BYTES, atomic_write
 
 CACHE_FILE = CACHE
 FORMAT = 1
+MAX_HASHED_BYTES = 200_000_000
+"""A file read by a document that is larger than this counts as unreadable (so: always rebuilt)."""
 
 
 def engine_fingerprint(options: dict[str, object]) -> str:
@@ -37,25 +40,33 @@ class BuildCache:
 
     path: Path
     fingerprint: str
+    roots: tuple[Path, ...] = ()
+    """Where the files it hashes may be: the project, the brands, the built-in folders and the output folder."""
     entries: dict[str, dict[str, object]] = field(default_factory=dict)
     _hashes: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, out_dir: Path, fingerprint: str) -> BuildCache:
-        cache = cls(out_dir / CACHE_FILE, fingerprint)
+    def open(cls, out_dir: Path, fingerprint: str, roots: tuple[Path, ...] = ()) -> BuildCache:
+        cache = cls(out_dir / CACHE_FILE, fingerprint, (*roots, out_dir))
         try:
-            data = json.loads(cache.path.read_text(encoding="utf-8"))
+            data = json.loads(read_bytes(cache.path, (out_dir,), MAX_RECORD_BYTES))
             if data.get("engine") == fingerprint and isinstance(data.get("documents"), dict):
                 cache.entries = data["documents"]
-        except (OSError, ValueError, AttributeError):
+        except (FileRefused, ValueError, AttributeError):
             pass  # no cache, or an unreadable one: everything is rebuilt
         return cache
 
     def file_hash(self, path: str) -> str | None:
+        """The SHA-256 of a file a document read; None for one that is absent or may not be read.
+
+        Read through :mod:`ladderpress.files`, inside the build's allowed roots only: the record
+        names files the build looked for, and must never be a way to read, hang on (a FIFO) or
+        fingerprint anything else.
+        """
         if path not in self._hashes:
             try:
-                self._hashes[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-            except OSError:
+                self._hashes[path] = hashlib.sha256(read_bytes(Path(path), self.roots, MAX_HASHED_BYTES)).hexdigest()
+            except FileRefused:
                 self._hashes[path] = None
         return self._hashes[path]
 

@@ -197,7 +197,7 @@ class Cli:
         try:
             with folder.lock(wait, waiting=lambda pid: self.err.print(
                     f"waiting for another build (process {escape(pid)}) writing to {escape(shown)}/ …", highlight=False)):
-                cache = BuildCache.open(folder.root, engine_fingerprint(engine.options()))
+                cache = BuildCache.open(folder.root, engine_fingerprint(engine.options()), project.allowed_roots)
                 try:
                     self._build(renderers, jobs, folder, shown, engine, workers, report, cache, force)
                 finally:
@@ -474,6 +474,12 @@ def watched_folders(args: argparse.Namespace) -> list[Path]:
     return [f for f in dict.fromkeys(folders) if f.is_dir()]
 
 
+def rosters(project: Project, given: Path | None) -> tuple[Path, ...]:
+    """Every roster the project names, and the one given: WeasyPrint never reads these."""
+    named = [project.root / recipe.roster for recipe in project.recipes.values() if recipe.roster]
+    return tuple(dict.fromkeys([*named, *([given.absolute()] if given else [])]))
+
+
 def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str]) -> int:
     """One check, listing or build; returns the exit code."""
     out, err = cli.out, cli.err
@@ -520,7 +526,7 @@ def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str
                   f"{len(jobs)} documents; no problems found")
         return EXIT_OK
     engine = Engine(project.root, args.brand.resolve() if args.brand else None, edition, args.pdf_variant,
-                    args.render_in_full)
+                    args.render_in_full, rosters(project, args.roster))
     cli.build(project, renderers, jobs, out_dir, engine, args.jobs, report, force=args.force, wait=not args.no_wait)
     cli.summary(report, time.perf_counter() - started)
     return EXIT_INPUT if report.failed or report.errors else EXIT_OK

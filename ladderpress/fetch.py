@@ -10,6 +10,7 @@ naming the resource; the document is still printed without it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -30,9 +31,11 @@ class RefusedResource(ValueError):
 class ProjectFetcher(URLFetcher):
     """Serves ``data:`` URLs, and ``file:`` URLs of regular files below ``allowed_roots``."""
 
-    def __init__(self, allowed_roots: tuple[Path, ...]) -> None:
+    def __init__(self, allowed_roots: tuple[Path, ...], forbidden: frozenset[Path] = frozenset()) -> None:
         super().__init__(allowed_protocols={"file", "data"})
         self.allowed_roots = tuple(root.resolve() for root in allowed_roots)
+        self.forbidden = frozenset(Path(os.path.realpath(path)) for path in forbidden)
+        """Files never served though inside the project: the rosters (people's details)."""
         self.refused: list[str] = []
         """Messages about refused or missing resources since the last :meth:`take_refused`."""
         self.served: set[str] = set()
@@ -50,7 +53,11 @@ class ProjectFetcher(URLFetcher):
         if scheme != "file":
             return self._refuse(url, f"'{url}' was not loaded: only files inside the project are allowed, "
                                      f"never {scheme or 'relative'}: addresses")
-        path = Path(url2pathname(urlsplit(url).path))
+        path = Path(os.path.normpath(url2pathname(urlsplit(url).path)))
+        if not any(path.is_relative_to(root) for root in self.allowed_roots) or path in self.forbidden:
+            # never recorded (the build record reads what it records) and never looked at: whether
+            # such a file exists is nobody's business
+            return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder")
         self.served.add(str(path))  # a file added or changed later must rebuild the document that asked
         if not (path.exists() or path.is_symlink()):
             return self._refuse(url, f"'{path}' was not found")
@@ -60,6 +67,8 @@ class ProjectFetcher(URLFetcher):
             outside = exc.what.startswith("is outside") or exc.what.startswith("is a link to a file outside")
             return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder" if outside
                                 else f"'{path}' was not loaded: it {exc.what}")
+        if Path(os.path.realpath(path)) in self.forbidden:
+            return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder")
         return URLFetcherResponse(url=path.resolve().as_uri(), body=body)
 
     def _refuse(self, url: str, message: str) -> URLFetcherResponse:

@@ -4,7 +4,8 @@ A template with nested ``range`` loops, or a stylesheet that makes layout explod
 fail its own document with a message naming it, not hang the build. Jinja and WeasyPrint
 run Python code, so a ``SIGALRM`` timer interrupts them between bytecodes; the exception
 it raises derives from ``BaseException`` so that no library's ``except Exception`` swallows
-it on its way out. Signals reach only the main thread: elsewhere (a program calling
+it on its way out. WeasyPrint catches even ``BaseException`` around drawing an SVG image, so
+the timer goes on firing every second once the limit is past, until the block is left. Signals reach only the main thread: elsewhere (a program calling
 ladderpress from a thread) no timer is set, and the limit does not apply.
 """
 
@@ -41,9 +42,18 @@ def time_limit(seconds: float | None, what: str) -> Iterator[None]:
         raise TimeLimitExceeded(what, seconds)
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_SECONDS)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        while True:  # a last firing while the timer is being stopped is one too many: stop it again
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                break
+            except TimeLimitExceeded:
+                continue
+
+
+REPEAT_SECONDS = 1.0
+"""Once the limit is past, how often the timer fires again (in case a library swallowed it)."""

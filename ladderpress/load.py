@@ -763,8 +763,28 @@ class Project:
 
 
 def search_path(root: Path, brand: LoadedBrand | None, kind: str) -> tuple[Path, ...]:
-    folders = ((brand.folder / kind,) if brand else ()) + (root / kind, builtin_dir(kind))
-    return tuple(dict.fromkeys(_real(folder) for folder in folders))
+    """The folders a template or stylesheet is looked for in, first wins, resolved.
+
+    A brand's or project's folder that is a link out of its own root is left out (and
+    reported by :func:`escaping_folders`): a brand's ``templates -> /`` must not put the whole
+    disk within reach of its ``{% include %}``.
+    """
+    owned = [*([(brand.folder / kind, brand.folder)] if brand else []), (root / kind, root)]
+    folders = [_real(folder) for folder, owner in owned if _real(folder).is_relative_to(_real(owner))]
+    return tuple(dict.fromkeys([*folders, _real(builtin_dir(kind))]))
+
+
+def escaping_folders(root: Path, brands: list[LoadedBrand]) -> list[Problem]:
+    """Template and style folders that are links out of the brand or project that holds them."""
+    owned = [(brand.folder, "brand folder") for brand in brands] + [(root, "project")]
+    problems = []
+    for owner, what in dict.fromkeys(owned):
+        for kind in ("templates", "styles"):
+            folder = owner / kind
+            if os.path.lexists(folder) and not _real(folder).is_relative_to(_real(owner)):
+                problems.append(Problem(_shown(folder, root), f"is a link to a folder outside the {what}",
+                                        hint=f"replace the link with a folder holding the {kind} themselves"))
+    return problems
 
 
 def files_in(folders: tuple[Path, ...], suffix: str) -> list[str]:
@@ -816,6 +836,7 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
                                             files_in(search_path(root, chosen, "templates"), ".html"),
                                             files_in(search_path(root, chosen, "styles"), ".css"),
                                             root / "guides")
+    problems += escaping_folders(root, list(brands.values()))
     raise_if(problems)
     assert project is not None
     return project

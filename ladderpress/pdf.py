@@ -96,11 +96,11 @@ class Printer:
     """Prints documents for one project, sharing fonts, stylesheets and the fetcher."""
 
     def __init__(self, base_dir: Path, allowed_roots: tuple[Path, ...], variant: str | None = None,
-                 project_root: Path | None = None) -> None:
+                 project_root: Path | None = None, private: tuple[Path, ...] = ()) -> None:
         self.base_url = base_dir.resolve().as_uri() + "/"
         self.project_root = (project_root or base_dir).resolve()
         self.font_config = FontConfiguration()
-        self.fetcher = ProjectFetcher(allowed_roots)
+        self.fetcher = ProjectFetcher(allowed_roots, frozenset(private))
         self.variant = variant
         self._css: dict[Path, CSS] = {}
         self._sheet_reads: dict[Path, frozenset[str]] = {}
@@ -141,8 +141,13 @@ class Printer:
             raise PrintFailed(f"{_shown(path, self.project_root)}: {exc.what} (fix: {exc.hint})") from None
         self.fetcher.take_served()
         with _collecting() as collect:
-            self._css[path] = CSS(string=text, base_url=path.as_uri(), url_fetcher=self.fetcher,
-                                  font_config=self.font_config)
+            try:
+                self._css[path] = CSS(string=text, base_url=path.as_uri(), url_fetcher=self.fetcher,
+                                      font_config=self.font_config)
+            except RecursionError:
+                self.fetcher.take_refused()
+                raise PrintFailed(f"{_shown(path, self.project_root)}: imports itself, directly or through other "
+                                  "stylesheets (fix: remove the @import that loops)") from None
         self._sheet_reads[path] = self.fetcher.take_served()
         messages = self.fetcher.take_refused() + [m for m in collect.messages if not m.startswith("Failed to load")]
         shown = f"{path.parent.name}/{name}"

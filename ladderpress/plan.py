@@ -72,6 +72,8 @@ class Engine:
     variant: str | None
     render_in_full: bool = False
     """Print every packet whole, without reusing shared pages (for the benchmark and checks)."""
+    rosters: tuple[Path, ...] = ()
+    """Files WeasyPrint must never read though they are in the project: the rosters."""
 
     def options(self) -> dict[str, object]:
         """The options that change a PDF's bytes, for the incremental build's keys."""
@@ -79,8 +81,8 @@ class Engine:
 
 
 def job_extras(job: Job, engine: Engine) -> str:
-    """What decides a job's PDF besides its HTML: layout, stylesheets and brand."""
-    return f"{job.layout}|{job.stylesheets}|{job.brand.folder if job.brand else None}"
+    """What decides a job's PDF besides its HTML: layout, stylesheets, brand and attachments."""
+    return f"{job.layout}|{job.stylesheets}|{job.brand.folder if job.brand else None}|{job.recipe.attachments}"
 
 
 @dataclass(frozen=True)

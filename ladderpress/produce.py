@@ -61,7 +61,7 @@ class Producer:
         self.renderers = renderers
         self.engine = engine
         base = next(folder for folder in project.template_dirs(None) if folder.is_dir())  # relative URLs resolve here
-        self.printer = Printer(base, project.allowed_roots, engine.variant, project.root)
+        self.printer = Printer(base, project.allowed_roots, engine.variant, project.root, engine.rosters)
         self.packets = PacketPrinter(self.printer, project)
 
     def produce(self, task: Task) -> list[Outcome]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 import markdown
 from jinja2.loaders import split_template_path
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 from markupsafe import Markup
 
@@ -32,6 +33,7 @@ from ladderpress.theme import font_faces, palette
 from ladderpress.view import View, Views
 
 MAX_TEMPLATE_BYTES = 1_000_000
+COMPILE_SECONDS = 60
 """A template larger than this is refused: no layout needs one."""
 
 
@@ -54,7 +56,7 @@ class Renderer:
         self.template_dirs = project.template_dirs(brand)
         # sandboxed and immutable: a template (a brand's, say) reads plain data, cannot change it and
         # cannot reach Python's internals
-        self.env = ImmutableSandboxedEnvironment(
+        self.env = TemplateEnvironment(
             # a brand's file overrides the built-in of the same name; "builtin/NAME" always reaches
             # the project's own, so a brand template can extend it and replace a single block
             loader=jinja2.ChoiceLoader([
@@ -183,7 +185,11 @@ class Renderer:
         problems = []
         for name in files_in(self.template_dirs, ".html"):
             try:
-                self.env.get_template(name)
+                with time_limit(COMPILE_SECONDS, f"template {name}"):
+                    self.env.get_template(name)
+            except TimeLimitExceeded:
+                problems.append(Problem(f"templates/{name}", f"compiling it took longer than {COMPILE_SECONDS} s",
+                                        hint="simplify the template"))
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(self._syntax_problem(exc))
             except TemplateRefused as exc:
@@ -266,12 +272,55 @@ class Renderer:
     def _runtime_problem(self, exc: Exception, template_name: str) -> Problem:
         where, line = self._where(exc, template_name)
         message = str(exc.message or exc) if isinstance(exc, jinja2.UndefinedError) else str(exc)
+        if isinstance(exc, jinja2.TemplateNotFound):
+            return Problem(where, f"template error: no template named '{exc.name}'", line,
+                           hint="name a template in the brand's, the project's or the built-in templates/ folder, "
+                                "like 'blocks/footer.html'")
         if not isinstance(exc, jinja2.TemplateError):
             message = f"{type(exc).__name__}: {message}"
         hint = None
         if isinstance(exc, jinja2.UndefinedError):
             hint = "check the spelling of the name, or the field in content that it reads"
         return Problem(where, f"template error: {message}", line, hint=hint)
+
+
+MAX_RESULT_LENGTH = 5_000_000
+"""Longest text or list a template may make by multiplying (``'x' * 10**9`` is a memory bomb)."""
+MAX_RESULT_BITS = 100_000
+"""Largest whole number a template may make by ``*`` or ``**`` (``9 ** 9 ** 9`` never ends)."""
+
+
+class TemplateEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with ``*`` and ``**`` bounded.
+
+    Intercepting the two operators also stops Jinja from computing constant expressions
+    such as ``9 ** (9 ** 9)`` while it compiles a template, where no time limit applies.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: object, right: object) -> object:
+        if operator == "**" and _whole(left) and _whole(right) and right > 0 \
+                and abs(left).bit_length() * right > MAX_RESULT_BITS:  # type: ignore[operator, union-attr]
+            raise SecurityError(f"{_short(left)} ** {_short(right)} is too large a number for a template")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and _whole(times) and len(seq) * times > MAX_RESULT_LENGTH:
+                    raise SecurityError(f"repeating a text or list {_short(times)} times makes it too long "
+                                        f"(more than {MAX_RESULT_LENGTH:,})")
+            if _whole(left) and _whole(right) and \
+                    abs(left).bit_length() + abs(right).bit_length() > MAX_RESULT_BITS:  # type: ignore[arg-type]
+                raise SecurityError("too large a number for a template")
+        return super().call_binop(context, operator, left, right)
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _short(value: object) -> str:
+    text = str(value) if not _whole(value) or abs(value).bit_length() < 200 else "a huge number"  # type: ignore[arg-type]
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 class TemplateRefused(jinja2.TemplateError):

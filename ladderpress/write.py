@@ -14,17 +14,22 @@ that each build starts from the other's.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import stat
 import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from ladderpress.files import FileRefused, read_bytes
+
 MANIFEST = ".ladderpress-manifest.json"
+MAX_RECORD_BYTES = 100_000_000
 LOCK = ".ladderpress.lock"
 CACHE = ".ladderpress-cache.json"
 """The build record of :mod:`ladderpress.cache`, also written with :func:`atomic_write`."""
@@ -49,14 +54,19 @@ class OutputFolder:
         self._files: dict[str, dict[str, object]] = self._read_manifest()
 
     def _read_manifest(self) -> dict[str, dict[str, object]]:
-        """``name → {"sha256": [hashes written there], "person": key}``; an unreadable record is empty."""
-        try:
-            data = json.loads(self._manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        files = data.get("files") if isinstance(data, dict) else None
-        if isinstance(files, list):  # the first format listed names only: trusted once, as before
-            return {str(name): {"sha256": None} for name in files}
+        """``name → {"sha256": [hashes written there], "person": key}``; an unreadable record is empty.
+
+        The first format listed names only. Such a name is taken as ours only when the file
+        there is the PDF that the build record of that version hashed: a listed name alone
+        would let anyone who can write the record claim a user's file.
+        """
+        data = _read_json(self._manifest_path, self.root)
+        files = data.get("files")
+        if isinstance(files, list):
+            written = _read_json(self.root / CACHE, self.root).get("documents")
+            written = written if isinstance(written, dict) else {}
+            return {str(name): {"sha256": [written[name]["pdf"]]} for name in files
+                    if isinstance(written.get(name), dict) and isinstance(written[name].get("pdf"), str)}
         if not isinstance(files, dict):
             return {}
         return {str(name): entry for name, entry in files.items() if isinstance(entry, dict)}
@@ -71,9 +81,15 @@ class OutputFolder:
         """
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            handle = open(self.root / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 (held for the block)
+            # never through a link: a planted out/.ladderpress.lock -> elsewhere must not be written
+            fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise OSError(errno.EINVAL, "not a regular file")
+            handle = os.fdopen(fd, "r+", encoding="utf-8")
         except OSError as exc:
-            raise WriteRefused(f"cannot write in the output folder {self.root}: {exc.strerror}") from None
+            why = "it is a link: remove it" if exc.errno == errno.ELOOP else exc.strerror
+            raise WriteRefused(f"cannot lock the output folder {self.root} ({self.root / LOCK}: {why})") from None
         with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -171,9 +187,7 @@ class OutputFolder:
             raise WriteRefused(f"{path} exists and was not written by ladderpress; "
                                "move it away or change the recipe's output name")
         hashes = entry.get("sha256")
-        if hashes is None:
-            return  # recorded by a version that kept no hashes
-        if path.is_symlink() or not path.is_file() or _hash(path) not in hashes:
+        if not isinstance(hashes, list) or path.is_symlink() or not path.is_file() or _hash(path) not in hashes:
             raise WriteRefused(f"{path} was changed since ladderpress wrote it (or replaced by another file); "
                                "move it away to rebuild it, or change the recipe's output name")
 
@@ -187,6 +201,15 @@ class OutputFolder:
 
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
 """A temporary file of :func:`atomic_write`: ``.NAME.XXXXXXXX.tmp`` (mkstemp's eight random characters)."""
+
+
+def _read_json(path: Path, root: Path) -> dict[str, object]:
+    """A record in the output folder, read as any file is (never through a link out, a FIFO…); {} if unreadable."""
+    try:
+        data = json.loads(read_bytes(path, (root,), MAX_RECORD_BYTES))
+    except (FileRefused, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _hash(path: Path) -> str | None:

@@ -330,3 +330,91 @@ def test_no_persons_details_reach_another_persons_packet(tmp_path: Path, capsys:
                                                        encoding="utf-8")
     assert main(["--project", str(project), "--brand", str(brand), "onboarding", "--roster", str(roster)]) == 1
     assert "footer.html:1: template error: 'people' is undefined" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- found by trying as an attacker
+
+
+@pytest.mark.parametrize("payload, message", [
+    ("{{ (9 ** (9 ** 9)) > 1 }}", "9 ** 387420489 is too large a number for a template"),
+    ("{{ 'x' * 10**9 }}", "repeating a text or list 1000000000 times makes it too long"),
+    ("{% include '/etc/passwd' %}", "no template named '/etc/passwd'"),
+])
+def test_bombs_and_odd_names_fail_their_document_in_one_line(
+    project: Path, payload: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (blocks(project) / "footer.html").write_text(payload, encoding="utf-8")
+    assert build(project) == 1
+    err = capsys.readouterr().err
+    assert f"brands/evil/templates/blocks/footer.html:1: template error: {message}" in err
+
+
+def test_what_a_document_was_refused_is_never_read_nor_recorded(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The build record hashes the files a document read: never a device, a FIFO or a file outside."""
+    styles = project / "brands/evil/styles"
+    styles.mkdir()
+    os.mkfifo(project / "brands/evil/pipe.svg")
+    (styles / "brand.css").write_text(
+        '@font-face { font-family: Z; src: url("/dev/zero") } body { font-family: Z }\n'
+        f'.doc-footer {{ background-image: url("../pipe.svg") }}\n'
+        f'h1 {{ background-image: url("{(project.parent / "secret.txt").as_uri()}") }}\n', encoding="utf-8")
+    assert build(project) == 0
+    record = (project / "out/.ladderpress-cache.json").read_text(encoding="utf-8")
+    assert "/dev/zero" not in record and "secret.txt" not in record
+    assert "pipe.svg' was not loaded: it is not a regular file (it is a named pipe)" in capsys.readouterr().err
+    assert build(project) == 0  # and the next build reads the record without hanging on the FIFO
+
+
+def test_a_linked_brand_template_folder_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outside = project.parent / "outside"
+    (outside / "blocks").mkdir(parents=True)
+    (outside / "blocks/footer.html").write_text(SECRET, encoding="utf-8")
+    (project / "brands/evil/templates").symlink_to(outside)
+    assert build(project) == 1
+    assert "brands/evil/templates: is a link to a folder outside the brand folder" in capsys.readouterr().err
+    assert not (project / "out/probe/pm.pdf").exists()
+
+
+def test_records_are_never_written_through_a_link(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    victim = project.parent / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    (project / "out").mkdir()
+    (project / "out/.ladderpress.lock").symlink_to(victim)
+    assert build(project) == 1
+    assert f"({project / 'out/.ladderpress.lock'}: it is a link: remove it)" in capsys.readouterr().err
+    assert victim.read_text(encoding="utf-8") == "precious"
+
+
+def test_a_forged_record_does_not_make_a_users_file_ours(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = project / "out/probe"
+    out.mkdir(parents=True)
+    (out / "pm.pdf").write_bytes(b"USER OWN REPORT")
+    for forged in ('{"files": ["probe/pm.pdf"]}', '{"format": 2, "files": {"probe/pm.pdf": {"sha256": null}}}'):
+        (project / "out/.ladderpress-manifest.json").write_text(forged, encoding="utf-8")
+        assert build(project) == 1
+        assert (out / "pm.pdf").read_bytes() == b"USER OWN REPORT"
+    assert "pm.pdf exists and was not written by ladderpress" in capsys.readouterr().err
+
+
+def test_adding_or_removing_an_attachment_rebuilds(project: Path) -> None:
+    (project / "examples/handout.txt").write_text("Bring a notebook.\n", encoding="utf-8")
+    assert build(project) == 0
+    (project / "guides/probe.yaml").write_text(PROBE + "attachments: [examples/handout.txt]\n", encoding="utf-8")
+    assert build(project) == 0
+    assert list(PdfReader(project / "out/probe/pm.pdf").attachments) == ["handout.txt"]
+    (project / "guides/probe.yaml").write_text(PROBE, encoding="utf-8")
+    assert build(project) == 0
+    assert PdfReader(project / "out/probe/pm.pdf").attachments == {}
+
+
+def test_the_roster_is_never_read_by_the_printer(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = project / "examples/new-hires.csv"
+    (project / "brands/evil/styles").mkdir()
+    (project / "brands/evil/styles/brand.css").write_text(f'@import url("{roster.as_uri()}");', encoding="utf-8")
+    (blocks(project) / "footer.html").write_text(f'<object data="{roster.as_uri()}"></object>', encoding="utf-8")
+    assert build(project) == 0
+    err = capsys.readouterr().err
+    assert f"'{roster}' was not loaded: it is outside the project folder" in err
+    assert "new-hires.csv" not in (project / "out/.ladderpress-cache.json").read_text(encoding="utf-8")
