@@ -18,7 +18,7 @@ from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 
 from ladderpress import __version__
-from ladderpress.files import FileRefused, read_bytes
+from ladderpress.files import FileRefused, digest, read_bytes
 from ladderpress.write import CACHE, MAX_RECORD_BYTES, atomic_write
 
 CACHE_FILE = CACHE
@@ -28,9 +28,12 @@ MAX_HASHED_BYTES = 200_000_000
 
 
 def engine_fingerprint(options: dict[str, object]) -> str:
-    """What every key shares: ladderpress and WeasyPrint versions and the print options."""
-    parts = {"format": FORMAT, "ladderpress": __version__, "weasyprint": version("weasyprint"),
-             "pydyf": version("pydyf"), "pypdf": version("pypdf"), "options": options}
+    """What every key shares: the versions of ladderpress and the libraries that shape a PDF, and the print options.
+
+    (Pango, HarfBuzz and the system's fallback fonts are not covered: ``--force`` rebuilds after
+    upgrading them.)"""
+    libraries = {name: version(name) for name in ("weasyprint", "pydyf", "pypdf", "fonttools", "pyphen", "tinycss2")}
+    parts = {"format": FORMAT, "ladderpress": __version__, **libraries, "options": options}
     return json.dumps(parts, sort_keys=True, default=str)
 
 
@@ -64,10 +67,7 @@ class BuildCache:
         fingerprint anything else.
         """
         if path not in self._hashes:
-            try:
-                self._hashes[path] = hashlib.sha256(read_bytes(Path(path), self.roots, MAX_HASHED_BYTES)).hexdigest()
-            except FileRefused:
-                self._hashes[path] = None
+            self._hashes[path] = digest(Path(path), self.roots, MAX_HASHED_BYTES)
         return self._hashes[path]
 
     def key(self, html: str, extra: str = "") -> str:

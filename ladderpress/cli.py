@@ -46,7 +46,7 @@ from ladderpress.errors import (
     UsageError,
 )
 from ladderpress.load import Project, load_project
-from ladderpress.plan import PDF_VARIANTS, Engine, Job, Settings, job_extras, plan
+from ladderpress.plan import FIT_STEPS, PDF_VARIANTS, Engine, Job, Settings, job_extras, plan
 from ladderpress.cache import CACHE_FILE, BuildCache, engine_fingerprint
 from ladderpress.render import Renderers, TemplateProblem
 from ladderpress.scaffold import init_project, new_brand
@@ -205,7 +205,7 @@ class Cli:
         except (FolderBusy, WriteRefused) as exc:
             fix = "wait for it to finish, or build into another folder with --out" if isinstance(exc, FolderBusy) \
                 else "make the output folder writable, or choose another with --out"
-            self._error(report, f"nothing was built: {exc} (fix: {fix})")
+            self._error(report, f"nothing was built: {exc}" + ("" if "(fix:" in str(exc) else f" (fix: {fix})"))
         return report
 
     def _error(self, report: Report, text: str) -> None:
@@ -223,7 +223,13 @@ class Cli:
             except TemplateProblem as exc:
                 self._failed(report, f"{shown}/{job.output}", str(exc.problem))
                 continue
-            key = cache.key(source, job_extras(job, engine))
+            try:  # a document that must fit a page limit may be printed from a tighter layout's HTML
+                tighter = "".join(renderers.for_job(job).render(job, fit) for fit in range(1, FIT_STEPS)) \
+                    if job.recipe.max_pages is not None else ""
+            except TemplateProblem as exc:
+                self._failed(report, f"{shown}/{job.output}", str(exc.problem))
+                continue
+            key = cache.key(source + tighter, job_extras(job, engine))
             if not force and cache.up_to_date(job.output, key, folder.root):
                 report.up_to_date += 1
                 continue
@@ -392,7 +398,12 @@ def main(argv: list[str] | None = None) -> int:
         out.print(f"[green]created[/] {_shown_dir(folder)}/; build it with: ladderpress --project {_shown_dir(folder)}")
         return EXIT_OK
     if command == "schema":
-        for path in write_schemas(args.project.resolve()):
+        try:
+            written = write_schemas(args.project.resolve())
+        except UsageError as exc:
+            err.print(f"[bold red]usage error[/]: {escape(str(exc))}")
+            return EXIT_USAGE
+        for path in written:
             out.print(f"wrote {_shown_dir(path)}")
         return EXIT_OK
     if args.crop_marks and not args.bleed:
@@ -459,9 +470,9 @@ def watch(args: argparse.Namespace, cli: Cli, command: str | None, names: list[s
 
 
 WATCH_DEBOUNCE_MS = 300
+"""Saves closer together than this are one change (editors often write a file in steps)."""
 CACHE_SAVE_SECONDS = 2.0
 """During a build, the record of finished PDFs is saved at most this often (and always at the end)."""
-"""Saves closer together than this are one change (editors often write a file in steps)."""
 
 
 def watched_folders(args: argparse.Namespace) -> list[Path]:
@@ -474,10 +485,11 @@ def watched_folders(args: argparse.Namespace) -> list[Path]:
     return [f for f in dict.fromkeys(folders) if f.is_dir()]
 
 
-def rosters(project: Project, given: Path | None) -> tuple[Path, ...]:
-    """Every roster the project names, and the one given: WeasyPrint never reads these."""
+def private_paths(project: Project, given: Path | None, out_dir: Path) -> tuple[Path, ...]:
+    """What WeasyPrint never reads: every roster the project names, the one given, and the output folder."""
     named = [project.root / recipe.roster for recipe in project.recipes.values() if recipe.roster]
-    return tuple(dict.fromkeys([*named, *([given.absolute()] if given else [])]))
+    output = [out_dir.absolute()] if not project.root.is_relative_to(out_dir.resolve()) else []
+    return tuple(dict.fromkeys([*named, *([given.absolute()] if given else []), *output]))
 
 
 def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str]) -> int:
@@ -526,7 +538,7 @@ def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str
                   f"{len(jobs)} documents; no problems found")
         return EXIT_OK
     engine = Engine(project.root, args.brand.resolve() if args.brand else None, edition, args.pdf_variant,
-                    args.render_in_full, rosters(project, args.roster))
+                    args.render_in_full, private_paths(project, args.roster, out_dir))
     cli.build(project, renderers, jobs, out_dir, engine, args.jobs, report, force=args.force, wait=not args.no_wait)
     cli.summary(report, time.perf_counter() - started)
     return EXIT_INPUT if report.failed or report.errors else EXIT_OK

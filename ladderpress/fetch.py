@@ -35,7 +35,8 @@ class ProjectFetcher(URLFetcher):
         super().__init__(allowed_protocols={"file", "data"})
         self.allowed_roots = tuple(root.resolve() for root in allowed_roots)
         self.forbidden = frozenset(Path(os.path.realpath(path)) for path in forbidden)
-        """Files never served though inside the project: the rosters (people's details)."""
+        """Files and folders never served though inside the project: the rosters and the output folder
+        (people's details, other people's packets)."""
         self.refused: list[str] = []
         """Messages about refused or missing resources since the last :meth:`take_refused`."""
         self.served: set[str] = set()
@@ -54,7 +55,7 @@ class ProjectFetcher(URLFetcher):
             return self._refuse(url, f"'{url}' was not loaded: only files inside the project are allowed, "
                                      f"never {scheme or 'relative'}: addresses")
         path = Path(os.path.normpath(url2pathname(urlsplit(url).path)))
-        if not any(path.is_relative_to(root) for root in self.allowed_roots) or path in self.forbidden:
+        if not any(path.is_relative_to(root) for root in self.allowed_roots) or self._private(path):
             # never recorded (the build record reads what it records) and never looked at: whether
             # such a file exists is nobody's business
             return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder")
@@ -67,9 +68,16 @@ class ProjectFetcher(URLFetcher):
             outside = exc.what.startswith("is outside") or exc.what.startswith("is a link to a file outside")
             return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder" if outside
                                 else f"'{path}' was not loaded: it {exc.what}")
-        if Path(os.path.realpath(path)) in self.forbidden:
+        if self._private(Path(os.path.realpath(path))):
             return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder")
         return URLFetcherResponse(url=path.resolve().as_uri(), body=body)
+
+    def _private(self, path: Path) -> bool:
+        """A roster, the output folder, or a hidden file or folder (``.env``, ``.git``) under a root."""
+        if any(path.is_relative_to(private) for private in self.forbidden):
+            return True
+        root = next((root for root in self.allowed_roots if path.is_relative_to(root)), None)
+        return root is not None and any(part.startswith(".") for part in path.relative_to(root).parts)
 
     def _refuse(self, url: str, message: str) -> URLFetcherResponse:
         self.refused.append(message)

@@ -12,6 +12,7 @@ byte is read; at most ``limit`` bytes are read.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from collections.abc import Iterable
@@ -56,8 +57,6 @@ def read_bytes(path: Path, roots: Iterable[Path], limit: int) -> bytes:
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the path is resolved already
         fd = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
-    except IsADirectoryError:
-        raise FileRefused(path, "is a folder, not a file", "remove the folder or give the file another name") from None
     except OSError as exc:
         raise FileRefused(path, f"cannot be read ({exc.strerror})", _hint(exc)) from None
     try:
@@ -75,6 +74,14 @@ def read_bytes(path: Path, roots: Iterable[Path], limit: int) -> bytes:
     if len(data) > limit:
         raise FileRefused(path, f"is larger than the {_size(limit)} allowed", "split it or shorten it")
     return data
+
+
+def digest(path: Path, roots: Iterable[Path], limit: int) -> str | None:
+    """The SHA-256 of a regular file inside ``roots`` (hex), or None when it is absent or refused."""
+    try:
+        return hashlib.sha256(read_bytes(path, roots, limit)).hexdigest()
+    except FileRefused:
+        return None
 
 
 def read_text(path: Path, roots: Iterable[Path], limit: int, encoding: str = "utf-8") -> str:

@@ -57,3 +57,43 @@ def time_limit(seconds: float | None, what: str) -> Iterator[None]:
 
 REPEAT_SECONDS = 1.0
 """Once the limit is past, how often the timer fires again (in case a library swallowed it)."""
+
+
+MEMORY_BUDGET = 2 * 1024**3
+"""Bytes of address space a document may add to the process while it is rendered and laid out."""
+
+
+@contextmanager
+def memory_limit(budget: int = MEMORY_BUDGET) -> Iterator[None]:
+    """Make an allocation past ``budget`` more than the process holds now raise ``MemoryError``.
+
+    A template's ``"x"|center(10**10)`` or ``"{:>9999999999}".format(1)`` is one allocation
+    in C that no timer can interrupt; with the limit it fails its document instead of taking
+    the machine's memory. Linux only (the address space is read from ``/proc``); inside
+    another limit, the outer one governs.
+    """
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            in_use = int(statm.read().split()[0]) * resource.getpagesize()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    if soft != resource.RLIM_INFINITY:
+        yield
+        return
+    wanted = in_use + budget if hard == resource.RLIM_INFINITY else min(in_use + budget, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@contextmanager
+def bounded(seconds: float | None, what: str) -> Iterator[None]:
+    """Both limits: ``seconds`` of time and :data:`MEMORY_BUDGET` of memory for ``what``."""
+    with time_limit(seconds, what), memory_limit():
+        yield

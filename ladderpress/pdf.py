@@ -95,10 +95,10 @@ class PrintFailed(Exception):
 class Printer:
     """Prints documents for one project, sharing fonts, stylesheets and the fetcher."""
 
-    def __init__(self, base_dir: Path, allowed_roots: tuple[Path, ...], variant: str | None = None,
-                 project_root: Path | None = None, private: tuple[Path, ...] = ()) -> None:
+    def __init__(self, base_dir: Path, allowed_roots: tuple[Path, ...], project_root: Path,
+                 variant: str | None = None, private: tuple[Path, ...] = ()) -> None:
         self.base_url = base_dir.resolve().as_uri() + "/"
-        self.project_root = (project_root or base_dir).resolve()
+        self.project_root = project_root.resolve()
         self.font_config = FontConfiguration()
         self.fetcher = ProjectFetcher(allowed_roots, frozenset(private))
         self.variant = variant

@@ -24,6 +24,8 @@ from ladderpress.roster import Entry, assign_files, read_roster
 NO_OWNERS: Mapping[str, str] = MappingProxyType({})
 """No packet written yet: the default for :func:`plan`'s ``owners``."""
 
+FIT_STEPS = 3
+"""Layouts a template may offer (fit 0, 1, 2) before a document longer than its ``max_pages`` is refused."""
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
 """Standards a document can be printed to; the default is a plain, tagged PDF."""
 
@@ -72,8 +74,8 @@ class Engine:
     variant: str | None
     render_in_full: bool = False
     """Print every packet whole, without reusing shared pages (for the benchmark and checks)."""
-    rosters: tuple[Path, ...] = ()
-    """Files WeasyPrint must never read though they are in the project: the rosters."""
+    private: tuple[Path, ...] = ()
+    """Files and folders WeasyPrint must never read though they are in the project: rosters, the output."""
 
     def options(self) -> dict[str, object]:
         """The options that change a PDF's bytes, for the incremental build's keys."""
@@ -81,8 +83,9 @@ class Engine:
 
 
 def job_extras(job: Job, engine: Engine) -> str:
-    """What decides a job's PDF besides its HTML: layout, stylesheets, brand and attachments."""
-    return f"{job.layout}|{job.stylesheets}|{job.brand.folder if job.brand else None}|{job.recipe.attachments}"
+    """What decides a job's PDF besides its HTML: layout, stylesheets, brand, attachments and page limit."""
+    return (f"{job.layout}|{job.stylesheets}|{job.brand.folder if job.brand else None}|{job.recipe.attachments}"
+            f"|{job.recipe.max_pages}")
 
 
 @dataclass(frozen=True)

@@ -16,21 +16,20 @@ import shutil
 import signal
 import tempfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from ladderpress.assemble import MAX_BATCH, PacketPrinter
-from ladderpress.limits import TimeLimitExceeded, time_limit
+from ladderpress.limits import MEMORY_BUDGET, TimeLimitExceeded, bounded
 from ladderpress.load import Project, load_project
 from ladderpress.pdf import Printed, Printer, PrintFailed
-from ladderpress.plan import Engine, Job, attachment_paths, combination, even_parts
+from ladderpress.plan import FIT_STEPS, Engine, Job, attachment_paths, combination, even_parts
 from ladderpress.render import Renderer, Renderers, TemplateProblem
 
-FIT_STEPS = 3
-"""Layouts a template may offer (fit 0, 1, 2) before a too-long document is refused."""
 MAX_TASK = 100
 """Most packets in one task: a task's PDFs travel back to the parent together. A larger run of
 one combination is split, and each worker that takes a part lays out its shared pages once."""
@@ -61,7 +60,7 @@ class Producer:
         self.renderers = renderers
         self.engine = engine
         base = next(folder for folder in project.template_dirs(None) if folder.is_dir())  # relative URLs resolve here
-        self.printer = Printer(base, project.allowed_roots, engine.variant, project.root, engine.rosters)
+        self.printer = Printer(base, project.allowed_roots, project.root, engine.variant, engine.private)
         self.packets = PacketPrinter(self.printer, project)
 
     def produce(self, task: Task) -> list[Outcome]:
@@ -77,7 +76,7 @@ class Producer:
         # a document's limit; a run of packets may take it once for its shared pages and once per batch
         seconds = job.recipe.time_limit * (1 + (-(-len(task) // MAX_BATCH) if job.person is not None else 0))
         try:
-            with time_limit(seconds, f"template {job.recipe.template}"):
+            with bounded(seconds, f"template {job.recipe.template}"):
                 if job.person is None:
                     outcomes.append(Outcome(index, print_to_fit(renderer, self.printer, self.project, job, html)))
                 else:
@@ -91,6 +90,10 @@ class Producer:
             why = (f"templates/{job.recipe.template}: laying it out took longer than the {exc.seconds:g} s allowed; "
                    f"it was stopped (fix: look for a loop or a style that never ends, or raise time_limit in "
                    f"guides/{job.recipe_name}.yaml)")
+        except MemoryError:
+            why = (f"templates/{job.recipe.template}: laying it out needed more than the "
+                   f"{MEMORY_BUDGET // 1024**3} GB of memory a document may use; it was stopped (fix: look for a "
+                   "template or style that makes a huge document)")
         except TemplateProblem as exc:
             why = str(exc.problem)
         except (DocumentFailed, PrintFailed) as exc:
@@ -121,19 +124,17 @@ def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Jo
 
 def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[Job], sources: list[str | None],
             workers: int) -> Iterator[Outcome]:
-    """Outcomes for every job, as they finish. ``workers`` > 1 uses that many processes.
+    """Outcomes for every job, as they finish, printed in ``workers`` worker processes.
 
     ``sources`` holds each ordinary document's HTML (see :meth:`Renderer.source`), which it is
     printed from rather than rendered again; packets, printed from their parts, have None.
+    Printing never happens in this process, even with one worker: a document that crashes the
+    engine (a layout that exhausts memory makes GLib abort the process) fails alone, and the
+    build goes on in a new worker to report it and print the rest.
     """
     tasks = _tasks(jobs, sources)
-    workers = min(workers, len(tasks))
-    remove_stale_scratch()  # whatever this build's worker count: a later -j 1 build cleans up too
-    if workers <= 1:
-        producer = Producer(project, renderers, engine)
-        for task in tasks:
-            yield from producer.produce(task)
-        return
+    workers = max(1, min(workers, len(tasks)))
+    remove_stale_scratch()
     # fork starts a worker in milliseconds with everything already imported; the parent has laid
     # nothing out and runs no threads, so no Pango or fontconfig state is shared mid-use
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -143,29 +144,56 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
     # into a temporary folder that a worker, ending without Python's clean-up, would leave behind:
     # the workers' temporary files go into a folder of the build's own, removed with it
     with TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
-        initargs = (engine, project if method == "fork" else None, scratch, os.getpid())
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
-        try:
-            # one task per worker at a time, so that each next task goes to the worker just freed
-            lanes = Lanes(tasks, workers)
-            running: dict[Future[list[Outcome]], int] = {}
-            for lane in range(workers):
-                if (task := lanes.next(lane)) is not None:
-                    running[pool.submit(_work, task)] = lane
-            while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:  # every worker just freed gets its next task before results are handed on
-                    lane = running.pop(future)
-                    if (task := lanes.next(lane)) is not None:
-                        running[pool.submit(_work, task)] = lane
-                for future in done:
-                    yield from future.result()
-        except BaseException:
-            # interrupted (Ctrl+C, SIGTERM) or failed: stop the workers now rather than wait for their tasks
-            stop_workers(pool)
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        forked = method == "fork"
+        initargs = (engine, project if forked else None, renderers if forked else None, scratch, os.getpid())
+        lanes = Lanes(tasks, workers)
+        while (yield from _run_pool(context, initargs, lanes, workers)):
+            pass  # a worker died: its tasks failed, and a new pool takes the rest
+
+
+def _run_pool(context: multiprocessing.context.BaseContext, initargs: tuple[object, ...], lanes: Lanes,
+              workers: int) -> Generator[Outcome, None, bool]:
+    """Print what ``lanes`` hold in a pool of ``workers``; True if a worker died before all was done."""
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
+    try:
+        # one task per worker at a time, so that each next task goes to the worker just freed
+        running: dict[Future[list[Outcome]], tuple[int, Task]] = {}
+
+        def submit(lane: int) -> None:
+            if (task := lanes.next(lane)) is not None:
+                running[pool.submit(_work, task)] = (lane, task)
+
+        for lane in range(workers):
+            submit(lane)
+        broken = False
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            finished = [(future, *running.pop(future)) for future in done]
+            broken = broken or any(isinstance(future.exception(), BrokenProcessPool) for future in done)
+            if not broken:  # every worker just freed gets its next task before results are handed on
+                for _, lane, _ in finished:
+                    submit(lane)
+            for future, _, task in finished:
+                yield from _results(future, task)
+        return broken
+    except BaseException:
+        # interrupted (Ctrl+C, SIGTERM) or failed: stop the workers now rather than wait for their tasks
+        stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+WORKER_DIED = ("the worker process printing it ended abruptly (out of memory, or an engine crash), so it was not "
+               "built; the others were (fix: look for a template or style that makes a huge document)")
+
+
+def _results(future: Future[list[Outcome]], task: Task) -> list[Outcome]:
+    """A task's outcomes; if its worker died (killed for its memory, say), each of its documents fails."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return [Outcome(index, error=WORKER_DIED) for index, _, _ in task]
 
 
 SCRATCH_PREFIX = "ladderpress-"
@@ -183,15 +211,12 @@ def remove_stale_scratch() -> None:
     """Remove scratch folders of builds that no longer run (killed with ``kill -9``, say)."""
     for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
         pid = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
-        if pid.isdigit() and folder.is_dir() and not folder.is_symlink() and folder.owner() == _user() \
-                and not _alive(int(pid)):
+        try:
+            ours = folder.lstat().st_uid == os.getuid() and folder.is_dir() and not folder.is_symlink()
+        except OSError:
+            continue
+        if pid.isdigit() and ours and not _alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _user() -> str:
-    import pwd
-
-    return pwd.getpwuid(os.getuid()).pw_name
 
 
 def _alive(pid: int) -> bool:
@@ -285,7 +310,8 @@ _producer: Producer | None = None
 """The engine of a worker process, made once by the pool's initializer (per process, never shared)."""
 
 
-def _start_worker(engine: Engine, project: Project | None, scratch: str, parent: int) -> None:
+def _start_worker(engine: Engine, project: Project | None, renderers: Renderers | None, scratch: str,
+                  parent: int) -> None:
     global _producer
     import logging
 
@@ -300,7 +326,8 @@ def _start_worker(engine: Engine, project: Project | None, scratch: str, parent:
     logging.getLogger("weasyprint").addHandler(logging.NullHandler())
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     project = project or load_project(engine.root, engine.brand)
-    _producer = Producer(project, Renderers(project, engine.edition), engine)
+    # forked, the parent's renderers come along with what they rendered already (each stand-in's pages)
+    _producer = Producer(project, renderers or Renderers(project, engine.edition), engine)
 
 
 def _end_with_parent(parent: int, scratch: str) -> None:

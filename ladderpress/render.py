@@ -25,7 +25,7 @@ from markupsafe import Markup
 from ladderpress.diagram import TextWidths, ladder_svg
 from ladderpress.errors import Problem, relative
 from ladderpress.files import FileRefused, confining_root, read_text
-from ladderpress.limits import TimeLimitExceeded, time_limit
+from ladderpress.limits import MEMORY_BUDGET, TimeLimitExceeded, bounded
 from ladderpress.load import LoadedBrand, Project, files_in
 from ladderpress.packaged import builtin_dir
 from ladderpress.plan import Job, combination, stand_in
@@ -33,8 +33,9 @@ from ladderpress.theme import font_faces, palette
 from ladderpress.view import View, Views
 
 MAX_TEMPLATE_BYTES = 1_000_000
-COMPILE_SECONDS = 60
 """A template larger than this is refused: no layout needs one."""
+COMPILE_SECONDS = 60
+"""Compiling one template may take this long (Jinja runs no template code then, but may fold constants)."""
 
 
 class TemplateProblem(Exception):
@@ -185,11 +186,18 @@ class Renderer:
         problems = []
         for name in files_in(self.template_dirs, ".html"):
             try:
-                with time_limit(COMPILE_SECONDS, f"template {name}"):
+                with bounded(COMPILE_SECONDS, f"template {name}"):  # Jinja folds constants while compiling
                     self.env.get_template(name)
             except TimeLimitExceeded:
                 problems.append(Problem(f"templates/{name}", f"compiling it took longer than {COMPILE_SECONDS} s",
                                         hint="simplify the template"))
+            except MemoryError:
+                problems.append(Problem(f"templates/{name}", f"compiling it needed more than the "
+                                        f"{MEMORY_BUDGET // 1024**3} GB of memory a document may use",
+                                        hint="look for a filter or format that makes a huge text"))
+            except RecursionError:
+                problems.append(Problem(f"templates/{name}", "nests its expressions too deeply to be read",
+                                        hint="split the expression into smaller ones with {% set %}"))
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(self._syntax_problem(exc))
             except TemplateRefused as exc:
@@ -209,13 +217,18 @@ class Renderer:
         context = self.context(job, fit, part)
         name = job.recipe.template
         try:
-            with time_limit(job.recipe.time_limit, f"template {name}"):
+            with bounded(job.recipe.time_limit, f"template {name}"):
                 return self.env.get_template(name).render(context)
         except TimeLimitExceeded as exc:
             where, line = self._where(exc, name)
             raise TemplateProblem(Problem(
                 where, f"rendering took longer than the {exc.seconds:g} s allowed; it was stopped", line,
                 hint=f"look for a loop that never ends, or raise time_limit in guides/{job.recipe_name}.yaml")) from None
+        except MemoryError as exc:
+            where, line = self._where(exc, name)
+            raise TemplateProblem(Problem(
+                where, f"rendering needed more than the {MEMORY_BUDGET // 1024**3} GB of memory a document may use; "
+                       "it was stopped", line, hint="look for a filter or format that makes a huge text")) from None
         except TemplateRefused as exc:
             raise TemplateProblem(exc.problem(self.project.root)) from None
         except jinja2.TemplateSyntaxError as exc:

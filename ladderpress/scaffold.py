@@ -91,6 +91,8 @@ def new_brand(root: Path, name: str) -> Path:
     if not NAME.match(name):
         raise UsageError(f"'{name}' is not a brand name; use lower-case letters, digits and hyphens, like 'acme'")
     folder = root / "brands" / name
+    if (root / "brands").exists() and not (root / "brands").resolve().is_relative_to(root.resolve()):
+        raise UsageError(f"{root / 'brands'} is a link to a folder outside the project; replace it with a real folder")
     if folder.exists() or folder.is_symlink():
         raise UsageError(f"{folder} already exists; choose another name or edit that brand")
     title = " ".join(part.capitalize() for part in name.split("-"))

@@ -14,7 +14,9 @@ from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter, create_model
 
+from ladderpress.errors import UsageError
 from ladderpress.model import Brand, Ladder, Level, Person, Recipe
+from ladderpress.write import atomic_write
 
 SCHEMA_DIR = "schemas"
 
@@ -42,11 +44,17 @@ def render(schema: dict[str, Any]) -> str:
 
 
 def write_schemas(root: Path) -> list[Path]:
+    """Write every schema into ``root/schemas/``; never through a link out of the project.
+
+    Each file is replaced by renaming (a link in its place is replaced, not followed).
+    """
     folder = root / SCHEMA_DIR
     folder.mkdir(exist_ok=True)
+    if not folder.resolve().is_relative_to(root.resolve()):
+        raise UsageError(f"{folder} is a link to a folder outside the project; replace it with a real folder")
     written = []
     for name, schema in schemas().items():
         path = folder / f"{name}.schema.json"
-        path.write_text(render(schema), encoding="utf-8")
+        atomic_write(path, render(schema).encode("utf-8"))
         written.append(path)
     return written

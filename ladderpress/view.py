@@ -111,9 +111,6 @@ def computed(model: type[BaseModel]) -> list[str]:
     return names
 
 
-PLAIN_TYPES = (*SCALARS, tuple, MappingProxyType, View)
-
-
 def walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
     """Every value reachable from ``value`` with where it is (for tests that check the allow-list)."""
     yield path, value

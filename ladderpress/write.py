@@ -26,9 +26,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from ladderpress.files import FileRefused, read_bytes
+from ladderpress.files import FileRefused, digest, read_bytes
 
 MANIFEST = ".ladderpress-manifest.json"
+JOURNAL = ".ladderpress-manifest.journal"
 MAX_RECORD_BYTES = 100_000_000
 LOCK = ".ladderpress.lock"
 CACHE = ".ladderpress-cache.json"
@@ -65,11 +66,15 @@ class OutputFolder:
         if isinstance(files, list):
             written = _read_json(self.root / CACHE, self.root).get("documents")
             written = written if isinstance(written, dict) else {}
-            return {str(name): {"sha256": [written[name]["pdf"]]} for name in files
-                    if isinstance(written.get(name), dict) and isinstance(written[name].get("pdf"), str)}
+            files = {str(name): {"sha256": [written[name]["pdf"]]} for name in files
+                     if isinstance(written.get(name), dict) and isinstance(written[name].get("pdf"), str)}
         if not isinstance(files, dict):
-            return {}
-        return {str(name): entry for name, entry in files.items() if isinstance(entry, dict)}
+            files = {}
+        recorded = {str(name): entry for name, entry in files.items() if isinstance(entry, dict)}
+        for line in _read_lines(self.root / JOURNAL, self.root):
+            if isinstance(line.get("name"), str):
+                recorded[line.pop("name")] = line  # type: ignore[arg-type]
+        return recorded
 
     @contextmanager
     def lock(self, wait: bool = True, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
@@ -107,9 +112,12 @@ class OutputFolder:
             handle.flush()
             self._files = self._read_manifest()
             self._remove_leftovers()
+            if os.path.lexists(self._manifest_path) and not self._manifest_path.is_file():
+                raise WriteRefused(f"{self._manifest_path} cannot be written (it is not a file) (fix: {WRITABLE})")
             try:
                 yield
             finally:
+                self._compact()
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _remove_leftovers(self) -> None:
@@ -167,13 +175,13 @@ class OutputFolder:
             new["person"] = person
         self._files[name] = new
         try:
-            self._save()
+            self._journal(name, new)
         except OSError as exc:  # the record, not the PDF, is what cannot be written: say so, and forget the hash
             if entry is None:
                 del self._files[name]
             else:
                 self._files[name] = entry
-            raise WriteRefused(f"{self._manifest_path} cannot be written ({exc.strerror or exc}), so the PDF was "
+            raise WriteRefused(f"{self.root / JOURNAL} cannot be written ({exc.strerror or exc}), so the PDF was "
                                f"not written either (fix: {WRITABLE})") from None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -187,20 +195,60 @@ class OutputFolder:
             raise WriteRefused(f"{path} exists and was not written by ladderpress; "
                                "move it away or change the recipe's output name")
         hashes = entry.get("sha256")
-        if not isinstance(hashes, list) or path.is_symlink() or not path.is_file() or _hash(path) not in hashes:
+        if not isinstance(hashes, list) or path.is_symlink() or not path.is_file() or digest(path, (self.root,), MAX_OUTPUT_BYTES) not in hashes:
             raise WriteRefused(f"{path} was changed since ladderpress wrote it (or replaced by another file); "
                                "move it away to rebuild it, or change the recipe's output name")
 
+    def _journal(self, name: str, entry: dict[str, object]) -> None:
+        """Add one file's record to the journal: an appended line, whatever the size of the record.
+
+        Rewriting the whole manifest for each of ten thousand packets would cost minutes; the
+        journal is folded into it when the build lets go of the folder (:meth:`_compact`) and read
+        with it until then, so a build killed at any moment leaves a true record.
+        """
+        line = json.dumps({"name": name, **entry}, sort_keys=True) + "\n"
+        fd = os.open(self.root / JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        try:
+            os.write(fd, line.encode())
+        finally:
+            os.close(fd)
+
+    def _compact(self) -> None:
+        """Fold the journal into the manifest (if that fails, both stay, and are read together next time)."""
+        if not os.path.lexists(self.root / JOURNAL):
+            return
+        try:
+            self._save()
+            (self.root / JOURNAL).unlink()
+        except OSError:
+            pass
+
     def _save(self) -> None:
         payload = {"format": FORMAT, "files": dict(sorted(self._files.items()))}
-        self.root.mkdir(parents=True, exist_ok=True)
-        # renamed into place, but not flushed to disk each time: the record must survive the build being
+        # renamed into place, but not flushed to disk: the record must survive the build being
         # killed, which the rename alone ensures; a power cut may at worst cost a rebuild or a refusal
         atomic_write(self._manifest_path, json.dumps(payload, indent=1).encode(), durable=False)
 
 
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
 """A temporary file of :func:`atomic_write`: ``.NAME.XXXXXXXX.tmp`` (mkstemp's eight random characters)."""
+
+
+def _read_lines(path: Path, root: Path) -> list[dict[str, object]]:
+    """The records of a journal, one JSON object a line; a torn last line (a build killed mid-write) is skipped."""
+    try:
+        text = read_bytes(path, (root,), MAX_RECORD_BYTES).decode("utf-8", "replace")
+    except FileRefused:
+        return []
+    records = []
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return records
 
 
 def _read_json(path: Path, root: Path) -> dict[str, object]:
@@ -212,11 +260,8 @@ def _read_json(path: Path, root: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def _hash(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+MAX_OUTPUT_BYTES = 2_000_000_000
+"""A file in the output folder larger than this is not one ladderpress wrote."""
 
 
 def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:

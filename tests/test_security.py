@@ -418,3 +418,62 @@ def test_the_roster_is_never_read_by_the_printer(project: Path, capsys: pytest.C
     err = capsys.readouterr().err
     assert f"'{roster}' was not loaded: it is outside the project folder" in err
     assert "new-hires.csv" not in (project / "out/.ladderpress-cache.json").read_text(encoding="utf-8")
+
+
+def test_a_memory_bomb_fails_its_own_document(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (blocks(project) / "footer.html").write_text("{{ 'x' | center(3000000000 + level.rank) | length }}",
+                                                 encoding="utf-8")
+    assert build(project) == 1
+    assert "footer.html:1: rendering needed more than the 2 GB of memory a document may use; it was stopped" \
+        in capsys.readouterr().err
+    (blocks(project) / "footer.html").write_text("{{ 'x' | center(3000000000) | length }}", encoding="utf-8")
+    assert build(project) == 1  # a constant, which Jinja tries to compute while compiling, under the same limit
+    assert "footer.html:1: rendering needed more than the 2 GB of memory a document may use; it was stopped" \
+        in capsys.readouterr().err
+
+
+def test_a_document_that_crashes_the_engine_fails_alone(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A CSS counter of 300 million symbols makes Pango's allocation fail, and GLib abort the process."""
+    (project / "templates/cbomb.html").write_text(
+        '<html lang="en"><head><style>@counter-style bomb { system: symbolic; symbols: "x"; }\n'
+        "body { counter-reset: c 300000000; } p::before { content: counter(c, bomb); }</style></head>"
+        "<body><p>hi</p></body></html>", encoding="utf-8")
+    (project / "guides/cbomb.yaml").write_text(
+        "title: C\ntemplate: cbomb.html\nstyles: [base.css]\nselect: {levels: [pm]}\noutput: cbomb.pdf\n",
+        encoding="utf-8")
+    assert main(["--project", str(project), "-j", "1", "cbomb", "probe"]) == 1
+    err = capsys.readouterr().err
+    assert "failed out/cbomb.pdf: the worker process printing it ended abruptly" in err.replace(str(project) + "/", "")
+    assert (project / "out/probe/pm.pdf").exists()
+
+
+def test_a_tighter_layout_and_the_page_limit_are_part_of_the_key(project: Path) -> None:
+    template = project / "templates/fitprobe.html"
+    recipe = project / "guides/fitprobe.yaml"
+    body = ('<html lang="en"><body>{% if fit == 0 %}<p style="break-after:page">a</p><p>b</p>'
+            "{% else %}<p>FIT VERSION 1</p>{% endif %}</body></html>")
+    template.write_text(body, encoding="utf-8")
+    recipe.write_text("title: F\ntemplate: fitprobe.html\nstyles: [base.css]\nselect: {levels: [pm]}\n"
+                      "output: fit.pdf\nmax_pages: 1\n", encoding="utf-8")
+    assert main(["--project", str(project), "fitprobe"]) == 0
+    template.write_text(body.replace("VERSION 1", "VERSION 2"), encoding="utf-8")
+    assert main(["--project", str(project), "fitprobe"]) == 0
+    assert "FIT VERSION 2" in PdfReader(project / "out/fit.pdf").pages[0].extract_text()
+    recipe.write_text(recipe.read_text(encoding="utf-8").replace("max_pages: 1", "max_pages: 2"), encoding="utf-8")
+    assert main(["--project", str(project), "fitprobe"]) == 0
+    assert len(PdfReader(project / "out/fit.pdf").pages) == 2
+
+
+def test_schema_and_new_brand_never_write_through_a_link(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    victim = project.parent / "victim.json"
+    victim.write_text("precious", encoding="utf-8")
+    (project / "schemas").mkdir()
+    (project / "schemas/brand.schema.json").symlink_to(victim)
+    assert main(["--project", str(project), "schema"]) == 0
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert not (project / "schemas/brand.schema.json").is_symlink()
+    shutil.move(project / "brands", project.parent / "elsewhere")
+    (project / "brands").symlink_to(project.parent / "elsewhere")
+    assert main(["--project", str(project), "new-brand", "evil2"]) == 2
+    assert "brands is a link to a folder outside the project" in capsys.readouterr().err
+    assert not (project.parent / "elsewhere/evil2").exists()
