@@ -181,7 +181,8 @@ class Printer:
         Attachments asked for by the HTML (``<a rel="attachment">``, ``<link rel="attachment">``)
         are taken off with a warning each: a template must never put a file into a PDF.
         """
-        self.fetcher.take_served()
+        self.fetcher.take_served()  # what an earlier document left, if a time limit stopped it midway
+        self.fetcher.take_refused()
         with _collecting() as collect:
             try:
                 document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
