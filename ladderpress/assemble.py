@@ -18,6 +18,7 @@ PDF/UA build (a tagged structure cannot be cut into parts).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from pypdf.generic import NameObject, TextStringObject
 from weasyprint.document import Document
 
 from ladderpress.load import Project
-from ladderpress.pdf import Printed, Printer, Written
+from ladderpress.pdf import Printed, Printer, Reads, Written
 from ladderpress.plan import Job, attachment_paths, combination, even_parts
 from ladderpress.render import Renderer
 
@@ -48,7 +49,7 @@ class SharedPart:
     personal_pages: int
     """How many of its first pages are personal (and are replaced for each person)."""
     warnings: list[str]
-    fetched: frozenset[str]
+    fetched: Reads
     """Files its layout fetched (images), for incremental builds."""
 
     @property
@@ -109,7 +110,7 @@ class PacketPrinter:
         shared = self._shared[key]
         own: list[list | None] = []
         more: list[str] = []
-        fetched: set[str] = set()
+        fetched: Reads = {}
         for job in jobs:  # each from their own data: a template sees one person at a time
             personal, warnings, served = self.printer.render(renderer.render_person(job), sheets)
             own.append(own_pages(personal, shared.personal_pages))
@@ -128,8 +129,9 @@ class PacketPrinter:
         personal_total = sum(len(pages) for pages in own if pages)
         attachments = attachment_paths(self.project.root, jobs[0].recipe)
         files = self.printer.files_read(list(jobs[0].stylesheets), self.project.style_dirs(jobs[0].brand),
-                                        jobs[0].brand, fetched | shared.fetched | {str(p) for p in attachments})
+                                        jobs[0].brand, fetched | shared.fetched)
         attached = [(path.name, self.printer.attachment_data(path)) for path in attachments]
+        files |= {str(path): hashlib.sha256(data).hexdigest() for path, (_, data) in zip(attachments, attached)}
         first = 0
         for job, pages in zip(jobs, own):
             if pages is None:  # longer than the stand-in's, or printed apart

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
@@ -82,12 +83,9 @@ class BuildCache:
             return False
         return self.file_hash(str(out_dir / output)) == entry.get("pdf")
 
-    def record(self, output: PurePosixPath, key: str, data: bytes, files: tuple[str, ...]) -> None:
-        self.entries[output.as_posix()] = {
-            "key": key,
-            "pdf": hashlib.sha256(data).hexdigest(),
-            "files": {path: self.file_hash(path) for path in files},
-        }
+    def record(self, output: PurePosixPath, key: str, data: bytes, files: Mapping[str, str | None]) -> None:
+        """Record a PDF written, with the hash of each file as it was read while printing it."""
+        self.entries[output.as_posix()] = {"key": key, "pdf": hashlib.sha256(data).hexdigest(), "files": dict(files)}
 
     def forget(self, output: PurePosixPath) -> None:
         """Drop the record of a PDF that was not written after all."""

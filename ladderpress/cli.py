@@ -46,7 +46,7 @@ from ladderpress.errors import (
     UsageError,
 )
 from ladderpress.load import Project, load_project
-from ladderpress.plan import FIT_STEPS, PDF_VARIANTS, Engine, Job, Settings, job_extras, plan
+from ladderpress.plan import FIT_STEPS, PDF_VARIANTS, Engine, Job, Plan, Settings, job_extras, plan
 from ladderpress.cache import CACHE_FILE, BuildCache, engine_fingerprint
 from ladderpress.render import Renderers, TemplateProblem
 from ladderpress.scaffold import init_project, new_brand
@@ -185,30 +185,22 @@ class Cli:
             for job in recipe_jobs:
                 self.out.print(f"  {job.output}", highlight=False)
 
-    def build(self, project: Project, renderers: Renderers, jobs: list[Job], out_dir: Path, engine: Engine,
-              workers: int, report: Report, force: bool = False, wait: bool = True) -> Report:
-        """Print every job whose inputs changed (in worker processes when asked); write each PDF as it arrives.
+    def build(self, project: Project, renderers: Renderers, jobs: list[Job], folder: OutputFolder, engine: Engine,
+              workers: int, report: Report, force: bool = False) -> Report:
+        """Print every job whose inputs changed, in worker processes; write each PDF as it arrives.
 
-        The output folder is locked for the whole build, and its records are saved however the
-        build ends (interrupted ones included), so they always tell which PDFs are complete.
+        ``folder`` is locked by the caller. The records are saved however the build ends
+        (interrupted ones included), so they always tell which PDFs are complete.
         """
-        folder = OutputFolder(out_dir)
-        shown = _shown_dir(out_dir)
+        shown = _shown_dir(folder.root)
+        cache = BuildCache.open(folder.root, engine_fingerprint(engine.options()), project.allowed_roots)
         try:
-            with folder.lock(wait, waiting=lambda pid: self.err.print(
-                    f"waiting for another build (process {escape(pid)}) writing to {escape(shown)}/ …", highlight=False)):
-                cache = BuildCache.open(folder.root, engine_fingerprint(engine.options()), project.allowed_roots)
-                try:
-                    self._build(renderers, jobs, folder, shown, engine, workers, report, cache, force)
-                finally:
-                    self._save(cache, shown, report)
-        except (FolderBusy, WriteRefused) as exc:
-            fix = "wait for it to finish, or build into another folder with --out" if isinstance(exc, FolderBusy) \
-                else "make the output folder writable, or choose another with --out"
-            self._error(report, f"nothing was built: {exc}" + ("" if "(fix:" in str(exc) else f" (fix: {fix})"))
+            self._build(renderers, jobs, folder, shown, engine, workers, report, cache, force)
+        finally:
+            self._save(cache, shown, report)
         return report
 
-    def _error(self, report: Report, text: str) -> None:
+    def error(self, report: Report, text: str) -> None:
         report.errors.append(text)
         self.err.print(f"[bold red]error[/]: {escape(text)}", soft_wrap=True, highlight=False)
 
@@ -245,7 +237,7 @@ class Cli:
             cache.save()
         except OSError as exc:
             if not any(CACHE_FILE in error for error in report.errors):  # said once, however often it is tried
-                self._error(report, f"{shown}/{CACHE_FILE}: cannot be saved ({exc.strerror}) (fix: make the output "
+                self.error(report, f"{shown}/{CACHE_FILE}: cannot be saved ({exc.strerror}) (fix: make the output "
                                     "folder writable, or free disk space)")
 
     def _produce(self, project: Project, renderers: Renderers, jobs: list[Job], sources: list[str | None],
@@ -455,17 +447,15 @@ def watch(args: argparse.Namespace, cli: Cli, command: str | None, names: list[s
     run(args, cli, command, names)
     folders = watched_folders(args)
     cli.out.print(f"[dim]watching {', '.join(_shown_dir(f) for f in folders)}; press Ctrl+C to stop[/]")
-    try:
-        for changes in watch_files(*folders, debounce=WATCH_DEBOUNCE_MS, step=50, raise_interrupt=False,
-                                   watch_filter=lambda _, path: not Path(path).name.startswith(".")):
-            changed = sorted({_shown_dir(Path(path)) for _, path in changes})
-            cli.out.print(f"[bold]changed[/] {', '.join(changed)}")
-            try:
-                run(args, cli, command, names)
-            except Exception as exc:  # the watch goes on; the next save tries again
-                cli.err.print(f"[bold red]error[/]: the build stopped: {type(exc).__name__}: {escape(str(exc))}")
-    except KeyboardInterrupt:
-        pass
+    # Ctrl+C and SIGTERM end the watch as they end a build (exit 130 and 143, see main)
+    for changes in watch_files(*folders, debounce=WATCH_DEBOUNCE_MS, step=50, raise_interrupt=True,
+                               watch_filter=lambda _, path: not Path(path).name.startswith(".")):
+        changed = sorted({_shown_dir(Path(path)) for _, path in changes})
+        cli.out.print(f"[bold]changed[/] {', '.join(changed)}")
+        try:
+            run(args, cli, command, names)
+        except Exception as exc:  # the watch goes on; the next save tries again
+            cli.err.print(f"[bold red]error[/]: the build stopped: {type(exc).__name__}: {escape(str(exc))}")
     return EXIT_OK
 
 
@@ -493,10 +483,12 @@ def private_paths(project: Project, given: Path | None, out_dir: Path) -> tuple[
 
 
 def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str]) -> int:
-    """One check, listing or build; returns the exit code."""
-    out, err = cli.out, cli.err
+    """One check, listing or build; returns the exit code.
+
+    A build plans and prints with the output folder locked: who owns which packet file is
+    read from its records, which another build may be writing.
+    """
     started = time.perf_counter()
-    settings = Settings(args.paper, args.bleed, args.crop_marks, args.duplex, args.roster)
     try:
         project = load_project(args.project, args.brand)
         edition = edition_date(dict(os.environ), project.ladder.date)
@@ -504,44 +496,97 @@ def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str
         template_problems = renderers.check_templates()
         if template_problems:
             raise InputErrors(template_problems)
-        out_dir = args.out if args.out is not None else project.root / "out"
-        planned = plan(project, names, settings, owners=OutputFolder(out_dir).owners())
+        out_dir = output_folder(args.out, project)
+    except InputErrors as exc:
+        cli.problems(exc.problems)
+        return EXIT_INPUT
+    except UsageError as exc:
+        cli.err.print(f"[bold red]usage error[/]: {escape(str(exc))}", soft_wrap=True)
+        return EXIT_USAGE
+    if args.list or command == "check":
+        return inspect(args, cli, command, names, project, renderers)
+    folder = OutputFolder(out_dir)
+    shown = _shown_dir(out_dir)
+    try:
+        with folder.lock(not args.no_wait, waiting=lambda pid: cli.err.print(
+                f"waiting for another build (process {escape(pid)}) writing to {escape(shown)}/ …", highlight=False)):
+            planned = _plan(args, cli, names, project, folder.owners())
+            if isinstance(planned, int):
+                return planned
+            report = Report(failed=[(problem.file, str(problem)) for problem in planned.rejected])
+            engine = Engine(project.root, args.brand.resolve() if args.brand else None, edition, args.pdf_variant,
+                            args.render_in_full, private_paths(project, args.roster, out_dir))
+            cli.build(project, renderers, planned.jobs, folder, engine, args.jobs, report, force=args.force)
+    except (FolderBusy, WriteRefused) as exc:
+        fix = "wait for it to finish, or build into another folder with --out" if isinstance(exc, FolderBusy) \
+            else "make the output folder writable, or choose another with --out"
+        report = Report()
+        cli.error(report, f"nothing was built: {exc}" + ("" if "(fix:" in str(exc) else f" (fix: {fix})"))
+    cli.summary(report, time.perf_counter() - started)
+    return EXIT_INPUT if report.failed or report.errors else EXIT_OK
+
+
+def _plan(args: argparse.Namespace, cli: Cli, names: list[str], project: Project,
+          owners: dict[str, str]) -> Plan | int:
+    """The plan, its warnings and rejected roster rows printed; or the exit code if it cannot be made."""
+    settings = Settings(args.paper, args.bleed, args.crop_marks, args.duplex, args.roster)
+    try:
+        planned = plan(project, names, settings, owners=owners)
         if planned.problems:
             raise InputErrors(planned.problems)
     except InputErrors as exc:
         cli.problems(exc.problems)
         return EXIT_INPUT
     except UsageError as exc:
-        err.print(f"[bold red]usage error[/]: {escape(str(exc))}", soft_wrap=True)
+        cli.err.print(f"[bold red]usage error[/]: {escape(str(exc))}", soft_wrap=True)
         return EXIT_USAGE
-    jobs = planned.jobs
-    if args.roster is not None and not any(job.person for job in jobs) and not planned.rejected:
+    if args.roster is not None and not any(job.person for job in planned.jobs) and not planned.rejected:
         planned.warnings.append(f"--roster {args.roster} is not used: no recipe built here makes one document "
                                 "per person (such as onboarding)")
     for warning in planned.warnings:
         cli.warn(warning)
-    report = Report(failed=[(problem.file, str(problem)) for problem in planned.rejected])
     for problem in planned.rejected:
-        err.print(f"[bold red]error[/]: {escape(str(problem))}", soft_wrap=True)
+        cli.err.print(f"[bold red]error[/]: {escape(str(problem))}", soft_wrap=True)
+    return planned
+
+
+def inspect(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str], project: Project,
+            renderers: Renderers) -> int:
+    """``--list`` or ``check``: plan (and for ``check``, render) everything, print nothing else."""
+    planned = _plan(args, cli, names, project, {})
+    if isinstance(planned, int):
+        return planned
     if args.list:
-        cli.listing(project, jobs)
+        cli.listing(project, planned.jobs)
         return EXIT_INPUT if planned.rejected else EXIT_OK
-    if command == "check":
-        template_problems = render_all(renderers, jobs)
-        if template_problems:
-            cli.problems(template_problems)
-            return EXIT_INPUT
-        if planned.rejected:
-            err.print(f"[red]{len(planned.rejected)} roster row(s) cannot be built[/]")
-            return EXIT_INPUT
-        out.print(f"[green]ok[/]: {len(project.ladder.levels)} levels, {len(project.recipes)} recipes, "
-                  f"{len(jobs)} documents; no problems found")
-        return EXIT_OK
-    engine = Engine(project.root, args.brand.resolve() if args.brand else None, edition, args.pdf_variant,
-                    args.render_in_full, private_paths(project, args.roster, out_dir))
-    cli.build(project, renderers, jobs, out_dir, engine, args.jobs, report, force=args.force, wait=not args.no_wait)
-    cli.summary(report, time.perf_counter() - started)
-    return EXIT_INPUT if report.failed or report.errors else EXIT_OK
+    template_problems = render_all(renderers, planned.jobs)
+    if template_problems:
+        cli.problems(template_problems)
+        return EXIT_INPUT
+    if planned.rejected:
+        cli.err.print(f"[red]{len(planned.rejected)} roster row(s) cannot be built[/]")
+        return EXIT_INPUT
+    cli.out.print(f"[green]ok[/]: {len(project.ladder.levels)} levels, {len(project.recipes)} recipes, "
+                  f"{len(planned.jobs)} documents; no problems found")
+    return EXIT_OK
+
+
+INPUT_FOLDERS = ("content", "guides", "templates", "styles", "brands", "examples", "schemas")
+"""Project folders the build reads: the output may be neither one of them, nor inside one."""
+
+
+def output_folder(given: Path | None, project: Project) -> Path:
+    """The output folder: ``--out`` or PROJECT/out; never a folder the build reads from."""
+    out_dir = given if given is not None else project.root / "out"
+    resolved = out_dir.resolve()
+    inputs = [project.root / name for name in INPUT_FOLDERS] + list(project.brands)
+    for folder in inputs:
+        if resolved.is_relative_to(folder.resolve()):
+            raise UsageError(f"--out {out_dir} is inside {folder}, which the build reads; choose a folder of its own, "
+                             "like out/")
+    if project.root.resolve().is_relative_to(resolved):
+        raise UsageError(f"--out {out_dir} holds the whole project; choose a folder of its own, like out/")
+    return out_dir
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ naming the resource; the document is still printed without it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,8 +40,9 @@ class ProjectFetcher(URLFetcher):
         (people's details, other people's packets)."""
         self.refused: list[str] = []
         """Messages about refused or missing resources since the last :meth:`take_refused`."""
-        self.served: set[str] = set()
-        """Files served (or looked for) since the last :meth:`take_served`, for incremental builds."""
+        self.served: dict[str, str | None] = {}
+        """Files served (with the SHA-256 of the bytes served) or looked for and absent (None) since
+        the last :meth:`take_served`: the build record keeps what was read, not what is there later."""
         self.writing = False
         """True while a PDF is written: then nothing is served (only attachments would be asked for)."""
 
@@ -59,7 +61,7 @@ class ProjectFetcher(URLFetcher):
             # never recorded (the build record reads what it records) and never looked at: whether
             # such a file exists is nobody's business
             return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder")
-        self.served.add(str(path))  # a file added or changed later must rebuild the document that asked
+        self.served[str(path)] = None  # a file added or changed later must rebuild the document that asked
         if not (path.exists() or path.is_symlink()):
             return self._refuse(url, f"'{path}' was not found")
         try:
@@ -70,6 +72,7 @@ class ProjectFetcher(URLFetcher):
                                 else f"'{path}' was not loaded: it {exc.what}")
         if self._private(Path(os.path.realpath(path))):
             return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder")
+        self.served[str(path)] = hashlib.sha256(body).hexdigest()
         return URLFetcherResponse(url=path.resolve().as_uri(), body=body)
 
     def _private(self, path: Path) -> bool:
@@ -88,10 +91,10 @@ class ProjectFetcher(URLFetcher):
         refused, self.refused = self.refused, []
         return list(dict.fromkeys(refused))
 
-    def take_served(self) -> frozenset[str]:
+    def take_served(self) -> dict[str, str | None]:
         """Return and forget the files served or looked for so far (one document's, or one stylesheet's)."""
-        served, self.served = self.served, set()
-        return frozenset(served)
+        served, self.served = self.served, {}
+        return served
 
 
 def _short(text: str, limit: int = 80) -> str:

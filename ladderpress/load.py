@@ -636,6 +636,8 @@ class LoadedBrand:
 
     folder: Path
     brand: Brand
+    digest: str | None = None
+    """The SHA-256 of the brand.yaml that was read, for incremental builds."""
 
     def file(self, relative_path: str) -> Path:
         return (self.folder / relative_path).resolve()
@@ -681,7 +683,7 @@ def load_brand(folder: Path, root: Path) -> tuple[LoadedBrand | None, list[Probl
         wrong = _brand_file_problem(folder, name, suffixes, root)
         if wrong:
             problems.append(positions.problem(loc, *wrong))
-    return (None if problems else LoadedBrand(folder, brand)), problems
+    return (None if problems else LoadedBrand(folder, brand, files.digest(path, (folder,), MAX_FILE_BYTES))), problems
 
 
 def _brand_file_problem(folder: Path, name: str, suffixes: tuple[str, ...], root: Path) -> tuple[str, str] | None:

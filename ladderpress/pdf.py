@@ -9,6 +9,7 @@ so the build can report them instead of letting them scroll past.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import logging
 from collections.abc import Iterator
@@ -39,9 +40,14 @@ class Printed:
     """Problems met while printing this document (refused or missing resources)."""
     stylesheet_warnings: list[str] = field(default_factory=list)
     """Problems in stylesheets parsed for the first time for this document, each naming its file."""
-    files: tuple[str, ...] = ()
-    """Every file the document read: its stylesheets and what they and its HTML fetched (fonts,
-    images, imports). An incremental build rebuilds the document when one of them changes."""
+    files: Reads = field(default_factory=dict)
+    """Every file the document read, with the SHA-256 of the bytes it read (None: looked for, absent):
+    its stylesheets and what they and its HTML fetched (fonts, images, imports), the brand's files and
+    the attachments. An incremental build rebuilds the document when one of them changes."""
+
+
+Reads = dict[str, str | None]
+"""Files read for a document → the SHA-256 of the bytes read, or None for a file looked for and absent."""
 
 
 MISSING_GLYPH = ".notdef glyph rendered for Unicode string unsupported by fonts"
@@ -103,8 +109,8 @@ class Printer:
         self.fetcher = ProjectFetcher(allowed_roots, frozenset(private))
         self.variant = variant
         self._css: dict[Path, CSS] = {}
-        self._sheet_reads: dict[Path, frozenset[str]] = {}
-        """What each stylesheet (or brand sheet, by folder) fetched when it was parsed: fonts, imports."""
+        self._sheet_reads: dict[Path, Reads] = {}
+        """Each stylesheet (or brand sheet, by folder) and what it fetched when it was parsed: fonts, imports."""
         self._layouts: dict[Layout, CSS] = {}
         self._brands: dict[Path, CSS] = {}
 
@@ -140,6 +146,7 @@ class Printer:
         except FileRefused as exc:
             raise PrintFailed(f"{_shown(path, self.project_root)}: {exc.what} (fix: {exc.hint})") from None
         self.fetcher.take_served()
+        own = {str(path): hashlib.sha256(text.encode("utf-8")).hexdigest()}
         with _collecting() as collect:
             try:
                 self._css[path] = CSS(string=text, base_url=path.as_uri(), url_fetcher=self.fetcher,
@@ -148,7 +155,7 @@ class Printer:
                 self.fetcher.take_refused()
                 raise PrintFailed(f"{_shown(path, self.project_root)}: imports itself, directly or through other "
                                   "stylesheets (fix: remove the @import that loops)") from None
-        self._sheet_reads[path] = self.fetcher.take_served()
+        self._sheet_reads[path] = own | self.fetcher.take_served()
         messages = self.fetcher.take_refused() + [m for m in collect.messages if not m.startswith("Failed to load")]
         shown = f"{path.parent.name}/{name}"
         return self._css[path], [f"{shown}: {message}" for message in messages]
@@ -175,7 +182,7 @@ class Printer:
     def options(self) -> dict[str, object]:
         return {"pdf_variant": self.variant} if self.variant else {"pdf_tags": True}
 
-    def render(self, html: str, sheets: list[CSS]) -> tuple[Document, list[str], frozenset[str]]:
+    def render(self, html: str, sheets: list[CSS]) -> tuple[Document, list[str], Reads]:
         """Lay out a document (no PDF yet); return it, the warnings raised and the files it fetched.
 
         Attachments asked for by the HTML (``<a rel="attachment">``, ``<link rel="attachment">``)
@@ -234,34 +241,39 @@ class Printer:
         sheets, sheet_warnings = self.sheets_for(stylesheets, style_dirs, layout, brand)
         document, warnings, served = self.render(html, sheets)
         written = self.write(document, attachments=attachments)
-        files = self.files_read(stylesheets, style_dirs, brand, served | {str(p) for p in attachments})
+        files = self.files_read(stylesheets, style_dirs, brand, served | self.attached(attachments))
         return Printed(written.data, len(document.pages), list(dict.fromkeys(warnings + written.warnings)),
                        sheet_warnings, files)
 
     def files_read(self, stylesheets: list[str], style_dirs: tuple[Path, ...], brand: LoadedBrand | None,
-                   fetched: frozenset[str] | set[str] = frozenset()) -> tuple[str, ...]:
-        """Every file that decided a document's look, for incremental builds.
+                   fetched: Reads | None = None) -> Reads:
+        """Every file that decided a document's look, with the hash of what was read, for incremental builds.
 
         That is each stylesheet and whatever it fetched (fonts, imports), the brand's files,
-        what the document itself ``fetched`` (images), and every file that was looked for and
-        absent where a stylesheet was found later in the search path: an override added
-        there (a project's ``styles/one-pager.css``, a brand's ``brand.css``) must rebuild
-        exactly the documents it affects.
+        what the document itself ``fetched`` (images, attachments), and every file that was
+        looked for and absent where a stylesheet was found later in the search path: an
+        override added there (a project's ``styles/one-pager.css``, a brand's ``brand.css``)
+        must rebuild exactly the documents it affects. Hashes are of the bytes read when they
+        were read: a file saved while the build runs is seen as changed by the next one.
         """
-        paths = set(fetched)
+        reads: Reads = dict(fetched or {})
         for name in stylesheets:
             for folder in style_dirs:
                 candidate = folder / name
-                paths.add(str(candidate))
                 if candidate in self._css:
-                    paths |= self._sheet_reads.get(candidate, frozenset())
+                    reads |= self._sheet_reads.get(candidate, {})
                     break
+                reads[str(candidate)] = None
         if brand is not None:
-            paths.add(str(brand.folder / "brand.yaml"))
-            paths.add(str(brand.style_dir / BRAND_STYLESHEET))
-            paths |= self._sheet_reads.get(brand.folder, frozenset())
-            paths |= self._sheet_reads.get(brand.style_dir / BRAND_STYLESHEET, frozenset())
-        return tuple(sorted(paths))
+            reads[str(brand.folder / "brand.yaml")] = brand.digest
+            reads.setdefault(str(brand.style_dir / BRAND_STYLESHEET), None)
+            reads |= self._sheet_reads.get(brand.folder, {})
+            reads |= self._sheet_reads.get(brand.style_dir / BRAND_STYLESHEET, {})
+        return dict(sorted(reads.items()))
+
+    def attached(self, attachments: tuple[Path, ...]) -> Reads:
+        """The hashes of the attachments as read (see :meth:`attachment_data`)."""
+        return {str(path): hashlib.sha256(self.attachment_data(path)).hexdigest() for path in attachments}
 
     def _warnings(self, collect: _Collect) -> list[str]:
         refused = self.fetcher.take_refused()

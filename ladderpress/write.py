@@ -173,6 +173,15 @@ class OutputFolder:
         new = {"sha256": [*hashes, hashlib.sha256(data).hexdigest()]}
         if person is not None:
             new["person"] = person
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            blocking = next((p for p in (path.parent, *path.parent.parents) if p.is_file() or p.is_symlink()),
+                            path.parent)
+            raise WriteRefused(f"{path} cannot be written: {blocking} is a file, not a folder (fix: move it away, "
+                               "or change the recipe's output name)") from None
+        except OSError as exc:
+            raise WriteRefused(f"{path} cannot be written: {exc.strerror or exc} (fix: {WRITABLE})") from None
         self._files[name] = new
         try:
             self._journal(name, new)
@@ -184,7 +193,6 @@ class OutputFolder:
             raise WriteRefused(f"{self.root / JOURNAL} cannot be written ({exc.strerror or exc}), so the PDF was "
                                f"not written either (fix: {WRITABLE})") from None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, data)
         except OSError as exc:
             raise WriteRefused(f"{path} cannot be written: {exc.strerror or exc} (fix: {WRITABLE})") from None

@@ -477,3 +477,44 @@ def test_schema_and_new_brand_never_write_through_a_link(project: Path, capsys: 
     assert main(["--project", str(project), "new-brand", "evil2"]) == 2
     assert "brands is a link to a folder outside the project" in capsys.readouterr().err
     assert not (project.parent / "elsewhere/evil2").exists()
+
+
+def test_a_stylesheet_saved_during_a_build_is_seen_by_the_next(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The record holds the hash of the bytes printed from, not of what is on disk when the PDF is recorded."""
+    from ladderpress.pdf import Printer
+
+    sheet = project / "styles/base.css"
+    original = Printer.stylesheet
+
+    def save_once_read(self: Printer, name: str, *rest: object) -> object:
+        result = original(self, name, *rest)  # type: ignore[arg-type]
+        if name == "base.css" and "saved mid-build" not in sheet.read_text(encoding="utf-8"):
+            sheet.write_text(sheet.read_text(encoding="utf-8") + "\n/* saved mid-build */\n", encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(Printer, "stylesheet", save_once_read)  # forked workers inherit it
+    assert main(["--project", str(project), "probe"]) == 0
+    monkeypatch.undo()
+    capsys.readouterr()
+    assert main(["--project", str(project), "probe"]) == 0
+    assert "built 1 document" in capsys.readouterr().out
+
+
+def test_the_output_folder_is_never_an_input_folder(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for out in (project / "styles", project / "brands/evil/out", project.parent):
+        assert main(["--project", str(project), "--brand", str(project / "brands/evil"), "--out", str(out),
+                     "probe"]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {project / 'styles'} is inside {project / 'styles'}, which the build reads" in err
+    assert f"--out {project.parent} holds the whole project" in err
+    assert not list(project.rglob("probe/pm.pdf"))
+
+
+def test_a_file_where_an_output_folder_goes_is_named(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "out").mkdir()
+    (project / "out/probe").write_text("my notes", encoding="utf-8")
+    assert build(project) == 1
+    assert f"{project / 'out/probe'} is a file, not a folder (fix: move it away" in capsys.readouterr().err
+    assert (project / "out/probe").read_text(encoding="utf-8") == "my notes"

@@ -70,4 +70,4 @@ def test_watch_rebuilds_survives_a_broken_file_and_recovers(tmp_path: Path) -> N
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
-    assert process.returncode == 0
+    assert process.returncode == 130  # stopped with Ctrl+C, as a build is
