@@ -485,8 +485,8 @@ def private_paths(project: Project, given: Path | None, out_dir: Path) -> tuple[
 def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str]) -> int:
     """One check, listing or build; returns the exit code.
 
-    A build plans and prints with the output folder locked: who owns which packet file is
-    read from its records, which another build may be writing.
+    A build checks all input and plans before it writes anything, then prints with the output
+    folder locked; if another build recorded packets meanwhile, it plans again with their owners.
     """
     started = time.perf_counter()
     try:
@@ -507,12 +507,15 @@ def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str
         return inspect(args, cli, command, names, project, renderers)
     folder = OutputFolder(out_dir)
     shown = _shown_dir(out_dir)
+    owners = folder.owners()
+    planned = _plan(args, cli, names, project, owners)  # all input checked before anything is written
+    if isinstance(planned, int):
+        return planned
     try:
         with folder.lock(not args.no_wait, waiting=lambda pid: cli.err.print(
                 f"waiting for another build (process {escape(pid)}) writing to {escape(shown)}/ …", highlight=False)):
-            planned = _plan(args, cli, names, project, folder.owners())
-            if isinstance(planned, int):
-                return planned
+            if folder.owners() != owners:  # another build wrote packets meanwhile: plan with what it recorded
+                planned = plan(project, names, _settings(args), owners=folder.owners())
             report = Report(failed=[(problem.file, str(problem)) for problem in planned.rejected])
             engine = Engine(project.root, args.brand.resolve() if args.brand else None, edition, args.pdf_variant,
                             args.render_in_full, private_paths(project, args.roster, out_dir))
@@ -529,9 +532,8 @@ def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str
 def _plan(args: argparse.Namespace, cli: Cli, names: list[str], project: Project,
           owners: dict[str, str]) -> Plan | int:
     """The plan, its warnings and rejected roster rows printed; or the exit code if it cannot be made."""
-    settings = Settings(args.paper, args.bleed, args.crop_marks, args.duplex, args.roster)
     try:
-        planned = plan(project, names, settings, owners=owners)
+        planned = plan(project, names, _settings(args), owners=owners)
         if planned.problems:
             raise InputErrors(planned.problems)
     except InputErrors as exc:
@@ -548,6 +550,10 @@ def _plan(args: argparse.Namespace, cli: Cli, names: list[str], project: Project
     for problem in planned.rejected:
         cli.err.print(f"[bold red]error[/]: {escape(str(problem))}", soft_wrap=True)
     return planned
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(args.paper, args.bleed, args.crop_marks, args.duplex, args.roster)
 
 
 def inspect(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str], project: Project,
