@@ -497,12 +497,8 @@ def run(args: argparse.Namespace, cli: Cli, command: str | None, names: list[str
         if template_problems:
             raise InputErrors(template_problems)
         out_dir = output_folder(args.out, project)
-    except InputErrors as exc:
-        cli.problems(exc.problems)
-        return EXIT_INPUT
-    except UsageError as exc:
-        cli.err.print(f"[bold red]usage error[/]: {escape(str(exc))}", soft_wrap=True)
-        return EXIT_USAGE
+    except (InputErrors, UsageError) as exc:
+        return _refused(cli, exc)
     if args.list or command == "check":
         return inspect(args, cli, command, names, project, renderers)
     folder = OutputFolder(out_dir)
@@ -536,12 +532,8 @@ def _plan(args: argparse.Namespace, cli: Cli, names: list[str], project: Project
         planned = plan(project, names, _settings(args), owners=owners)
         if planned.problems:
             raise InputErrors(planned.problems)
-    except InputErrors as exc:
-        cli.problems(exc.problems)
-        return EXIT_INPUT
-    except UsageError as exc:
-        cli.err.print(f"[bold red]usage error[/]: {escape(str(exc))}", soft_wrap=True)
-        return EXIT_USAGE
+    except (InputErrors, UsageError) as exc:
+        return _refused(cli, exc)
     if args.roster is not None and not any(job.person for job in planned.jobs) and not planned.rejected:
         planned.warnings.append(f"--roster {args.roster} is not used: no recipe built here makes one document "
                                 "per person (such as onboarding)")
@@ -550,6 +542,15 @@ def _plan(args: argparse.Namespace, cli: Cli, names: list[str], project: Project
     for problem in planned.rejected:
         cli.err.print(f"[bold red]error[/]: {escape(str(problem))}", soft_wrap=True)
     return planned
+
+
+def _refused(cli: Cli, exc: InputErrors | UsageError) -> int:
+    """Every input problem (exit 1), or the command line's (exit 2), printed; the exit code."""
+    if isinstance(exc, InputErrors):
+        cli.problems(exc.problems)
+        return EXIT_INPUT
+    cli.err.print(f"[bold red]usage error[/]: {escape(str(exc))}", soft_wrap=True)
+    return EXIT_USAGE
 
 
 def _settings(args: argparse.Namespace) -> Settings:
