@@ -67,8 +67,9 @@ def anchor_page(document: Document, name: str) -> int | None:
 
 
 def own_pages(personal: Document, expected: int) -> list | None:
-    """A person's pages in their personal document (those before the shared pages' anchor), or
-    None when they are not ``expected`` in number (their packet is then printed whole)."""
+    """A person's pages in their personal document (all of them, or those before the shared
+    pages' anchor where it has one), or None when they are not ``expected`` in number (their
+    packet is then printed whole)."""
     end = anchor_page(personal, SHARED_START)
     pages = personal.pages[: len(personal.pages) if end is None else end]
     return pages if len(pages) == expected else None

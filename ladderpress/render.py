@@ -28,7 +28,7 @@ from ladderpress.files import FileRefused, confining_root, read_text
 from ladderpress.limits import MEMORY_BUDGET, TimeLimitExceeded, bounded
 from ladderpress.load import LoadedBrand, Project, files_in
 from ladderpress.packaged import builtin_dir
-from ladderpress.plan import Job, combination, stand_in
+from ladderpress.plan import DUPLEX_STYLESHEET, Job, combination, stand_in
 from ladderpress.theme import font_faces, palette
 from ladderpress.view import View, Views
 
@@ -255,6 +255,7 @@ class Renderer:
             "edition": self.edition,
             "person": views(person),
             "part": part,
+            "duplex": DUPLEX_STYLESHEET in job.stylesheets,
             **self.brand_context(),
         }
         if person is not None and person.language:
