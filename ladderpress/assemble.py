@@ -22,7 +22,6 @@ import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import pairwise
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject

@@ -375,7 +375,7 @@ class ConfinedLoader(jinja2.BaseLoader):
             except FileRefused as exc:
                 raise TemplateRefused(template, exc) from None
             mtime = path.stat().st_mtime
-            return source, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
+            return source, str(path), lambda path=path, mtime=mtime: path.exists() and path.stat().st_mtime == mtime
         raise jinja2.TemplateNotFound(template)
 
 
