@@ -62,13 +62,12 @@ class ProjectFetcher(URLFetcher):
             # such a file exists is nobody's business
             return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder")
         self.served[str(path)] = None  # a file added or changed later must rebuild the document that asked
-        if not (path.exists() or path.is_symlink()):
+        if not os.path.lexists(path):
             return self._refuse(url, f"'{path}' was not found")
         try:
             body = read_bytes(path, self.allowed_roots, MAX_RESOURCE_BYTES)
         except FileRefused as exc:
-            outside = exc.what.startswith("is outside") or exc.what.startswith("is a link to a file outside")
-            return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder" if outside
+            return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder" if exc.outside
                                 else f"'{path}' was not loaded: it {exc.what}")
         if self._private(Path(os.path.realpath(path))):
             return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder")

@@ -22,11 +22,13 @@ from pathlib import Path
 class FileRefused(Exception):
     """A file the tool will not read, in plain words: ``what`` is wrong and ``hint`` says how to fix it."""
 
-    def __init__(self, path: Path, what: str, hint: str) -> None:
+    def __init__(self, path: Path, what: str, hint: str, outside: bool = False) -> None:
         super().__init__(f"{path}: {what}")
         self.path = path
         self.what = what
         self.hint = hint
+        self.outside = outside
+        """Refused for where it is (outside the allowed roots), not for what it is."""
 
 
 def confined(path: Path, roots: Iterable[Path]) -> Path:
@@ -47,7 +49,7 @@ def confined(path: Path, roots: Iterable[Path]) -> Path:
         linked = Path(os.path.normpath(path.absolute())) != resolved  # a link on the way, not only '..'
         where = "a link to a file outside the allowed folders" if linked else "outside the allowed folders"
         raise FileRefused(path, f"is {where} ({resolved})",
-                          "copy the file itself into the project or brand folder")
+                          "copy the file itself into the project or brand folder", outside=True)
     return resolved
 
 

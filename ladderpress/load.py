@@ -63,17 +63,7 @@ class Positions:
     def problem(self, loc: Loc, message: str, hint: str | None = None, default: Path | None = None) -> Problem:
         path, line, column, inside = self.locate(loc)
         path = path or default or self.root
-        return Problem(_shown(path, self.root), message, line, column, field_path(inside) or None, hint)
-
-
-def _shown(path: Path, root: Path) -> str:
-    """``path`` as the user would type it, relative to the project; a link is named, not followed.
-
-    (:func:`~ladderpress.errors.relative` resolves the whole path: a link would be shown as
-    the file it points to, and a symlink loop would raise.)
-    """
-    folder = relative(path.parent, root)
-    return path.name if folder == "." else f"{folder}/{path.name}"
+        return Problem(relative(path, self.root), message, line, column, field_path(inside) or None, hint)
 
 
 # --------------------------------------------------------------------------- YAML
@@ -112,7 +102,7 @@ def read_yaml(path: Path, root: Path, roots: Iterable[Path] | None = None,
     The file is read through :func:`ladderpress.files.read_text`, so it must resolve to a
     regular file inside ``roots`` (default: the project ``root`` only).
     """
-    name = _shown(path, root)
+    name = relative(path, root)
     try:
         text = files.read_text(path, roots if roots is not None else (root,), MAX_FILE_BYTES)
     except files.NotText as exc:
@@ -442,10 +432,10 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
     problems: list[Problem] = []
     data: dict[str, Any] = {}
     if not content_dir.is_dir():
-        return None, [Problem(_shown(content_dir, root), "content folder not found",
+        return None, [Problem(relative(content_dir, root), "content folder not found",
                               hint="run the command from the project folder, or pass --project")]
     if not os.path.lexists(main):  # anything else there (a folder, a broken link) is reported when read
-        problems.append(Problem(_shown(main, root), "file not found", hint="every ladder needs content/ladder.yaml"))
+        problems.append(Problem(relative(main, root), "file not found", hint="every ladder needs content/ladder.yaml"))
     section_files = _yaml_files_in(content_dir, root, problems)
     level_files = _yaml_files_in(content_dir / "levels", root, problems)
     if section_files is None:
@@ -459,7 +449,7 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
             unread_sections = True
             continue
         if not isinstance(value, dict):
-            problems.append(Problem(_shown(path, root), "must be a mapping of 'field: value' lines", 1, 1,
+            problems.append(Problem(relative(path, root), "must be a mapping of 'field: value' lines", 1, 1,
                                     hint="start each top-level entry with its field name, like 'faq:'"))
             continue
         for key, item in value.items():
@@ -471,7 +461,7 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
             if key in data:
                 where = positions.marks[(key,)]
                 problems.append(Positions(root, marks).problem(
-                    (key,), f"'{key}' is already given in {_shown(where[0], root)} line {where[1]}",
+                    (key,), f"'{key}' is already given in {relative(where[0], root)} line {where[1]}",
                     "keep it in one file only"))
                 continue
             data[key] = item
@@ -480,12 +470,12 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
     if level_files is None:  # the folder cannot be read: its levels are unknown, not missing
         return None, problems
     if len(level_files) > MAX_LEVELS:
-        problems.append(Problem(_shown(content_dir / "levels", root),
+        problems.append(Problem(relative(content_dir / "levels", root),
                                 f"holds {len(level_files)} level files, more than the {MAX_LEVELS} a ladder may have",
                                 hint="remove the files that are not levels"))
         return None, problems
     if not level_files:
-        problems.append(Problem(_shown(content_dir / "levels", root), "no level files found",
+        problems.append(Problem(relative(content_dir / "levels", root), "no level files found",
                                 hint="add one file per level, like content/levels/pm.yaml"))
     for path in level_files:
         value, marks = _read(path, root, problems)
@@ -525,14 +515,14 @@ def _yaml_files_in(folder: Path, root: Path, problems: list[Problem]) -> list[Pa
     except FileNotFoundError:
         return []
     except NotADirectoryError:
-        problems.append(Problem(_shown(folder, root), "is a file, not a folder",
-                                hint=f"make {_shown(folder, root)} a folder of .yaml files"))
+        problems.append(Problem(relative(folder, root), "is a file, not a folder",
+                                hint=f"make {relative(folder, root)} a folder of .yaml files"))
         return None
     except OSError as exc:
-        problems.append(Problem(_shown(folder, root), f"is a folder that cannot be read ({exc.strerror})",
+        problems.append(Problem(relative(folder, root), f"is a folder that cannot be read ({exc.strerror})",
                                 hint="give yourself permission to read it (chmod u+rx)"))
         return None
-    problems += [Problem(_shown(path, root), "is not read: content and recipe files end in .yaml",
+    problems += [Problem(relative(path, root), "is not read: content and recipe files end in .yaml",
                          hint=f"rename it to {path.stem}.yaml") for path in entries if path.name.endswith(".yml")]
     return [path for path in entries if path.name.endswith(".yaml")]
 
@@ -560,12 +550,12 @@ def load_recipes(guides_dir: Path, root: Path) -> tuple[dict[str, Recipe], dict[
     problems: list[Problem] = []
     recipe_files = _yaml_files_in(guides_dir, root, problems)
     if recipe_files == []:
-        problems.append(Problem(_shown(guides_dir, root), "no recipes found",
+        problems.append(Problem(relative(guides_dir, root), "no recipes found",
                                 hint="add a recipe such as guides/handbook.yaml"))
     for path in recipe_files or []:
         name = path.stem
         if name in RESERVED_RECIPE_NAMES:
-            problems.append(Problem(_shown(path, root), f"'{name}' is a command word and cannot name a recipe",
+            problems.append(Problem(relative(path, root), f"'{name}' is a command word and cannot name a recipe",
                                     hint="rename the file"))
             continue
         value, marks = _read(path, root, problems)
@@ -656,11 +646,11 @@ def load_brand(folder: Path, root: Path) -> tuple[LoadedBrand | None, list[Probl
     folder = _real(folder)
     path = folder / "brand.yaml"
     if not folder.is_dir():
-        return None, [Problem(_shown(folder, root), "brand folder not found",
+        return None, [Problem(relative(folder, root), "brand folder not found",
                               hint=did_you_mean(folder.name, _folders_beside(folder)).removeprefix("; ") or
                               "create one with: python build.py new-brand NAME")]
     if not os.path.lexists(path):  # anything else there (a folder, a link out) is reported when read
-        return None, [Problem(_shown(path, root), "file not found",
+        return None, [Problem(relative(path, root), "file not found",
                               hint="every brand folder needs a brand.yaml; python build.py new-brand NAME makes one")]
     problems: list[Problem] = []
     value, marks = _read(path, root, problems, roots=(folder,))
@@ -696,7 +686,7 @@ def _brand_file_problem(folder: Path, name: str, suffixes: tuple[str, ...], root
         return f"'{name}' is outside the brand folder", "copy the file into the brand folder and name it from there"
     if not os.path.lexists(path):
         known = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.suffix.lower() in suffixes]
-        return (f"file '{name}' not found in {_shown(folder, root)}",
+        return (f"file '{name}' not found in {relative(folder, root)}",
                 did_you_mean(name, known).removeprefix("; ") or "check the file name and where the file is")
     try:
         target = files.confined(path, (folder,))
@@ -784,7 +774,7 @@ def escaping_folders(root: Path, brands: list[LoadedBrand]) -> list[Problem]:
         for kind in ("templates", "styles"):
             folder = owner / kind
             if os.path.lexists(folder) and not _real(folder).is_relative_to(_real(owner)):
-                problems.append(Problem(_shown(folder, root), f"is a link to a folder outside the {what}",
+                problems.append(Problem(relative(folder, root), f"is a link to a folder outside the {what}",
                                         hint=f"replace the link with a folder holding the {kind} themselves"))
     return problems
 

@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import io
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from weasyprint.document import Document
 from weasyprint.logger import LOGGER as WEASYPRINT_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 
+from ladderpress.errors import relative
 from ladderpress.fetch import ProjectFetcher
 from ladderpress.files import FileRefused, confining_root, read_bytes, read_text
 from ladderpress.load import LoadedBrand
@@ -144,7 +146,7 @@ class Printer:
         try:
             text = read_text(path, (root,), MAX_STYLESHEET_BYTES)
         except FileRefused as exc:
-            raise PrintFailed(f"{_shown(path, self.project_root)}: {exc.what} (fix: {exc.hint})") from None
+            raise PrintFailed(f"{relative(path, self.project_root)}: {exc.what} (fix: {exc.hint})") from None
         self.fetcher.take_served()
         own = {str(path): hashlib.sha256(text.encode("utf-8")).hexdigest()}
         with _collecting() as collect:
@@ -153,7 +155,7 @@ class Printer:
                                       font_config=self.font_config)
             except RecursionError:
                 self.fetcher.take_refused()
-                raise PrintFailed(f"{_shown(path, self.project_root)}: imports itself, directly or through other "
+                raise PrintFailed(f"{relative(path, self.project_root)}: imports itself, directly or through other "
                                   "stylesheets (fix: remove the @import that loops)") from None
         self._sheet_reads[path] = own | self.fetcher.take_served()
         messages = self.fetcher.take_refused() + [m for m in collect.messages if not m.startswith("Failed to load")]
@@ -171,7 +173,7 @@ class Printer:
         if brand is not None:
             sheets.append(self.brand_sheet(brand))
             own = brand.style_dir / BRAND_STYLESHEET
-            if own.exists() or own.is_symlink():
+            if os.path.lexists(own):
                 sheet, warnings = self.stylesheet(BRAND_STYLESHEET, (brand.style_dir,), brand)
                 sheets.append(sheet)
                 sheet_warnings += warnings
@@ -233,7 +235,7 @@ class Printer:
         try:
             return read_bytes(path, (self.project_root,), MAX_ATTACHMENT_BYTES)
         except FileRefused as exc:
-            raise PrintFailed(f"attachment {_shown(path, self.project_root)}: {exc.what} (fix: {exc.hint})") from None
+            raise PrintFailed(f"attachment {relative(path, self.project_root)}: {exc.what} (fix: {exc.hint})") from None
 
     def print(self, html: str, stylesheets: list[str], style_dirs: tuple[Path, ...], layout: Layout | None = None,
               brand: LoadedBrand | None = None, attachments: tuple[Path, ...] = ()) -> Printed:
@@ -282,8 +284,7 @@ class Printer:
 
 def found(name: str, folders: tuple[Path, ...]) -> Path | None:
     """The first ``folder/name`` that exists (a link counts, to be refused when read, not skipped)."""
-    return next((folder / name for folder in folders if (folder / name).exists() or (folder / name).is_symlink()),
-                None)
+    return next((folder / name for folder in folders if os.path.lexists(folder / name)), None)
 
 
 def refuse_attachments(document: Document) -> list[str]:
@@ -305,13 +306,6 @@ def _describe(source: object) -> str:
     args, kwds = getattr(source, "args", ()), getattr(source, "kwds", {})  # select_source(guess, filename, url, …)
     address = kwds.get("url") or next((a for a in args if isinstance(a, str)), None)
     return str(address or "a linked file")
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @contextmanager

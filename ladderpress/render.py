@@ -13,6 +13,7 @@ ladder sets ``allow_html``.
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 
 import jinja2
@@ -27,6 +28,7 @@ from ladderpress.errors import Problem, relative
 from ladderpress.files import FileRefused, confining_root, read_text
 from ladderpress.limits import MEMORY_BUDGET, TimeLimitExceeded, bounded
 from ladderpress.load import LoadedBrand, Project, files_in
+from ladderpress.model import Level
 from ladderpress.packaged import builtin_dir
 from ladderpress.plan import DUPLEX_STYLESHEET, Job, combination, stand_in
 from ladderpress.theme import font_faces, palette
@@ -114,8 +116,8 @@ class Renderer:
                 row_height: float = 13, labels: str = "full", max_height: float | None = None) -> Markup:
         """The ladder drawing for templates: ``{{ diagram(levels, highlight=level, width=80) }}``."""
         ladder = self.project.ladder
-        models = [ladder.level(str(view.id)) for view in levels] if levels is not None else None
-        focus = ladder.level(str(highlight.id)) if highlight is not None else None
+        models = [self._level(view) for view in levels] if levels is not None else None
+        focus = self._level(highlight) if highlight is not None else None
         return ladder_svg(ladder, models, focus, float(width), float(row_height), str(labels), self.palette,
                           float(max_height) if max_height is not None else None, self.widths)
 
@@ -125,25 +127,26 @@ class Renderer:
         """``level_by_id("pm")``: the level of that id."""
         return self.views(self.project.ladder.level(str(level_id)))
 
+    def _level(self, view: View) -> Level:
+        """The model behind a level's view (templates hand views back to the look-ups)."""
+        return self.project.ladder.level(str(view.id))
+
     def track_by_id(self, track_id: str) -> View:
         return self.views(self.project.ladder.track(str(track_id)))
 
     def next_levels(self, level: View) -> tuple[View, ...]:
         """The levels ``level`` leads to, junior first."""
-        ladder = self.project.ladder
-        return self.views(ladder.next_levels(ladder.level(str(level.id))))
+        return self.views(self.project.ladder.next_levels(self._level(level)))
 
     def previous_levels(self, level: View) -> tuple[View, ...]:
-        ladder = self.project.ladder
-        return self.views(ladder.previous_levels(ladder.level(str(level.id))))
+        return self.views(self.project.ladder.previous_levels(self._level(level)))
 
     def shared_levels(self) -> tuple[View, ...]:
         """The levels on more than one track."""
         return self.views(self.project.ladder.shared_levels())
 
     def faq_for(self, level: View) -> tuple[View, ...]:
-        ladder = self.project.ladder
-        return self.views(ladder.faq_for(ladder.level(str(level.id))))
+        return self.views(self.project.ladder.faq_for(self._level(level)))
 
     def render_person(self, job: Job) -> str:
         """The personal pages of a packet alone (its welcome page), from this person's data only."""
@@ -368,7 +371,7 @@ class ConfinedLoader(jinja2.BaseLoader):
         parts = split_template_path(template)  # refuses '..' and absolute names
         for folder, root in self.folders:
             path = folder.joinpath(*parts)
-            if not (path.exists() or path.is_symlink()):
+            if not os.path.lexists(path):
                 continue
             try:
                 source = read_text(path, (root,), MAX_TEMPLATE_BYTES)

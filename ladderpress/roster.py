@@ -88,7 +88,7 @@ def read_roster(path: Path, root: Path, ladder: Ladder, roots: Sequence[Path]) -
     ``root`` is the project (file names are shown relative to it); the roster must lie in
     one of ``roots``: the project when a recipe names it, its own folder when given with --roster.
     """
-    name = _shown(path, root)
+    name = relative(path, root)
     roster = Roster()
     try:
         rows = _yaml_rows(path, root, roots) if path.suffix.lower() in (".yaml", ".yml") \
@@ -124,31 +124,18 @@ class _Fatal(Exception):
         self.problem = problem
 
 
-def _shown(path: Path, root: Path) -> str:
-    """The roster's name as the user would type it, even when it is a symlink loop."""
-    try:
-        return relative(path, root)
-    except RuntimeError:  # relative() resolves the path, which raises on a symlink loop before Python 3.13
-        return str(path)
-
-
 def _read(path: Path, name: str, roots: Sequence[Path]) -> bytes:
     """The roster's bytes, through the one guarded way to read a user's file."""
     try:
         return files.read_bytes(path, roots, MAX_ROSTER_BYTES)
     except files.FileRefused as exc:
-        raise _Fatal(_refused(Problem(name, exc.what, hint=exc.hint))) from None
-    except IsADirectoryError:  # files.read_bytes lets os.fdopen raise this for a folder: say it as files would
-        raise _Fatal(Problem(name, "is a folder, not a file",
-                             hint="remove the folder or give the file another name")) from None
+        raise _Fatal(_refused(name, exc)) from None
 
 
-def _refused(problem: Problem) -> Problem:
-    """``problem`` with a fix that fits a roster (files' own names the project and brand folders)."""
-    if "outside the allowed folders" not in problem.message:
-        return problem
-    return dataclasses.replace(problem, hint="keep the roster in the project, or give the roster's own folder "
-                                             "to --roster")
+def _refused(name: str, exc: files.FileRefused) -> Problem:
+    """The refusal as a problem, with a fix that fits a roster (files' own names the project and brand folders)."""
+    hint = "keep the roster in the project, or give the roster's own folder to --roster" if exc.outside else exc.hint
+    return Problem(name, exc.what, hint=hint)
 
 
 def _csv_text(path: Path, name: str, roots: Sequence[Path]) -> str:
@@ -246,13 +233,13 @@ def _header(cells: list[str], line: int, name: str, roster: Roster) -> list[str]
 
 def _yaml_rows(path: Path, root: Path, roots: Sequence[Path]) -> list[Row]:
     try:
-        files.confined(path, roots)  # first, as read_yaml's relative() cannot name a symlink loop
+        files.confined(path, roots)  # first, so that a roster outside its folder gets a roster's fix
     except files.FileRefused as exc:
-        raise _Fatal(_refused(Problem(_shown(path, root), exc.what, hint=exc.hint))) from None
+        raise _Fatal(_refused(relative(path, root), exc)) from None
     try:
         value, marks = read_yaml(path, root, roots)  # read through files, like the CSV
     except YamlProblem as exc:
-        raise _Fatal(_refused(exc.problem)) from None
+        raise _Fatal(exc.problem) from None
     if not isinstance(value, list):
         raise _Fatal(Problem(relative(path, root), "must be a list of people, one '- name: …' entry each", 1))
     rows = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -93,7 +94,7 @@ def new_brand(root: Path, name: str) -> Path:
     folder = root / "brands" / name
     if (root / "brands").exists() and not (root / "brands").resolve().is_relative_to(root.resolve()):
         raise UsageError(f"{root / 'brands'} is a link to a folder outside the project; replace it with a real folder")
-    if folder.exists() or folder.is_symlink():
+    if os.path.lexists(folder):
         raise UsageError(f"{folder} already exists; choose another name or edit that brand")
     title = " ".join(part.capitalize() for part in name.split("-"))
     initials = "".join(part[0] for part in name.split("-"))[:2].upper()

@@ -163,7 +163,7 @@ class OutputFolder:
         name = relative.as_posix()
         path = self.target(relative)
         entry = self._files.get(name)
-        if path.exists() or path.is_symlink():
+        if os.path.lexists(path):
             self._check_ours(path, name, entry)
         recorded = entry.get("person") if entry else None
         if person is not None and recorded and recorded != person:
