@@ -51,8 +51,8 @@ def main() -> None:
         rows.append(("cold full build (-j2)", cold))
         rows.append(("no-op build", build(project, "-j", "2")))
         level = project / "content/levels/senior-pm.yaml"
-        level.write_text(level.read_text(encoding="utf-8").replace("duties:\n", "duties:\n  - Runs quarterly reviews\n"),
-                         encoding="utf-8")
+        edited = level.read_text(encoding="utf-8").replace("duties:\n", "duties:\n  - Runs quarterly reviews\n")
+        level.write_text(edited, encoding="utf-8")
         rows.append(("one level edited", build(project, "-j", "2")))
         j1 = build(project, "-j", "1", "--force", "--out", str(Path(folder) / "j1"))
         j2 = build(project, "-j", "2", "--force", "--out", str(Path(folder) / "j2"))

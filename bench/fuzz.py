@@ -295,7 +295,7 @@ def fuzz(count: int, seed: int, cli_every: int, timeout: float, hostile_rate: fl
                         what = what or run_cli(root)
             except Hung:
                 what = f"ran longer than {timeout:g} s"
-            except Exception:  # the point of the fuzzer: any exception is a failure to report
+            except Exception:  # noqa: BLE001 -- the point of the fuzzer: any exception is a failure to report
                 what = traceback.format_exc(limit=-6)
             took = time.perf_counter() - begun
             if took > slowest[0]:

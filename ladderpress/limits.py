@@ -5,8 +5,9 @@ fail its own document with a message naming it, not hang the build. Jinja and We
 run Python code, so a ``SIGALRM`` timer interrupts them between bytecodes; the exception
 it raises derives from ``BaseException`` so that no library's ``except Exception`` swallows
 it on its way out. WeasyPrint catches even ``BaseException`` around drawing an SVG image, so
-the timer goes on firing every second once the limit is past, until the block is left. Signals reach only the main thread: elsewhere (a program calling
-ladderpress from a thread) no timer is set, and the limit does not apply.
+the timer goes on firing every second once the limit is past, until the block is left.
+Signals reach only the main thread: elsewhere (a program calling ladderpress from a thread)
+no timer is set, and the limit does not apply.
 """
 
 from __future__ import annotations

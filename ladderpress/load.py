@@ -21,9 +21,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ladderpress import files
-from ladderpress.packaged import builtin_dir
 from ladderpress.errors import InputErrors, Problem, did_you_mean, field_path, plain_words, relative
 from ladderpress.model import Brand, Ladder, LocatedProblems, Recipe
+from ladderpress.packaged import builtin_dir
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FILE_BYTES = 2_000_000
@@ -583,8 +583,8 @@ def check_recipe_references(
         path = guides_dir / f"{name}.yaml"
         positions = where[name]
 
-        def report(loc: Loc, message: str) -> None:
-            problems.append(positions.problem(loc, *_split_hint(message), default=path))
+        def report(loc: Loc, message: str) -> None:  # called in this iteration only, hence the noqa
+            problems.append(positions.problem(loc, *_split_hint(message), default=path))  # noqa: B023
 
         if recipe.template not in templates:
             report(("template",), f"unknown template '{recipe.template}'{did_you_mean(recipe.template, templates)}")

@@ -173,7 +173,7 @@ def _csv_rows(text: str, name: str, roster: Roster) -> list[Row]:
                                                  f"{len(columns)} columns of the header", line,
                                            hint="put a value that holds a comma in double quotes"))
             continue
-        rows.append((line, {column: cell for column, cell in zip(columns, cells) if column in COLUMNS}))
+        rows.append((line, {column: cell for column, cell in zip(columns, cells, strict=False) if column in COLUMNS}))
     return rows
 
 

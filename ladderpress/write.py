@@ -19,8 +19,8 @@ import fcntl
 import hashlib
 import json
 import os
-import stat
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,6 +44,11 @@ class WriteRefused(Exception):
 
 class FolderBusy(Exception):
     """Another build holds the output folder's lock."""
+
+    def __init__(self, message: str, holder: str) -> None:
+        super().__init__(message)
+        self.holder = holder
+        """The process id the other build wrote into the lock file ("unknown" when it wrote none)."""
 
 
 class OutputFolder:
@@ -102,7 +107,7 @@ class OutputFolder:
                 handle.seek(0)
                 holder = handle.read().strip() or "unknown"
                 if not wait:
-                    raise FolderBusy(f"another build (process {holder}) is writing to {self.root}") from None
+                    raise FolderBusy(f"another build (process {holder}) is writing to {self.root}", holder) from None
                 if waiting is not None:
                     waiting(holder)
                 fcntl.flock(handle, fcntl.LOCK_EX)
@@ -203,7 +208,8 @@ class OutputFolder:
             raise WriteRefused(f"{path} exists and was not written by ladderpress; "
                                "move it away or change the recipe's output name")
         hashes = entry.get("sha256")
-        if not isinstance(hashes, list) or path.is_symlink() or not path.is_file() or digest(path, (self.root,), MAX_OUTPUT_BYTES) not in hashes:
+        if (not isinstance(hashes, list) or path.is_symlink() or not path.is_file()
+                or digest(path, (self.root,), MAX_OUTPUT_BYTES) not in hashes):
             raise WriteRefused(f"{path} was changed since ladderpress wrote it (or replaced by another file); "
                                "move it away to rebuild it, or change the recipe's output name")
 
