@@ -473,6 +473,11 @@ class Recipe(Strict):
     sections: list[Literal[PACKET_SECTIONS]] | None = None  # type: ignore[valid-type]
     """For onboarding packets: which sections to print (all, in order, by default)."""
 
+    @property
+    def packet_sections(self) -> tuple[str, ...]:
+        """The sections an onboarding packet prints: those named, else all of them, in order."""
+        return tuple(self.sections) if self.sections is not None else PACKET_SECTIONS
+
     @field_validator("output")
     @classmethod
     def check_output(cls, output: str, info: ValidationInfo) -> str:

@@ -13,11 +13,11 @@ import hashlib
 import io
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.document import Document
@@ -28,8 +28,12 @@ from ladderpress.errors import relative
 from ladderpress.fetch import ProjectFetcher
 from ladderpress.files import FileRefused, confining_root, read_bytes, read_text
 from ladderpress.load import LoadedBrand
-from ladderpress.plan import Layout
+from ladderpress.plan import FIT_STEPS, Job, Layout, PacketJob, attachment_paths
 from ladderpress.theme import brand_css
+
+if TYPE_CHECKING:
+    from ladderpress.load import Project
+    from ladderpress.render import Renderer
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,47 @@ MAX_ATTACHMENT_BYTES = 50_000_000
 
 class PrintFailed(Exception):
     """WeasyPrint could not lay out or write the document (or a file it needs was refused)."""
+
+
+class DocumentFailed(Exception):
+    """One document could not be built (too long for its recipe's ``max_pages``); the others go on."""
+
+
+Laid = TypeVar("Laid")
+
+
+def within_limit(job: Job, lay_out: Callable[[int], Laid], pages: Callable[[Laid], int]) -> Laid:
+    """``lay_out(fit)`` in the first layout whose pages fit the recipe's ``max_pages``, or fail.
+
+    Templates may offer tighter layouts (``fit`` 1 and 2); a document with no limit is laid
+    out once. Documents and packets alike are held to their recipe's limit here.
+    """
+    limit = job.recipe.max_pages
+    for fit in range(FIT_STEPS if limit is not None else 1):
+        laid = lay_out(fit)
+        if limit is None or pages(laid) <= limit:
+            return laid
+    allowed = f"recipe '{job.recipe_name}' allows {job.recipe.max_pages}"
+    if isinstance(job, PacketJob):
+        raise DocumentFailed(f"a packet for level '{job.level.id}' needs {pages(laid)} pages even in the tightest "
+                             f"layout, but {allowed}; raise max_pages, or name fewer sections, in "
+                             f"guides/{job.recipe_name}.yaml")
+    subject = f"level '{job.focus.id}'" if job.focus else f"recipe '{job.recipe_name}'"
+    raise DocumentFailed(f"{subject} needs {pages(laid)} pages even in the tightest layout, but {allowed}; "
+                         "shorten its duties, scope or promotion signals")
+
+
+def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Job, html: str | None = None) -> Printed:
+    """Print the job whole, within its recipe's ``max_pages`` (see :func:`within_limit`).
+
+    ``html`` is the job's HTML in the normal layout, when the caller has rendered it already.
+    """
+    def attempt(fit: int) -> Printed:
+        source = html if fit == 0 and html is not None else renderer.render(job, fit)
+        return printer.print(source, list(job.stylesheets), project.style_dirs(job.brand), job.layout, job.brand,
+                             attachment_paths(project.root, job.recipe))
+
+    return within_limit(job, attempt, lambda printed: printed.pages)
 
 
 class Printer:

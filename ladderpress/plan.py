@@ -19,15 +19,17 @@ from ladderpress.errors import Problem, UsageError, did_you_mean
 from ladderpress.files import FileRefused, confined
 from ladderpress.load import LoadedBrand, Project
 from ladderpress.model import Ladder, Level, Person, Recipe, Track
-from ladderpress.roster import Entry, assign_files, read_roster
+from ladderpress.request import BuildRequest
+from ladderpress.roster import Entry, assign_files, person_key, read_roster
 
 NO_OWNERS: Mapping[str, str] = MappingProxyType({})
 """No packet written yet: the default for :func:`plan`'s ``owners``."""
 
 FIT_STEPS = 3
 """Layouts a template may offer (fit 0, 1, 2) before a document longer than its ``max_pages`` is refused."""
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b")
-"""Standards a document can be printed to; the default is a plain, tagged PDF."""
+SHARED_START = "shared-start"
+"""The anchor a packet template puts where the pages shared by everyone of a combination begin
+(templates get it as ``shared_start``)."""
 
 @dataclass(frozen=True)
 class Layout:
@@ -47,20 +49,6 @@ class Layout:
         return f"@page {{ {' '.join(rules)} }}\n@page landscape {{ size: {size} landscape; }}\n"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What the command line decides for every document of a build."""
-
-    paper: str | None = None
-    """Overrides recipes and the ladder when set."""
-    bleed_mm: float = 0.0
-    crop_marks: bool = False
-    duplex: bool = False
-    """Forces duplex layout on for every document."""
-    roster: Path | None = None
-    """The roster for per-person recipes (instead of the recipe's own)."""
-
-
 DUPLEX_STYLESHEET = "duplex.css"
 
 
@@ -72,14 +60,12 @@ class Engine:
     brand: Path | None
     edition: datetime.date | None
     variant: str | None
-    render_in_full: bool = False
-    """Print every packet whole, without reusing shared pages (for the benchmark and checks)."""
     private: tuple[Path, ...] = ()
     """Files and folders WeasyPrint must never read though they are in the project: rosters, the output."""
 
     def options(self) -> dict[str, object]:
         """The options that change a PDF's bytes, for the incremental build's keys."""
-        return {"variant": self.variant, "edition": str(self.edition), "render_in_full": self.render_in_full}
+        return {"variant": self.variant, "edition": str(self.edition)}
 
 
 def job_extras(job: Job, engine: Engine) -> str:
@@ -90,7 +76,7 @@ def job_extras(job: Job, engine: Engine) -> str:
 
 @dataclass(frozen=True)
 class Job:
-    """One PDF to build: which recipe, which levels, and where it goes."""
+    """One PDF to build: which recipe, which levels, and where it goes (see the two kinds below)."""
 
     recipe_name: str
     recipe: Recipe
@@ -100,20 +86,64 @@ class Job:
     """The selected levels, junior first."""
     track: Track | None = None
     focus: Level | None = None
-    """The level a per-level document is about."""
+    """The level a per-level document (or a packet) is about."""
     layout: Layout = Layout()
     stylesheets: tuple[str, ...] = ()
     brand: LoadedBrand | None = None
-    person: Entry | None = None
-    """For onboarding packets: the person (and roster row) the document is for."""
 
     @property
     def title(self) -> str:
-        if self.person is not None:
-            return f"{self.person.person.name} — {self.recipe.title}"
+        """The PDF's title (templates show it as ``job.title``)."""
         if self.focus is not None:
             return f"{self.focus.title} — {self.recipe.title}"
         return self.recipe.title
+
+    @property
+    def subject(self) -> str:
+        return self.recipe.description or ""
+
+
+@dataclass(frozen=True)
+class DocumentJob(Job):
+    """A document printed whole: a handbook, a track book, one level's guide or one-pager."""
+
+
+@dataclass(frozen=True)
+class PacketJob(Job):
+    """One person's onboarding packet: their own pages, then pages shared by everyone of a combination.
+
+    Its title and subject are written here only: the template shows ``job.title`` and
+    ``job.subject``, and packets cut from a batch take them from their own pages' metadata.
+    """
+
+    person: Entry = dataclasses.field(kw_only=True)
+    """The person (and roster row) the packet is for."""
+
+    @property
+    def level(self) -> Level:
+        assert self.focus is not None, "a packet is planned with its person's level"
+        return self.focus
+
+    @property
+    def title(self) -> str:
+        return f"{self.person.person.name} — {self.recipe.title}"
+
+    @property
+    def subject(self) -> str:
+        return f"Onboarding packet for {self.person.person.name}, {self.level.title}"
+
+    @property
+    def combination(self) -> tuple[object, ...]:
+        """What a packet's shared pages depend on: recipe, level, track, brand, layout and language."""
+        return (self.recipe_name, self.level.id, self.track.id if self.track else None,
+                self.brand.folder if self.brand else None, self.layout, self.person.person.language)
+
+    def stand_in(self) -> PacketJob:
+        """The job for a neutral person at the same level: its shared pages are everyone's."""
+        person = Person(name="New Colleague", level=self.level.id, team="Your team", manager="Your manager",
+                        buddy="Your buddy", start_date=datetime.date(2000, 1, 3),
+                        track=self.track.id if self.track else None, language=self.person.person.language)
+        return dataclasses.replace(self, person=Entry(person, 0, "stand-in"))
 
 
 def attachment_paths(root: Path, recipe: Recipe) -> tuple[Path, ...]:
@@ -126,22 +156,6 @@ def even_parts(items: list, most: int) -> list[list]:
     parts = -(-len(items) // most)
     size = -(-len(items) // parts) if parts else 1
     return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-def stand_in(job: Job) -> Job:
-    """The job for a neutral person at the same level: its shared pages are everyone's."""
-    assert job.person is not None and job.focus is not None
-    person = Person(name="New Colleague", level=job.focus.id, team="Your team", manager="Your manager",
-                    buddy="Your buddy", start_date=datetime.date(2000, 1, 3),
-                    track=job.track.id if job.track else None, language=job.person.person.language)
-    return dataclasses.replace(job, person=Entry(person, 0, "stand-in"))
-
-
-def combination(job: Job) -> tuple[object, ...]:
-    """What a packet's shared pages depend on: recipe, level, track, brand, layout and language."""
-    assert job.person is not None and job.focus is not None
-    return (job.recipe_name, job.focus.id, job.track.id if job.track else None,
-            job.brand.folder if job.brand else None, job.layout, job.person.person.language)
 
 
 def selected_levels(ladder: Ladder, recipe: Recipe) -> tuple[Level, ...]:
@@ -166,15 +180,15 @@ def output_path(recipe_name: str, recipe: Recipe, level: Level | None, person: s
     return path
 
 
-def layout_for(recipe: Recipe, ladder: Ladder, brand: LoadedBrand | None, settings: Settings) -> Layout:
+def layout_for(recipe: Recipe, ladder: Ladder, brand: LoadedBrand | None, request: BuildRequest) -> Layout:
     """Paper: the command line, else the recipe, else the brand, else the ladder."""
-    paper = settings.paper or recipe.paper or (brand.brand.paper if brand else None) or ladder.paper
-    return Layout(paper, settings.bleed_mm, settings.crop_marks)
+    paper = request.paper or recipe.paper or (brand.brand.paper if brand else None) or ladder.paper
+    return Layout(paper, request.bleed_mm, request.crop_marks)
 
 
-def stylesheets_for(recipe: Recipe, settings: Settings) -> tuple[str, ...]:
+def stylesheets_for(recipe: Recipe, request: BuildRequest) -> tuple[str, ...]:
     sheets = list(recipe.stylesheets())
-    if (recipe.duplex or settings.duplex) and DUPLEX_STYLESHEET not in sheets:
+    if (recipe.duplex or request.duplex) and DUPLEX_STYLESHEET not in sheets:
         sheets.append(DUPLEX_STYLESHEET)
     return tuple(sheets)
 
@@ -191,28 +205,29 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
 
 
-def plan(project: Project, names: list[str] | None = None, settings: Settings = Settings(), *,
-         owners: Mapping[str, str] = NO_OWNERS) -> Plan:
-    """The jobs for the named recipes (all when ``names`` is empty), in recipe-name order.
+def plan(project: Project, request: BuildRequest = BuildRequest(), *, owners: Mapping[str, str] = NO_OWNERS) -> Plan:
+    """The jobs for the request's recipes (all when it names none), in recipe-name order.
 
     ``owners`` maps each packet already in the output folder (its posix path there) to the
     :func:`~ladderpress.roster.person_key` it was written for, so no packet changes hands.
+    The request's ``levels`` and ``people`` narrow the jobs to those documents; a name that
+    matches nothing is a usage error, with the names it could have meant.
     """
     recipes = project.recipes
-    for name in names or []:
+    for name in request.recipes:
         if name not in recipes:
             raise UsageError(f"unknown recipe '{name}'{did_you_mean(name, sorted(recipes))}")
     result = Plan()
-    for name in dict.fromkeys(names or sorted(recipes)):
+    for name in dict.fromkeys(request.recipes or sorted(recipes)):
         recipe = recipes[name]
         result.problems += _attachment_problems(project.root, name, recipe)
         if recipe.per == "person":
-            _plan_people(project, name, recipe, settings, result, owners)
+            _plan_people(project, name, recipe, request, result, owners)
             continue
         levels = selected_levels(project.ladder, recipe)
         track = project.ladder.track(recipe.select.track) if recipe.select.track else None
         brand = project.brand_for(recipe)
-        layout = layout_for(recipe, project.ladder, brand, settings)
+        layout = layout_for(recipe, project.ladder, brand, request)
         for focus in levels if recipe.per == "level" else (None,):
             try:
                 output = output_path(name, recipe, focus)
@@ -220,13 +235,56 @@ def plan(project: Project, names: list[str] | None = None, settings: Settings = 
                 result.problems.append(Problem(f"guides/{name}.yaml", str(exc), field="output",
                                                hint="use a relative pattern such as 'levels/{level}.pdf'"))
                 continue
-            result.jobs.append(Job(name, recipe, output, levels, track, focus, layout,
-                                   stylesheets_for(recipe, settings), brand))
+            result.jobs.append(DocumentJob(name, recipe, output, levels, track, focus, layout,
+                                           stylesheets_for(recipe, request), brand))
     result.problems += _clashes(result.jobs)
+    if request.levels or request.people:
+        result.jobs = narrowed(project, request, result.jobs)
     return result
 
 
-def _plan_people(project: Project, name: str, recipe: Recipe, settings: Settings, result: Plan,
+def narrowed(project: Project, request: BuildRequest, jobs: list[Job]) -> list[Job]:
+    """The jobs for the request's levels and people only (``--level``, ``--person``).
+
+    ``--level`` keeps the documents made per level or per person at those levels; ``--person``
+    keeps those people's packets. A recipe named on the command line that cannot be narrowed
+    that way, or a level or person it does not have, is a usage error.
+    """
+    ids = [level.id for level in project.ladder.levels]
+    for level_id in request.levels:
+        if level_id not in ids:
+            raise UsageError(f"--level '{level_id}' is not a level of this ladder{did_you_mean(level_id, ids)}")
+    kind = "--person" if request.people else "--level"
+    kept = [job for job in jobs if (not request.people or isinstance(job, PacketJob))
+            and (not request.levels or (job.focus is not None and job.focus.id in request.levels))]
+    if request.people:
+        named = {person_key(name): name for name in request.people}
+        people = {job.person.key: job.person.person.name for job in kept if isinstance(job, PacketJob)}
+        for key, name in named.items():
+            if key not in people:
+                raise UsageError(f"--person '{name}' is not in the roster{did_you_mean(name, sorted(people.values()))}"
+                                 " (names are matched ignoring case and spacing)" if people else
+                                 f"--person '{name}': no recipe built here makes one packet per person")
+        kept = [job for job in kept if isinstance(job, PacketJob) and job.person.key in named]
+    for name in request.recipes:
+        if not any(job.recipe_name == name for job in kept):
+            raise UsageError(_not_narrowed(name, project.recipes[name], request))
+    if not kept:
+        raise UsageError(f"{kind} matches no document of the recipes built here")
+    return kept
+
+
+def _not_narrowed(name: str, recipe: Recipe, request: BuildRequest) -> str:
+    """Why a recipe named on the command line has no document left after ``--level`` or ``--person``."""
+    made = "one document" if recipe.per == "document" else f"one document per {recipe.per}"
+    if request.people and recipe.per != "person":
+        return f"recipe '{name}' makes {made}, so --person does not apply to it"
+    if recipe.per == "document":
+        return f"recipe '{name}' makes {made}, so --level does not apply to it"
+    return f"recipe '{name}' has no document for level {', '.join(request.levels)}"
+
+
+def _plan_people(project: Project, name: str, recipe: Recipe, request: BuildRequest, result: Plan,
                  owners: Mapping[str, str]) -> None:
     """One job per valid roster row; bad rows are rejected, each with its own problem.
 
@@ -234,17 +292,17 @@ def _plan_people(project: Project, name: str, recipe: Recipe, settings: Settings
     its own folder (a symlink out of it is refused). Output files are assigned by
     :func:`~ladderpress.roster.assign_files`, which keeps each packet with the person it was written for.
     """
-    roster_path = settings.roster or ((project.root / recipe.roster) if recipe.roster else None)
+    roster_path = request.roster or ((project.root / recipe.roster) if recipe.roster else None)
     if roster_path is None:
         result.problems.append(Problem(f"guides/{name}.yaml", "builds one packet per person but names no roster",
                                        field="roster", hint="add roster: examples/new-hires.csv, or use --roster FILE"))
         return
     # realpath, not resolve(): it never raises on a symlink loop (read_roster reports that one)
-    if settings.roster is None and not Path(os.path.realpath(roster_path)).is_relative_to(project.root):
+    if request.roster is None and not Path(os.path.realpath(roster_path)).is_relative_to(project.root):
         result.problems.append(Problem(f"guides/{name}.yaml", f"roster '{recipe.roster}' is outside the project",
                                        field="roster", hint="keep rosters in the project, or pass --roster FILE"))
         return
-    roots = (roster_path.parent,) if settings.roster is not None else (project.root,)
+    roots = (roster_path.parent,) if request.roster is not None else (project.root,)
     roster = read_roster(roster_path, project.root, project.ladder, roots)
     if roster.fatal:
         result.problems += roster.problems
@@ -252,7 +310,7 @@ def _plan_people(project: Project, name: str, recipe: Recipe, settings: Settings
     result.rejected += roster.problems
     result.warnings += roster.warnings
     brand = project.brand_for(recipe)
-    layout = layout_for(recipe, project.ladder, brand, settings)
+    layout = layout_for(recipe, project.ladder, brand, request)
 
     def fill(entry: Entry, slug: str) -> PurePosixPath:
         return output_path(name, recipe, project.ladder.level(entry.person.level), slug)
@@ -267,8 +325,8 @@ def _plan_people(project: Project, name: str, recipe: Recipe, settings: Settings
         level = project.ladder.level(entry.person.level)
         track = project.ladder.track(entry.person.track) if entry.person.track else None
         levels = tuple(project.ladder.levels_in(track.id)) if track else tuple(project.ladder.ranked_levels())
-        result.jobs.append(Job(name, recipe, output, levels, track, level, layout, stylesheets_for(recipe, settings),
-                               brand, entry))
+        result.jobs.append(PacketJob(name, recipe, output, levels, track, level, layout,
+                                     stylesheets_for(recipe, request), brand, person=entry))
 
 
 def _attachment_problems(root: Path, name: str, recipe: Recipe) -> list[Problem]:

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from ladderpress.assemble import MAX_BATCH, PacketPrinter
 from ladderpress.limits import MEMORY_BUDGET, TimeLimitExceeded, bounded
 from ladderpress.load import Project, load_project
-from ladderpress.pdf import Printed, Printer, PrintFailed
-from ladderpress.plan import FIT_STEPS, Engine, Job, attachment_paths, combination, even_parts
-from ladderpress.render import Renderer, Renderers, TemplateProblem
+from ladderpress.packets import MAX_BATCH, PacketPrinter
+from ladderpress.pdf import DocumentFailed, Printed, Printer, PrintFailed, print_to_fit
+from ladderpress.plan import Engine, Job, PacketJob, even_parts
+from ladderpress.render import Renderers, TemplateProblem
 
 MAX_TASK = 100
 """Most packets in one task: a task's PDFs travel back to the parent together. A larger run of
@@ -41,15 +41,20 @@ Task = list[tuple[int, Job, str | None]]
 """(index in the plan, job, its HTML when the parent rendered it already)."""
 
 
-class DocumentFailed(Exception):
-    """One document could not be built; the others go on."""
-
-
 @dataclass(frozen=True)
 class Outcome:
+    """A job printed (or failed), by its index in the list given to :func:`produce`."""
+
     index: int
     printed: Printed | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class Began:
+    """A worker took these jobs (by index): a document, or a run of packets printed together."""
+
+    indices: tuple[int, ...]
 
 
 class Producer:
@@ -74,16 +79,14 @@ class Producer:
         positions = {id(j): i for i, j, _ in task}
         outcomes: list[Outcome] = []
         # a document's limit; a run of packets may take it once for its shared pages and once per batch
-        seconds = job.recipe.time_limit * (1 + (-(-len(task) // MAX_BATCH) if job.person is not None else 0))
+        packets = [j for _, j, _ in task if isinstance(j, PacketJob)]
+        seconds = job.recipe.time_limit * (1 + (-(-len(packets) // MAX_BATCH)))
         try:
             with bounded(seconds, f"template {job.recipe.template}"):
-                if job.person is None:
+                if not packets:
                     outcomes.append(Outcome(index, print_to_fit(renderer, self.printer, self.project, job, html)))
                 else:
-                    jobs = [j for _, j, _ in task]
-                    printed = (((j, self.packets.print_whole(renderer, j)) for j in jobs)
-                               if self.engine.render_in_full else self.packets.print_run(renderer, jobs))
-                    for j, packet in printed:
+                    for j, packet in self.packets.print_run(renderer, packets):
                         outcomes.append(Outcome(positions[id(j)], packet))
             return outcomes
         except TimeLimitExceeded as exc:
@@ -104,27 +107,11 @@ class Producer:
         return outcomes + [Outcome(i, error=why) for i, _, _ in task if i not in done]
 
 
-def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Job, html: str | None = None) -> Printed:
-    """Print the job; when it exceeds ``max_pages``, retry with tighter layouts, then fail.
-
-    ``html`` is the job's HTML in the normal layout, when the caller has rendered it already.
-    """
-    limit = job.recipe.max_pages
-    for fit in range(FIT_STEPS if limit is not None else 1):
-        source = html if fit == 0 and html is not None else renderer.render(job, fit)
-        printed = printer.print(source, list(job.stylesheets), project.style_dirs(job.brand), job.layout, job.brand,
-                                attachment_paths(project.root, job.recipe))
-        if limit is None or printed.pages <= limit:
-            return printed
-    subject = f"level '{job.focus.id}'" if job.focus else f"recipe '{job.recipe_name}'"
-    raise DocumentFailed(f"{subject} needs {printed.pages} pages even in the tightest layout, but recipe "
-                         f"'{job.recipe_name}' allows {job.recipe.max_pages}; shorten its duties, scope or "
-                         "promotion signals")
-
-
 def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[Job], sources: list[str | None],
-            workers: int) -> Iterator[Outcome]:
+            workers: int) -> Iterator[Began | Outcome]:
     """Outcomes for every job, as they finish, printed in ``workers`` worker processes.
+
+    Before each task's outcomes, a :class:`Began` says when a worker took it.
 
     ``sources`` holds each ordinary document's HTML (see :meth:`Renderer.source`), which it is
     printed from rather than rendered again; packets, printed from their parts, have None.
@@ -152,19 +139,20 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
 
 
 def _run_pool(context: multiprocessing.context.BaseContext, initargs: tuple[object, ...], lanes: Lanes,
-              workers: int) -> Generator[Outcome, None, bool]:
+              workers: int) -> Generator[Began | Outcome, None, bool]:
     """Print what ``lanes`` hold in a pool of ``workers``; True if a worker died before all was done."""
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
     try:
         # one task per worker at a time, so that each next task goes to the worker just freed
         running: dict[Future[list[Outcome]], tuple[int, Task]] = {}
 
-        def submit(lane: int) -> None:
+        def submit(lane: int) -> Iterator[Began]:
             if (task := lanes.next(lane)) is not None:
                 running[pool.submit(_work, task)] = (lane, task)
+                yield Began(tuple(index for index, _, _ in task))
 
         for lane in range(workers):
-            submit(lane)
+            yield from submit(lane)
         broken = False
         while running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -172,7 +160,7 @@ def _run_pool(context: multiprocessing.context.BaseContext, initargs: tuple[obje
             broken = broken or any(isinstance(future.exception(), BrokenProcessPool) for future in done)
             if not broken:  # every worker just freed gets its next task before results are handed on
                 for _, lane, _ in finished:
-                    submit(lane)
+                    yield from submit(lane)
             for future, _, task in finished:
                 yield from _results(future, task)
         return broken
@@ -232,31 +220,36 @@ def _alive(pid: int) -> bool:
 class Lanes:
     """What each worker prints next, so that all of them finish together.
 
-    Packet runs are planned up front: a run costs about WHOLE_WEIGHT (its shared pages) plus
-    one per packet, and the runs are shared out costliest first, then moved or swapped
-    between the fullest and the emptiest lane while that shortens the longest. (Handed out
-    costliest first as workers free up, a few runs of a few seconds each could leave one
-    worker idle for several.) Ordinary documents, whose cost is not known, go to whichever
-    worker is free once its runs are done; a worker with nothing left takes the last run of
-    the fullest lane.
+    Ordinary documents come first, cheapest first (see :func:`_tasks`): after a save, the
+    one-pager of the level just edited is rewritten within about a second, before the
+    handbook and the packets. Packet runs are planned up front: a run costs about
+    WHOLE_WEIGHT (its shared pages) plus one per packet, and the runs are shared out
+    costliest first, then moved or swapped between the fullest and the emptiest lane while
+    that shortens the longest. (Handed out costliest first as workers free up, a few runs of
+    a few seconds each could leave one worker idle for several.) A worker whose lane is
+    empty takes the last run of the fullest lane.
     """
 
     def __init__(self, tasks: list[Task], lanes: int) -> None:
-        runs = [task for task in tasks if task[0][1].person is not None]
-        self.documents = deque(task for task in tasks if task[0][1].person is None)
+        runs = [task for task in tasks if _is_run(task)]
+        self.documents = deque(task for task in tasks if not _is_run(task))
         self.lanes = [deque(runs[i] for i in lane) for lane in plan_lanes([_cost(run) for run in runs], lanes)]
 
     def next(self, lane: int) -> Task | None:
-        if self.lanes[lane]:
-            return self.lanes[lane].popleft()
         if self.documents:
             return self.documents.popleft()
+        if self.lanes[lane]:
+            return self.lanes[lane].popleft()
         fullest = max(self.lanes, key=lambda queue: sum(_cost(task) for task in queue))
         return fullest.pop() if fullest else None
 
 
 def _cost(task: Task) -> float:
-    return WHOLE_WEIGHT + (len(task) if task[0][1].person is not None else 0)
+    return WHOLE_WEIGHT + (len(task) if _is_run(task) else 0)
+
+
+def _is_run(task: Task) -> bool:
+    return isinstance(task[0][1], PacketJob)
 
 
 def plan_lanes(costs: list[float], lanes: int) -> list[list[int]]:
@@ -292,18 +285,19 @@ def _tasks(jobs: list[Job], sources: list[str | None]) -> list[Task]:
     """Jobs in tasks: packets in runs that share their pages, everything else one by one.
 
     A run stays whole, so that its shared pages are laid out once, unless it is longer than
-    MAX_TASK packets. Costliest first, for a single process as for :class:`Lanes`.
+    MAX_TASK packets. Documents come first, the shortest HTML first (the cheapest to print),
+    then the runs, costliest first.
     """
     runs: dict[object, Task] = {}
-    tasks = []
+    documents: list[Task] = []
     for index, (job, source) in enumerate(zip(jobs, sources, strict=True)):
-        if job.person is None:
-            tasks.append([(index, job, source)])
+        if isinstance(job, PacketJob):
+            runs.setdefault(job.combination, []).append((index, job, None))
         else:
-            runs.setdefault(combination(job), []).append((index, job, None))
-    for run in runs.values():
-        tasks += even_parts(run, MAX_TASK)
-    return sorted(tasks, key=lambda task: -_cost(task))
+            documents.append([(index, job, source)])
+    parts = [part for run in runs.values() for part in even_parts(run, MAX_TASK)]
+    return (sorted(documents, key=lambda task: len(task[0][2] or "")) +
+            sorted(parts, key=lambda task: -_cost(task)))
 
 
 _producer: Producer | None = None

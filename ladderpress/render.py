@@ -18,8 +18,8 @@ from pathlib import Path
 
 import jinja2
 import markdown
-from jinja2.loaders import split_template_path
 from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 from markupsafe import Markup
 
@@ -30,7 +30,7 @@ from ladderpress.limits import MEMORY_BUDGET, TimeLimitExceeded, bounded
 from ladderpress.load import LoadedBrand, Project, files_in
 from ladderpress.model import Level
 from ladderpress.packaged import builtin_dir
-from ladderpress.plan import DUPLEX_STYLESHEET, Job, combination, stand_in
+from ladderpress.plan import DUPLEX_STYLESHEET, SHARED_START, Job, PacketJob
 from ladderpress.theme import font_faces, palette
 from ladderpress.view import View, Views
 
@@ -148,11 +148,11 @@ class Renderer:
     def faq_for(self, level: View) -> tuple[View, ...]:
         return self.views(self.project.ladder.faq_for(self._level(level)))
 
-    def render_person(self, job: Job) -> str:
+    def render_person(self, job: PacketJob, fit: int = 0) -> str:
         """The personal pages of a packet alone (its welcome page), from this person's data only."""
-        return self.render(job, part="personal")
+        return self.render(job, fit, part="personal")
 
-    def source(self, job: Job) -> str:
+    def source(self, job: Job, fit: int = 0) -> str:
         """The HTML that decides a job's PDF, for incremental builds and ``check``.
 
         For a packet that is its own personal pages plus the pages it shares with everyone of
@@ -160,15 +160,15 @@ class Renderer:
         costs one full render per level, not one per person. (A packet printed whole has the
         same inputs, since nothing after its personal pages may depend on the person.)
         """
-        if job.person is None:
-            return self.render(job)
-        return self.stand_in(job) + self.render_person(job)
+        if not isinstance(job, PacketJob):
+            return self.render(job, fit)
+        return self.stand_in(job, fit) + self.render_person(job, fit)
 
-    def stand_in(self, job: Job) -> str:
+    def stand_in(self, job: PacketJob, fit: int = 0) -> str:
         """The whole packet of a stand-in at ``job``'s combination, rendered once per combination."""
-        key = combination(job)
+        key = (job.combination, fit)
         if key not in self._shared_sources:
-            self._shared_sources[key] = self.render(stand_in(job))
+            self._shared_sources[key] = self.render(job.stand_in(), fit)
         return self._shared_sources[key]
 
     def brand_context(self) -> dict[str, object]:
@@ -245,11 +245,12 @@ class Renderer:
         """Everything a template sees: plain data only (see :mod:`ladderpress.view`)."""
         ladder = self.project.ladder
         views = self.views
-        person = job.person.person if job.person else None
+        person = job.person.person if isinstance(job, PacketJob) else None
         context: dict[str, object] = {
             "ladder": views(ladder),
             "recipe": views(job.recipe),
-            "job": views.record(title=job.title, recipe_name=job.recipe_name, output=job.output.as_posix()),
+            "job": views.record(title=job.title, subject=job.subject, recipe_name=job.recipe_name,
+                                output=job.output.as_posix()),
             "levels": views(job.levels),
             "level": views(job.focus),
             "track": views(job.track),
@@ -258,6 +259,7 @@ class Renderer:
             "edition": self.edition,
             "person": views(person),
             "part": part,
+            "shared_start": SHARED_START,
             "duplex": DUPLEX_STYLESHEET in job.stylesheets,
             **self.brand_context(),
         }

@@ -1,4 +1,9 @@
-"""Onboarding packets, fast: shared pages laid out and drawn once, personal pages per person.
+"""Onboarding packets: everything about printing one packet per person lives here.
+
+A packet's job (:class:`~ladderpress.plan.PacketJob`) says whose it is, its title and
+subject, and its combination; the template prints the sections ``recipe.packet_sections``
+names and marks where the shared pages begin with the ``shared_start`` anchor. This module
+prints packets, fast: shared pages laid out and drawn once, personal pages per person.
 
 Most of a packet is the same for everyone at the same level, track and brand. For each
 such combination the packet is laid out once for a stand-in person, and the pages after
@@ -28,12 +33,9 @@ from pypdf.generic import NameObject, TextStringObject
 from weasyprint.document import Document
 
 from ladderpress.load import Project
-from ladderpress.pdf import Printed, Printer, Reads, Written
-from ladderpress.plan import Job, attachment_paths, combination, even_parts
+from ladderpress.pdf import Printed, Printer, Reads, Written, print_to_fit, within_limit
+from ladderpress.plan import SHARED_START, PacketJob, attachment_paths, even_parts
 from ladderpress.render import Renderer
-
-SHARED_START = "shared-start"
-"""The anchor the packet template puts where the shared pages begin."""
 MAX_BATCH = 80
 """Most people whose personal pages are laid out and written together: a batch's pages are
 held in memory until it is cut into packets, and each batch draws the shared pages once."""
@@ -50,6 +52,8 @@ class SharedPart:
     warnings: list[str]
     fetched: Reads
     """Files its layout fetched (images), for incremental builds."""
+    fit: int = 0
+    """The layout the template was asked for (0 = normal) to keep the packet within ``max_pages``."""
 
     @property
     def total(self) -> int:
@@ -74,9 +78,8 @@ def own_pages(personal: Document, expected: int) -> list | None:
     return pages if len(pages) == expected else None
 
 
-def details(job: Job) -> set[str]:
+def details(job: PacketJob) -> set[str]:
     """Every character of the person's own details."""
-    assert job.person is not None
     return set("".join(str(value) for value in job.person.person.model_dump().values() if value))
 
 
@@ -88,7 +91,7 @@ class PacketPrinter:
         self.project = project
         self._shared: dict[tuple[object, ...], SharedPart] = {}
 
-    def print_run(self, renderer: Renderer, jobs: list[Job]) -> Iterator[tuple[Job, Printed]]:
+    def print_run(self, renderer: Renderer, jobs: list[PacketJob]) -> Iterator[tuple[PacketJob, Printed]]:
         """Packets for people who share a combination, in the order given, in even batches."""
         if self.printer.variant is not None:  # standards need the whole tagged structure
             for job in jobs:
@@ -97,9 +100,9 @@ class PacketPrinter:
         for batch in even_parts(jobs, MAX_BATCH):
             yield from self._print_batch(renderer, batch)
 
-    def _print_batch(self, renderer: Renderer, jobs: list[Job]) -> Iterator[tuple[Job, Printed]]:
-        key = combination(jobs[0])
-        assert all(combination(job) == key for job in jobs)
+    def _print_batch(self, renderer: Renderer, jobs: list[PacketJob]) -> Iterator[tuple[PacketJob, Printed]]:
+        key = jobs[0].combination
+        assert all(job.combination == key for job in jobs)
         sheets, sheet_warnings = self._sheets(jobs[0])
         notes: list[str] = []
         if key not in self._shared:
@@ -109,11 +112,13 @@ class PacketPrinter:
             notes = list(self._shared[key].warnings)
         shared = self._shared[key]
         own: list[list | None] = []
+        labels: list[dict[str, str]] = []
         more: list[str] = []
         fetched: Reads = {}
         for job in jobs:  # each from their own data: a template sees one person at a time
-            personal, warnings, served = self.printer.render(renderer.render_person(job), sheets)
+            personal, warnings, served = self.printer.render(renderer.render_person(job, shared.fit), sheets)
             own.append(own_pages(personal, shared.personal_pages))
+            labels.append(_labels(personal))
             more += warnings
             fetched |= served
         written = self._write(own, shared)
@@ -133,12 +138,12 @@ class PacketPrinter:
         attached = [(path.name, self.printer.attachment_data(path)) for path in attachments]
         files |= {str(path): hashlib.sha256(data).hexdigest() for path, (_, data) in zip(attachments, attached)}
         first = 0
-        for job, pages in zip(jobs, own):
+        for job, pages, label in zip(jobs, own, labels, strict=True):
             if pages is None:  # longer than the stand-in's, or printed apart
                 printed = self.print_whole(renderer, job)
             else:
                 assert reader is not None
-                packet = self._cut(reader, job, list(range(first, first + len(pages))), personal_total, shared,
+                packet = self._cut(reader, label, list(range(first, first + len(pages))), personal_total, shared,
                                    attached)
                 first += len(pages)
                 printed = Printed(packet, shared.total, [], [], files)
@@ -157,24 +162,20 @@ class PacketPrinter:
             return Written(b"", [], frozenset())
         return self.printer.write(shared.document.copy(pages + shared.pages), tags=False)
 
-    def print_whole(self, renderer: Renderer, job: Job) -> Printed:
-        """The simple path: lay out the whole packet for this person."""
-        return self.printer.print(renderer.render(job), list(job.stylesheets), self.project.style_dirs(job.brand),
-                                  job.layout, job.brand, attachment_paths(self.project.root, job.recipe))
+    def print_whole(self, renderer: Renderer, job: PacketJob) -> Printed:
+        """The simple path: lay out the whole packet for this person, as any document is printed."""
+        return print_to_fit(renderer, self.printer, self.project, job)
 
-    def _cut(self, reader: PdfReader, job: Job, own: list[int], personal_total: int, shared: SharedPart,
-             attached: list[tuple[str, bytes]]) -> bytes:
+    def _cut(self, reader: PdfReader, labels: dict[str, str], own: list[int], personal_total: int,
+             shared: SharedPart, attached: list[tuple[str, bytes]]) -> bytes:
         """One person's packet out of the batch PDF: their pages, then the shared ones, and the recipe's attachments."""
         common = list(range(personal_total, personal_total + len(shared.pages)))
         writer = PdfWriter()
         writer.append(reader, pages=own + common)
         for name, data in attached:
             writer.add_attachment(name, data)
-        assert job.person is not None and job.focus is not None
         meta = reader.metadata or {}
-        writer.add_metadata({**{k: v for k, v in meta.items() if k != "/Title"},
-                             "/Title": f"{job.person.person.name} — {job.recipe.title}",
-                             "/Subject": f"Onboarding packet for {job.person.person.name}, {job.focus.title}"})
+        writer.add_metadata({**{k: v for k, v in meta.items() if k != "/Title"}, **labels})
         lang = reader.trailer["/Root"].get("/Lang")
         if lang is not None:
             writer._root_object[NameObject("/Lang")] = TextStringObject(str(lang))
@@ -182,12 +183,23 @@ class PacketPrinter:
         writer.write(out)
         return out.getvalue()
 
-    def _sheets(self, job: Job) -> tuple[list, list[str]]:
+    def _sheets(self, job: PacketJob) -> tuple[list, list[str]]:
         return self.printer.sheets_for(list(job.stylesheets), self.project.style_dirs(job.brand), job.layout,
                                        job.brand)
 
-    def _shared_part(self, renderer: Renderer, job: Job) -> SharedPart:
+    def _shared_part(self, renderer: Renderer, job: PacketJob) -> SharedPart:
+        """The stand-in's whole packet, laid out in the first layout that keeps it within ``max_pages``."""
         sheets, _ = self._sheets(job)
-        whole, warnings, fetched = self.printer.render(renderer.stand_in(job), sheets)
-        start = anchor_page(whole, SHARED_START)
-        return SharedPart(whole, start if start is not None else len(whole.pages), warnings, fetched)
+
+        def lay_out(fit: int) -> SharedPart:
+            whole, warnings, fetched = self.printer.render(renderer.stand_in(job, fit), sheets)
+            start = anchor_page(whole, SHARED_START)
+            return SharedPart(whole, start if start is not None else len(whole.pages), warnings, fetched, fit)
+
+        return within_limit(job, lay_out, lambda part: part.total)
+
+
+def _labels(personal: Document) -> dict[str, str]:
+    """A packet's title and subject, as its own pages' template wrote them (see PacketJob)."""
+    meta = personal.metadata
+    return {key: value for key, value in (("/Title", meta.title), ("/Subject", meta.description)) if value}

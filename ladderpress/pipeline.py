@@ -1,0 +1,323 @@
+"""The build layer: load → plan → render → print → write, as generators of events.
+
+:func:`build` is the library's entry point and the command line's: it reads and checks
+all input before it writes anything, plans the documents, skips those whose inputs have
+not changed, prints the rest in worker processes and writes each PDF as it arrives. It
+yields typed events (:mod:`ladderpress.events`) and ends with :class:`Finished`, whose
+result says what was written and what failed. :func:`check` and :func:`listing` do the
+first steps only. None of them prints anything or reads process-wide state: everything
+comes from the :class:`~ladderpress.request.BuildRequest`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ladderpress.cache import CACHE_FILE, BuildCache, engine_fingerprint
+from ladderpress.errors import InputErrors, Problem, UsageError, shown_path
+from ladderpress.events import (
+    BuildError,
+    Checked,
+    Event,
+    Failed,
+    Finished,
+    Listed,
+    Planned,
+    Refused,
+    Started,
+    Tally,
+    Waiting,
+    Warned,
+    Written,
+)
+from ladderpress.load import Project, load_project
+from ladderpress.plan import FIT_STEPS, Engine, Job, PacketJob, Plan, job_extras, plan
+from ladderpress.render import Renderers, TemplateProblem
+from ladderpress.request import BuildRequest
+from ladderpress.write import FolderBusy, OutputFolder, WriteRefused
+
+CACHE_SAVE_SECONDS = 2.0
+"""During a build, the record of finished PDFs is saved at most this often (and always at the end)."""
+INPUT_FOLDERS = ("content", "guides", "templates", "styles", "brands", "examples", "schemas")
+"""Project folders the build reads: the output may be neither one of them, nor inside one."""
+
+
+def build(project: str | Path = ".", **options: Any) -> Iterator[Event]:
+    """Build a project's documents, yielding events as it goes; the last is :class:`Finished`.
+
+    ``options`` are the fields of :class:`~ladderpress.request.BuildRequest` (``recipes``,
+    ``levels``, ``people``, ``out``, ``brand``, ``paper``, ``workers``, ``force``, …). A wrong
+    option raises :class:`~ladderpress.errors.UsageError`; problems in the input are a
+    :class:`Refused` event, and nothing is written.
+    """
+    return run(BuildRequest(project=Path(project), **options))
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A project read and checked, ready to plan."""
+
+    project: Project
+    renderers: Renderers
+    out_dir: Path
+
+
+def open_project(request: BuildRequest) -> Opened:
+    """Read and check all input: content, recipes, brands, templates and the output folder.
+
+    Raises :class:`InputErrors` with every problem found, or :class:`UsageError`.
+    """
+    project = load_project(request.project, request.brand)
+    renderers = Renderers(project, request.edition or project.ladder.date)
+    problems = renderers.check_templates()
+    if problems:
+        raise InputErrors(problems)
+    return Opened(project, renderers, output_folder(request.out, project))
+
+
+def output_folder(given: Path | None, project: Project) -> Path:
+    """The output folder: ``--out`` or PROJECT/out; never a folder the build reads from."""
+    out_dir = given if given is not None else project.root / "out"
+    resolved = out_dir.resolve()
+    inputs = [project.root / name for name in INPUT_FOLDERS] + list(project.brands)
+    for folder in inputs:
+        if resolved.is_relative_to(folder.resolve()):
+            raise UsageError(f"--out {out_dir} is inside {folder}, which the build reads; choose a folder of its own, "
+                             "like out/")
+    if project.root.resolve().is_relative_to(resolved):
+        raise UsageError(f"--out {out_dir} holds the whole project; choose a folder of its own, like out/")
+    return out_dir
+
+
+def planned(opened: Opened, request: BuildRequest, owners: dict[str, str]) -> Plan:
+    """The plan, with a warning for a roster given but not used; raises InputErrors if it cannot be made."""
+    result = plan(opened.project, request, owners=owners)
+    if result.problems:
+        raise InputErrors(result.problems)
+    if request.roster is not None and not any(isinstance(job, PacketJob) for job in result.jobs) \
+            and not result.rejected:
+        result.warnings.append(f"--roster {request.roster} is not used: no recipe built here makes one document "
+                               "per person (such as onboarding)")
+    return result
+
+
+def _announced(result: Plan) -> Iterator[Event]:
+    """A plan's warnings, and its roster rows that cannot be built."""
+    for warning in result.warnings:
+        yield Warned(warning)
+    for problem in result.rejected:
+        yield Failed(problem.file, str(problem))
+
+
+def check(request: BuildRequest) -> Iterator[Event]:
+    """Read, plan and render every document (no PDF): every problem, or :class:`Checked`."""
+    started = time.perf_counter()
+    tally = Tally(request.output_dir)
+    try:
+        opened = open_project(request)
+        result = planned(opened, request, {})
+    except InputErrors as exc:
+        yield tally.add(Refused(tuple(exc.problems)))
+        yield Finished(tally.result(time.perf_counter() - started))
+        return
+    for event in _announced(result):
+        yield tally.add(event)
+    problems = render_all(opened.renderers, result.jobs)
+    if problems:
+        yield tally.add(Refused(tuple(problems)))
+    elif not result.rejected:
+        yield Checked(len(opened.project.ladder.levels), len(opened.project.recipes), len(result.jobs))
+    yield Finished(tally.result(time.perf_counter() - started))
+
+
+def render_all(renderers: Renderers, jobs: list[Job]) -> list[Problem]:
+    """Render every job's HTML (no PDF) and return the distinct template problems found."""
+    problems: dict[str, Problem] = {}
+    for job in jobs:
+        try:
+            renderers.for_job(job).source(job)
+        except TemplateProblem as exc:
+            problems.setdefault(str(exc.problem), exc.problem)
+    return list(problems.values())
+
+
+def listing(request: BuildRequest) -> Iterator[Event]:
+    """Each recipe and the files it would write (:class:`Listed`), without rendering anything."""
+    started = time.perf_counter()
+    tally = Tally(request.output_dir)
+    try:
+        opened = open_project(request)
+        result = planned(opened, request, {})
+    except InputErrors as exc:
+        yield tally.add(Refused(tuple(exc.problems)))
+        yield Finished(tally.result(time.perf_counter() - started))
+        return
+    for event in _announced(result):
+        yield tally.add(event)
+    by_recipe: dict[str, list[PurePosixPath]] = {}
+    for job in result.jobs:
+        by_recipe.setdefault(job.recipe_name, []).append(job.output)
+    for name, outputs in by_recipe.items():
+        recipe = opened.project.recipes[name]
+        yield Listed(name, recipe.title, recipe.template, tuple(outputs))
+    yield Finished(tally.result(time.perf_counter() - started))
+
+
+def run(request: BuildRequest) -> Iterator[Event]:
+    """The build :func:`build` describes, for a request already made.
+
+    All input is read and planned before the output folder is locked; if another build
+    recorded packets meanwhile, it plans again with their owners. The build's records are
+    saved however it ends (interrupted ones included), so they always tell which PDFs are
+    complete.
+    """
+    started = time.perf_counter()
+    tally = Tally(request.output_dir)
+    try:
+        opened = open_project(request)
+        folder = OutputFolder(opened.out_dir)
+        owners = folder.owners()
+        result = planned(opened, request, owners)
+    except InputErrors as exc:
+        yield tally.add(Refused(tuple(exc.problems)))
+        yield Finished(tally.result(time.perf_counter() - started))
+        return
+    tally.output = opened.out_dir
+    for event in _announced(result):
+        yield tally.add(event)
+    shown = shown_path(opened.out_dir)
+    try:
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(folder.lock(wait=False))
+            except FolderBusy as busy:
+                if not request.wait:
+                    raise
+                yield Waiting(busy.holder, opened.out_dir)
+                stack.enter_context(folder.lock(wait=True))
+            if folder.owners() != owners:  # another build wrote packets meanwhile: plan with what it recorded
+                result = plan(opened.project, request, owners=folder.owners())
+            for event in Printing(opened, request, folder, shown).events(result.jobs):
+                yield tally.add(event)
+    except (FolderBusy, WriteRefused) as exc:
+        fix = "wait for it to finish, or build into another folder with --out" if isinstance(exc, FolderBusy) \
+            else "make the output folder writable, or choose another with --out"
+        text = str(exc) if "(fix:" in str(exc) else f"{exc} (fix: {fix})"
+        yield tally.add(BuildError(f"nothing was built: {text}"))
+    yield Finished(tally.result(time.perf_counter() - started))
+
+
+def private_paths(project: Project, given: Path | None, out_dir: Path) -> tuple[Path, ...]:
+    """What WeasyPrint never reads: every roster the project names, the one given, and the output folder."""
+    named = [project.root / recipe.roster for recipe in project.recipes.values() if recipe.roster]
+    output = [out_dir.absolute()] if not project.root.is_relative_to(out_dir.resolve()) else []
+    return tuple(dict.fromkeys([*named, *([given.absolute()] if given else []), *output]))
+
+
+class Printing:
+    """One build's printing and writing, with the output folder locked by the caller."""
+
+    def __init__(self, opened: Opened, request: BuildRequest, folder: OutputFolder, shown: str) -> None:
+        self.opened = opened
+        self.request = request
+        self.folder = folder
+        self.shown = shown
+        project = opened.project
+        self.engine = Engine(project.root, request.brand.resolve() if request.brand else None,
+                             request.edition or project.ladder.date, request.pdf_variant,
+                             private_paths(project, request.roster, opened.out_dir))
+        self.cache_error: str | None = None
+
+    def events(self, jobs: list[Job]) -> Iterator[Event]:
+        """Every job whose inputs changed printed and written; the record saved at the end."""
+        cache = BuildCache.open(self.folder.root, engine_fingerprint(self.engine.options()),
+                                self.opened.project.allowed_roots)
+        try:
+            yield from self._print(jobs, cache)
+        finally:
+            self._save(cache)  # even when interrupted: the record tells which PDFs are complete
+        if self.cache_error:
+            yield BuildError(self.cache_error)
+
+    def _save(self, cache: BuildCache) -> None:
+        try:
+            cache.save()
+        except OSError as exc:
+            self.cache_error = (f"{self.shown}/{CACHE_FILE}: cannot be saved ({exc.strerror}) (fix: make the output "
+                                "folder writable, or free disk space)")
+
+    def _keys(self, jobs: list[Job], cache: BuildCache) -> Iterator[Event | tuple[Job, str, str | None]]:
+        """For each job, a template failure, or (job, cache key, its HTML or None for a packet); up-to-date jobs
+        are left out and counted in the :class:`Planned` event that ends them."""
+        renderers = self.opened.renderers
+        fresh: list[PurePosixPath] = []
+        for job in jobs:
+            renderer = renderers.for_job(job)
+            try:
+                source = renderer.source(job)
+                # a document that must fit a page limit may be printed from a tighter layout's HTML
+                tighter = "".join(renderer.source(job, fit) for fit in range(1, FIT_STEPS)) \
+                    if job.recipe.max_pages is not None else ""
+            except TemplateProblem as exc:
+                yield Failed(f"{self.shown}/{job.output}", str(exc.problem), job.output)
+                continue
+            key = cache.key(source + tighter, job_extras(job, self.engine))
+            if not self.request.force and cache.up_to_date(job.output, key, self.folder.root):
+                fresh.append(job.output)
+                continue
+            yield job, key, None if isinstance(job, PacketJob) else source  # a packet is printed from its parts
+        yield Planned((), tuple(fresh))
+
+    def _print(self, jobs: list[Job], cache: BuildCache) -> Iterator[Event]:
+        todo: list[Job] = []
+        sources: list[str | None] = []
+        keys: dict[PurePosixPath, str] = {}
+        for item in self._keys(jobs, cache):
+            if isinstance(item, tuple):
+                job, key, source = item
+                todo.append(job)
+                sources.append(source)
+                keys[job.output] = key
+            elif isinstance(item, Planned):
+                yield Planned(tuple(job.output for job in todo), item.up_to_date)
+            else:
+                yield item
+        if not todo:
+            return
+        from ladderpress.produce import Began, produce  # WeasyPrint is imported only when something is printed
+
+        saved = time.monotonic()
+        for outcome in produce(self.opened.project, self.opened.renderers, self.engine, todo, sources,
+                               self.request.workers):
+            if isinstance(outcome, Began):
+                yield Started(tuple(todo[i].output for i in outcome.indices))
+                continue
+            job = todo[outcome.index]
+            target = f"{self.shown}/{job.output}"
+            if outcome.printed is None:
+                yield Failed(target, outcome.error or "unknown failure", job.output)
+                continue
+            # recorded before it is written: stopped in between, the record names a PDF that is not
+            # there yet, which only causes a rebuild (the other way round, a finished PDF would be
+            # rebuilt for nothing, or an old one taken as new)
+            cache.record(job.output, keys[job.output], outcome.printed.data, outcome.printed.files)
+            try:
+                path = self.folder.write(job.output, outcome.printed.data,
+                                         job.person.key if isinstance(job, PacketJob) else None)
+            except WriteRefused as exc:
+                cache.forget(job.output)
+                yield Failed(target, str(exc), job.output)
+                continue
+            if time.monotonic() - saved > CACHE_SAVE_SECONDS:  # a build killed outright loses little
+                self._save(cache)
+                saved = time.monotonic()
+            for warning in outcome.printed.stylesheet_warnings:
+                yield Warned(warning)
+            for warning in outcome.printed.warnings:
+                yield Warned(f"{target} (template {job.recipe.template}): {warning}")
+            yield Written(job.output, path, outcome.printed.pages, len(outcome.printed.data))
