@@ -150,7 +150,7 @@ def _unprintable(name: str, text: str, exc: yaml.reader.ReaderError) -> YamlProb
 class _Loader(yaml.SafeLoader):
     """The safe loader, measuring while it composes what each node expands to.
 
-    Each node records ``expands_to``: (characters, values) once every alias inside it is
+    It records what each node expands to: (characters, values) once every alias inside it is
     replaced by what it names. An alias adds the whole of its target again, so an alias
     bomb is refused at the alias where it crosses :data:`MAX_EXPANDED_CHARS` or
     :data:`MAX_NODES`, before anything is built. An alias becomes a shallow copy of its
@@ -163,11 +163,14 @@ class _Loader(yaml.SafeLoader):
         self.chars = 0
         self.nodes = 0
         self.depth = 0
+        self.sizes: dict[yaml.Node, tuple[int, int]] = {}  # each node composed so far → what it expands to
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
-            return self._alias(super().compose_node(parent, index), mark)
+            target = super().compose_node(parent, index)
+            assert target is not None  # PyYAML's composer always gives a node (its stubs say Optional)
+            return self._alias(target, mark)
         self.depth += 1
         if self.depth > MAX_DEPTH + 1:
             raise _at(self.name, self.peek_event().start_mark, f"nests deeper than {MAX_DEPTH} levels",
@@ -177,12 +180,13 @@ class _Loader(yaml.SafeLoader):
             node = super().compose_node(parent, index)
         finally:
             self.depth -= 1
+        assert node is not None
         self._grow(len(node.value) if isinstance(node, yaml.ScalarNode) else 0, 1, node.start_mark)
-        node.expands_to = (self.chars - chars, self.nodes - nodes)
+        self.sizes[node] = (self.chars - chars, self.nodes - nodes)
         return node
 
     def _alias(self, target: yaml.Node, mark: yaml.Mark) -> yaml.Node:
-        size = getattr(target, "expands_to", None)
+        size = self.sizes.get(target)
         if size is None:  # still being composed: the alias is inside what it names
             raise _at(self.name, mark, "an alias refers to the value that contains it", "remove the alias (*name)")
         self._grow(*size, mark)
@@ -217,7 +221,7 @@ def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
         problem, hint = "the bracket opened here is never closed", "close the bracket, or put the text in quotes"
     elif unclosed or "found unexpected end" in problem:
         hint = "close the quote or bracket opened here"
-    elif (exc.context or "").startswith("found duplicate anchor") and exc.context_mark is not None:
+    elif exc.context is not None and exc.context.startswith("found duplicate anchor") and exc.context_mark is not None:
         anchor = exc.context.removeprefix("found duplicate anchor ").split(";")[0]
         problem = f"anchor {anchor} is defined twice (first on line {exc.context_mark.line + 1})"
         hint = "give each anchor (&name) its own name"
@@ -262,6 +266,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node, f"{TAG}seq", "a list", loc)
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # the composer makes only the three kinds
         return self._scalar(node, loc)
 
     def _check_tag(self, node: yaml.Node, expected: str, kind: str, loc: Loc) -> None:

@@ -286,7 +286,8 @@ def _check_row(values: dict[str, Any], line: int, name: str, ladder: Ladder) -> 
             column = str(error["loc"][0]) if error["loc"] else None
             message, hint = plain_words(error, COLUMNS)
             if error["type"] == "date_from_datetime_parsing" or "date" in error["type"]:
-                message, hint = f"'{values.get(column)}' is not a date", "write dates as YYYY-MM-DD, like 2027-01-31"
+                given = values.get(column) if column is not None else None
+                message, hint = f"'{given}' is not a date", "write dates as YYYY-MM-DD, like 2027-01-31"
             problems.append(Problem(name, message, line, field=column, hint=hint))
         return None, problems
     level_ids = [lv.id for lv in ladder.levels]
