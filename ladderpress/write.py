@@ -77,8 +77,9 @@ class OutputFolder:
             files = {}
         recorded = {str(name): entry for name, entry in files.items() if isinstance(entry, dict)}
         for line in _read_lines(self.root / JOURNAL, self.root):
-            if isinstance(line.get("name"), str):
-                recorded[line.pop("name")] = line  # type: ignore[arg-type]
+            name = line.pop("name", None)
+            if isinstance(name, str):
+                recorded[name] = line
         return recorded
 
     @contextmanager
@@ -174,8 +175,9 @@ class OutputFolder:
         if person is not None and recorded and recorded != person:
             raise WriteRefused(f"{path} holds another person's packet; it is not given to someone else "
                                "(fix: move it away, or give this person another output name)")
-        hashes = [h for h in (entry or {}).get("sha256") or [] if isinstance(h, str)][-1:]
-        new = {"sha256": [*hashes, hashlib.sha256(data).hexdigest()]}
+        known = entry.get("sha256") if entry else None
+        hashes = [h for h in known if isinstance(h, str)][-1:] if isinstance(known, list) else []
+        new: dict[str, object] = {"sha256": [*hashes, hashlib.sha256(data).hexdigest()]}
         if person is not None:
             new["person"] = person
         try:
