@@ -378,10 +378,10 @@ class Ladder(Strict):
 
     def _rank_clashes(self, track_ids: list[str]) -> list[tuple[tuple[str | int, ...], str]]:
         """Two levels of one track on the same rank: reported once per level, naming the tracks."""
-        problems = []
+        problems: list[tuple[tuple[str | int, ...], str]] = []
         holders: dict[tuple[str, int], str] = {}
         for i, level in enumerate(self.levels):
-            clashes = {}
+            clashes: dict[str, list[str]] = {}
             for track_id in level.tracks:
                 other = holders.setdefault((track_id, level.rank), level.id)
                 if other != level.id:
@@ -409,7 +409,7 @@ class LocatedProblems(ValueError):
 
 def _duplicates(field: str, ids: list[str]) -> list[tuple[tuple[str | int, ...], str]]:
     seen: set[str] = set()
-    problems = []
+    problems: list[tuple[tuple[str | int, ...], str]] = []
     for i, item_id in enumerate(ids):
         if item_id in seen:
             problems.append(((field, i, "id"), f"id '{item_id}' is used twice in {field}; ids must be unique"))
@@ -585,7 +585,7 @@ class Brand(Strict):
 
     @model_validator(mode="after")
     def readable_colours(self) -> Brand:
-        problems = []
+        problems: list[tuple[tuple[str | int, ...], str]] = []
         for field, message in (("primary", "white text on it"), ("accent", "it as text on white"),
                                ("text", "it as text on white")):
             colour = getattr(self.colours, field)

@@ -20,12 +20,19 @@ from ladderpress.write import atomic_write
 
 SCHEMA_DIR = "schemas"
 
+
+def _content_fields() -> dict[str, Any]:
+    """The ladder's top-level fields but ``levels``, each optional with ``None`` as its default."""
+    fields: dict[str, Any] = {}
+    for name, info in Ladder.model_fields.items():
+        assert info.annotation is not None  # pydantic knows the type of every field of a model
+        if name != "levels":
+            fields[name] = (info.annotation | None, None)
+    return fields
+
+
 # A content file (content/*.yaml) holds some of the ladder's top-level fields; levels have their own files.
-ContentFile = create_model(
-    "ContentFile",
-    __config__=ConfigDict(extra="forbid"),
-    **{name: (info.annotation | None, None) for name, info in Ladder.model_fields.items() if name != "levels"},
-)
+ContentFile = create_model("ContentFile", __config__=ConfigDict(extra="forbid"), **_content_fields())
 
 
 def schemas() -> dict[str, dict[str, Any]]:
