@@ -14,14 +14,14 @@ onboarding packets apart markedly slower).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 from markupsafe import Markup
 
-from ladderpress.model import Ladder, Level
+from ladderpress.model import Ladder, Level, Track
 
 PT = 0.3528
 """One typographic point in millimetres."""
@@ -205,14 +205,15 @@ def ladder_svg(
     legend = (12.0 if layout.stacked and highlight is not None and highlight.leads_to else 7.0) if highlight else 0.0
     height = layout.header + layout.rows * layout.row_height + legend + 1
 
-    boxes = layout.plain_boxes
+    boxes: Sequence[str] = layout.plain_boxes
     next_ids = set(highlight.leads_to) if highlight else set()
     if highlight is not None:
-        boxes = list(boxes)
+        marked = list(boxes)
         for level_id in {highlight.id} | next_ids:
             if level_id in layout.position:
-                boxes[layout.position[level_id]] = _box(layout.boxes[level_id], labels, palette, widths,
-                                                        level_id == highlight.id, level_id in next_ids)
+                marked[layout.position[level_id]] = _box(layout.boxes[level_id], labels, palette, widths,
+                                                         level_id == highlight.id, level_id in next_ids)
+        boxes = marked
     parts = [layout.background, *boxes]
     if highlight is not None:
         parts.append(_legend(height - legend + 2, layout.axis + 1, palette, widths, bool(next_ids), layout.stacked))
@@ -362,7 +363,8 @@ def _equivalent(a: Box, b: Box, palette: Palette) -> str:
             f'stroke="{palette.rule}" stroke-width="0.4" stroke-dasharray="1,1"/>')
 
 
-def _track_headers(tracks: list, column_x, palette: Palette, widths: TextWidths) -> str:
+def _track_headers(tracks: list[Track], column_x: Callable[[str], float], palette: Palette,
+                   widths: TextWidths) -> str:
     return "".join(_text(widths, column_x(t.id), 4.2, t.short_name.upper(), 8.5, palette.muted, 600) for t in tracks)
 
 
@@ -372,26 +374,27 @@ AXIS_GAP = 4.6
 
 def _year_labels(shown: list[Level], ranks: list[int]) -> dict[int, str]:
     """The typical years of each rank that has any, as the axis shows them."""
-    by_rank: dict[int, list[Level]] = {}
+    by_rank: dict[int, list[tuple[int, int | None]]] = {}
     for lv in shown:
         if lv.years:
-            by_rank.setdefault(lv.rank, []).append(lv)
+            start, end = lv.years
+            assert start is not None  # Level.years_in_order: years start with a number
+            by_rank.setdefault(lv.rank, []).append((start, end))
     result = {}
     for rank in ranks:
-        at_rank = by_rank.get(rank)
-        if not at_rank:
+        spans = by_rank.get(rank)
+        if not spans:
             continue
-        labels = {lv.years_label() for lv in at_rank}
-        start = min(lv.years[0] for lv in at_rank)
-        ends = [lv.years[1] for lv in at_rank]
         # equivalent levels with different ranges share one row: show the span of them all
-        result[rank] = labels.pop() if len(labels) == 1 else (f"{start}+ yrs" if None in ends else
-                                                              f"{start}–{max(ends)} yrs")
+        # (one level's label is Level.years_label's)
+        start = min(start for start, _ in spans)
+        ends = [end for _, end in spans if end is not None]
+        result[rank] = f"{start}–{max(ends)} yrs" if len(ends) == len(spans) else f"{start}+ yrs"
     return result
 
 
-def _axis(years: dict[int, str], ranks: list[int], row_top, box_h: float, axis: float, palette: Palette,
-          widths: TextWidths) -> str:
+def _axis(years: dict[int, str], ranks: list[int], row_top: Callable[[int], float], box_h: float, axis: float,
+          palette: Palette, widths: TextWidths) -> str:
     top = row_top(ranks[-1]) + box_h / 2
     bottom = row_top(ranks[0]) + box_h / 2
     parts = [f'<line x1="{axis - 3:.2f}" y1="{top:.2f}" x2="{axis - 3:.2f}" y2="{bottom:.2f}" '
