@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeGuard
 
 import jinja2
 import markdown
@@ -226,7 +228,8 @@ class Renderer:
             where, line = self._where(exc, name)
             raise TemplateProblem(Problem(
                 where, f"rendering took longer than the {exc.seconds:g} s allowed; it was stopped", line,
-                hint=f"look for a loop that never ends, or raise time_limit in guides/{job.recipe_name}.yaml")) from None
+                hint=f"look for a loop that never ends, or raise time_limit in guides/{job.recipe_name}.yaml",
+            )) from None
         except MemoryError as exc:
             where, line = self._where(exc, name)
             raise TemplateProblem(Problem(
@@ -238,7 +241,7 @@ class Renderer:
             raise TemplateProblem(self._syntax_problem(exc)) from None
         except jinja2.TemplateError as exc:
             raise TemplateProblem(self._runtime_problem(exc, name)) from None
-        except Exception as exc:  # any error a template's expression raises, located at its line
+        except Exception as exc:  # noqa: BLE001 -- any error a template's expression raises, located at its line
             raise TemplateProblem(self._runtime_problem(exc, name)) from None
 
     def context(self, job: Job, fit: int = 0, part: str = "full") -> dict[str, object]:
@@ -320,7 +323,7 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: object, right: object) -> object:
         if operator == "**" and _whole(left) and _whole(right) and right > 0 \
-                and abs(left).bit_length() * right > MAX_RESULT_BITS:  # type: ignore[operator, union-attr]
+                and abs(left).bit_length() * right > MAX_RESULT_BITS:
             raise SecurityError(f"{_short(left)} ** {_short(right)} is too large a number for a template")
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
@@ -328,17 +331,17 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
                     raise SecurityError(f"repeating a text or list {_short(times)} times makes it too long "
                                         f"(more than {MAX_RESULT_LENGTH:,})")
             if _whole(left) and _whole(right) and \
-                    abs(left).bit_length() + abs(right).bit_length() > MAX_RESULT_BITS:  # type: ignore[arg-type]
+                    abs(left).bit_length() + abs(right).bit_length() > MAX_RESULT_BITS:
                 raise SecurityError("too large a number for a template")
         return super().call_binop(context, operator, left, right)
 
 
-def _whole(value: object) -> bool:
+def _whole(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _short(value: object) -> str:
-    text = str(value) if not _whole(value) or abs(value).bit_length() < 200 else "a huge number"  # type: ignore[arg-type]
+    text = str(value) if not _whole(value) or abs(value).bit_length() < 200 else "a huge number"
     return text if len(text) <= 40 else text[:39] + "…"
 
 
@@ -369,7 +372,7 @@ class ConfinedLoader(jinja2.BaseLoader):
     def __init__(self, folders: list[tuple[Path, Path]]) -> None:
         self.folders = folders
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, object]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         parts = split_template_path(template)  # refuses '..' and absolute names
         for folder, root in self.folders:
             path = folder.joinpath(*parts)

@@ -19,9 +19,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
+
+M = TypeVar("M", bound=BaseModel)
 
 SCALARS = (type(None), bool, int, float, str, datetime.date)
 """Values passed to templates as they are (``Markup`` is a ``str``; ``datetime`` is a ``date``)."""
@@ -56,7 +58,8 @@ class View:
 
 def fields_of(view: View) -> Mapping[str, Any]:
     """A view's fields, for code (templates cannot reach names that start with an underscore)."""
-    return object.__getattribute__(view, "_fields")
+    fields: Mapping[str, Any] = object.__getattribute__(view, "_fields")
+    return fields
 
 
 class Views:
@@ -68,6 +71,13 @@ class Views:
 
     def __init__(self) -> None:
         self._made: dict[int, tuple[object, View]] = {}  # the model is kept so that its id is not reused
+
+    @overload
+    def __call__(self, value: BaseModel) -> View: ...
+    @overload
+    def __call__(self, value: list[M] | tuple[M, ...]) -> tuple[View, ...]: ...
+    @overload
+    def __call__(self, value: object) -> Any: ...
 
     def __call__(self, value: Any) -> Any:
         """``value`` as plain data for templates (see the module's docstring)."""
