@@ -19,6 +19,8 @@ PROJECT_PARTS = ("content", "guides", "templates", "styles", "examples")
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-references", action="store_true",
                      help="rewrite the reference PNGs in tests/reference/ from the current output")
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/errors.txt from the current error messages")
 
 
 @pytest.fixture(scope="session")
