@@ -35,7 +35,7 @@ MAX_DEPTH = 50
 MAX_NODES = 200_000
 """Bound on values built from one file, so an alias bomb cannot exhaust memory."""
 
-RESERVED_RECIPE_NAMES = {"check", "new-brand", "schema", "init"}  # the command line's COMMAND_WORDS
+RESERVED_RECIPE_NAMES = {"build", "check", "list", "watch", "init", "new-brand", "schema"}  # the CLI's COMMAND_WORDS
 """Words the command line uses itself, so they cannot name a recipe."""
 
 Loc = tuple[str | int, ...]

@@ -219,6 +219,14 @@ def private_paths(project: Project, given: Path | None, out_dir: Path) -> tuple[
     return tuple(dict.fromkeys([*named, *([given.absolute()] if given else []), *output]))
 
 
+def engine_for(opened: Opened, request: BuildRequest) -> Engine:
+    """What a worker process needs to print for this request."""
+    project = opened.project
+    return Engine(project.root, request.brand.resolve() if request.brand else None,
+                  request.edition or project.ladder.date, request.pdf_variant,
+                  private_paths(project, request.roster, opened.out_dir))
+
+
 class Printing:
     """One build's printing and writing, with the output folder locked by the caller."""
 
@@ -227,10 +235,7 @@ class Printing:
         self.request = request
         self.folder = folder
         self.shown = shown
-        project = opened.project
-        self.engine = Engine(project.root, request.brand.resolve() if request.brand else None,
-                             request.edition or project.ladder.date, request.pdf_variant,
-                             private_paths(project, request.roster, opened.out_dir))
+        self.engine = engine_for(opened, request)
         self.cache_error: str | None = None
 
     def events(self, jobs: list[Job]) -> Iterator[Event]:

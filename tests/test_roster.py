@@ -14,7 +14,8 @@ import ladderpress.files
 from ladderpress.cli import main
 from ladderpress.load import load_project
 from ladderpress.model import Ladder
-from ladderpress.plan import Settings, plan
+from ladderpress.plan import PacketJob, plan
+from ladderpress.request import BuildRequest
 from ladderpress.roster import Roster, person_key, read_roster
 from tests.conftest import ROOT, copy_project, text
 
@@ -145,19 +146,20 @@ def test_person_key_is_a_digest_of_the_normalised_name() -> None:
 
 
 def placed(project: object, roster: Path, owners: dict[str, str] | None = None) -> dict[str, str]:
-    result = plan(project, ["onboarding"], Settings(roster=roster), owners=owners or {})  # type: ignore[arg-type]
+    result = plan(project, BuildRequest(recipes=("onboarding",), roster=roster), owners=owners or {})
     assert result.problems == [] and result.rejected == []
-    for job in result.jobs:
-        assert job.person is not None and job.output.name == f"{job.person.slug}.pdf"
-    return {job.person.person.name: job.output.as_posix() for job in result.jobs if job.person is not None}
+    packets = [job for job in result.jobs if isinstance(job, PacketJob)]
+    assert len(packets) == len(result.jobs)
+    assert all(job.output.name == f"{job.person.slug}.pdf" for job in packets)
+    return {job.person.person.name: job.output.as_posix() for job in packets}
 
 
 def test_a_packet_file_stays_with_the_person_it_was_written_for(tmp_path: Path) -> None:
     project = load_project(ROOT)
     lea, lea_accent = f"Lea Dubois{REST}", f"L\u00e9a Dubois{REST}"
-    first = plan(project, ["onboarding"], Settings(roster=write(tmp_path / "1.csv", [lea_accent])))
+    first = plan(project, BuildRequest(recipes=("onboarding",), roster=write(tmp_path / "1.csv", [lea_accent])))
     assert [job.output.as_posix() for job in first.jobs] == ["onboarding/lea-dubois.pdf"]
-    owners = {job.output.as_posix(): job.person.key for job in first.jobs if job.person is not None}
+    owners = {job.output.as_posix(): job.person.key for job in first.jobs if isinstance(job, PacketJob)}
     assert owners == {"onboarding/lea-dubois.pdf": person_key("L\u00e9a Dubois")}
     kept = {"L\u00e9a Dubois": "onboarding/lea-dubois.pdf", "Lea Dubois": "onboarding/lea-dubois-2.pdf"}
     # whatever the order of the rows, Léa keeps her file and Lea is never given it

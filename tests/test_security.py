@@ -20,7 +20,8 @@ from pypdf import PdfReader
 
 from ladderpress.cli import main
 from ladderpress.load import load_project
-from ladderpress.plan import Settings, plan
+from ladderpress.plan import PacketJob, plan
+from ladderpress.request import BuildRequest
 from ladderpress.render import Renderers
 from ladderpress.view import View, fields_of, walk
 from tests.conftest import ROOT, copy_project
@@ -86,12 +87,12 @@ def contexts(project_root: Path, brand: Path | None) -> list[tuple[str, dict[str
     """The context of every template kind: each document and level job, and a packet whole and personal."""
     project = load_project(project_root, brand)
     renderers = Renderers(project, datetime.date(2027, 1, 1))
-    jobs = plan(project, settings=Settings(roster=project_root / "examples/new-hires.csv")).jobs
+    jobs = plan(project, BuildRequest(roster=project_root / "examples/new-hires.csv")).jobs
     found: list[tuple[str, dict[str, object]]] = []
     for job in jobs:
         renderer = renderers.for_job(job)
         found.append((str(job.output), renderer.context(job)))
-        if job.person is not None:
+        if isinstance(job, PacketJob):
             found.append((f"{job.output} (personal)", renderer.context(job, part="personal")))
     return found
 
@@ -111,7 +112,7 @@ def test_every_template_context_holds_only_plain_data(brand: str | None) -> None
 
 def test_views_are_frozen_and_globals_are_only_those_registered() -> None:
     project = load_project(ROOT)
-    renderer = Renderers(project).for_job(plan(project, ["one-pagers"]).jobs[0])
+    renderer = Renderers(project).for_job(plan(project, BuildRequest(recipes=("one-pagers",))).jobs[0])
     level = renderer.views(project.ladder.levels[0])
     with pytest.raises(AttributeError):
         level.title = "changed"  # type: ignore[misc]
