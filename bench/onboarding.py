@@ -3,7 +3,8 @@
 
 Builds the same fictional roster both ways, in one run, on the same machine state:
   - assembled: each level's shared pages laid out once, personal pages per person;
-  - whole:     every packet laid out in full (--render-in-full).
+  - whole:     every packet laid out in full, one by one (the reference path the tests
+               compare the fast one with; driven from here, through the library).
 Both use the same number of worker processes (-j, default: all cores). The assembled
 build runs before and after the whole one and the ratio uses their mean: a run of a
 dozen seconds is at the mercy of a busy moment on a shared machine, one of two minutes
@@ -58,11 +59,49 @@ def roster(path: Path, people: int) -> Path:
     return path
 
 
+# The whole path: the same plan, each packet laid out whole in a pool of as many worker processes.
+CHILD_WHOLE = """
+import json, multiprocessing, resource, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+start = time.perf_counter()
+from ladderpress.cli import configure_logging
+from ladderpress.pipeline import engine_for, open_project, planned
+from ladderpress.produce import Producer
+from ladderpress.request import BuildRequest
+project, out, roster, workers = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+configure_logging()
+request = BuildRequest(project=project, out=out, roster=roster, recipes=("onboarding",), workers=workers)
+opened = open_project(request)
+jobs = planned(opened, request, {}).jobs
+producer = None
+
+def start_worker():
+    global producer
+    producer = Producer(opened.project, opened.renderers, engine_for(opened, request))
+
+def whole(i):
+    job = jobs[i]
+    data = producer.packets.print_whole(opened.renderers.for_job(job), job).data
+    (out / job.output).parent.mkdir(parents=True, exist_ok=True)
+    (out / job.output).write_bytes(data)
+
+with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=start_worker) as pool:
+    list(pool.map(whole, range(len(jobs))))
+print(json.dumps({"code": 0, "seconds": time.perf_counter() - start,
+                  "parent_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "worker_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
 def build(roster_path: Path, out: Path, workers: int, whole: bool) -> dict[str, float]:
-    args = ["--project", str(ROOT), "--out", str(out), "--roster", str(roster_path), "-j", str(workers),
-            "onboarding"] + (["--render-in-full"] if whole else [])
+    if whole:
+        command = [CHILD_WHOLE, str(ROOT), str(out), str(roster_path), str(workers)]
+    else:
+        command = [CHILD, "--project", str(ROOT), "--out", str(out), "--roster", str(roster_path), "-j",
+                   str(workers), "onboarding"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, env=env,
+    result = subprocess.run([sys.executable, "-c", *command], capture_output=True, text=True, env=env,
                             cwd=ROOT, check=False)
     report = json.loads(result.stdout.strip().splitlines()[-1])
     if report["code"] != 0:
