@@ -1,12 +1,19 @@
 """A corpus of bad inputs: each gets one located, plain-words line with a fix, and no traceback.
 
 Every case patches a copy of the default project, runs ``build.py check`` and asserts on
-the message (file, line, field, hint) and the exit code.
+the message (file, line, field, hint) and the exit code. Its whole error output and exit
+code are also compared, line for line, with ``tests/golden/errors.txt``: after an intended
+change to the messages, run ``pytest --update-golden tests/test_bad_input.py``, read the
+new file through, and commit it.
 """
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +39,8 @@ class Case:
     """Further whole files to write."""
 
 
+# The corpus is a table, each case on two lines; ruff format would spread every field over its own line.
+# fmt: off
 CASES = [
     # -- YAML that does not parse
     Case("tab", "content/levels/pm.yaml", "\nscope:", "\n\tscope:",
@@ -119,7 +128,8 @@ CASES = [
          ("guides/handbook.yaml:", "unknown field 'templat'", "did you mean 'template'")),
     Case("reserved recipe name", "guides/check.yaml", None, "title: x\ntemplate: handbook.html\noutput: x.pdf\n",
          ("guides/check.yaml", "command word", "rename the file")),
-    Case("missing stylesheet", "guides/handbook.yaml", "per: document", "per: document\nstyles: [base.css, hanbook.css]",
+    Case("missing stylesheet", "guides/handbook.yaml", "per: document",
+         "per: document\nstyles: [base.css, hanbook.css]",
          ("guides/handbook.yaml:", "styles[1]:", "'hanbook.css' not found", "did you mean 'handbook.css'")),
     Case("two recipes, one file", "guides/copy.yaml", None, "title: x\ntemplate: handbook.html\noutput: handbook.pdf\n",
          ("guides/", "writes handbook.pdf, which recipe", "its own output name")),
@@ -161,13 +171,15 @@ CASES = [
     Case("unknown recipe on the command line", "guides/handbook.yaml", None, "", ("unknown recipe 'handbok'",
          "did you mean 'handbook'"), code=2, args=("handbok",)),
 ]
+# fmt: on
 
 
 def apply(project: Path, case: Case) -> None:
     path = project / case.file
     if case.name == "duplicate id":
         (project / "content/levels/zz.yaml").write_text(
-            (project / "content/levels/pm.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+            (project / "content/levels/pm.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
         return
     if case.name == "unknown recipe on the command line":
         return
@@ -184,17 +196,108 @@ def apply(project: Path, case: Case) -> None:
     path.write_text(after, encoding="utf-8")
 
 
+GOLDEN = Path(__file__).resolve().parent / "golden" / "errors.txt"
+GOLDEN_HEADER = """\
+# The error output of every case in tests/test_bad_input.py, compared in full by that test.
+# One section per case: "## <case name>", the exit code, then each line the command wrote to
+# stderr, exactly (the case's temporary project folder is shown as <project>).
+# After an intended change to the messages: pytest --update-golden tests/test_bad_input.py
+"""
+UPDATE_HINT = "run `pytest --update-golden tests/test_bad_input.py`, read the new messages and commit the file"
+
+
+def read_golden(path: Path) -> dict[str, tuple[int, list[str]]]:
+    """Case name → (exit code, stderr lines) from the golden file; {} when there is none yet."""
+    if not path.exists():
+        return {}
+    sections: dict[str, tuple[int, list[str]]] = {}
+    name: str | None = None
+    lines: list[str] = []
+
+    def close() -> None:
+        if name is not None:
+            while lines and not lines[-1]:
+                lines.pop()
+            code = lines.pop(0) if lines else ""
+            assert code.startswith("exit "), f"{path}: section {name!r} must start with its exit code"
+            sections[name] = (int(code.removeprefix("exit ")), list(lines))
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            close()
+            name, lines = line.removeprefix("## "), []
+        elif name is not None:
+            lines.append(line)
+    close()
+    return sections
+
+
+def write_golden(path: Path, sections: dict[str, tuple[int, list[str]]]) -> None:
+    text = GOLDEN_HEADER
+    for name, (code, lines) in sections.items():
+        assert not any(line.startswith("## ") for line in lines), f"{name}: a line of output looks like a section"
+        text += "\n".join(["", f"## {name}", f"exit {code}", *lines]) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+class Golden:
+    """The golden file, read once per module; with --update-golden, rewritten from what the cases printed."""
+
+    def __init__(self, update: bool) -> None:
+        self.update = update
+        self.expected = read_golden(GOLDEN)
+        self.seen: dict[str, tuple[int, list[str]]] = {}
+
+    def check(self, name: str, code: int, lines: list[str]) -> None:
+        self.seen[name] = (code, lines)
+        if self.update:
+            return
+        if name not in self.expected:
+            pytest.fail(f"case {name!r} has no section in tests/golden/errors.txt: {UPDATE_HINT}")
+        want_code, want = self.expected[name]
+        if (code, lines) != (want_code, want):
+            diff = "\n".join(
+                difflib.unified_diff(
+                    [f"exit {want_code}", *want], [f"exit {code}", *lines], "golden", "now", lineterm=""
+                )
+            )
+            pytest.fail(
+                f"case {name!r}: the error output differs from tests/golden/errors.txt "
+                f"(if the change is intended, {UPDATE_HINT}):\n{diff}"
+            )
+
+    def save(self) -> None:
+        """Every case of the corpus, in its order: what ran now, else what the file held."""
+        merged = {case.name: self.seen.get(case.name) or self.expected.get(case.name) for case in CASES}
+        write_golden(GOLDEN, {name: section for name, section in merged.items() if section is not None})
+
+
+@pytest.fixture(scope="module")
+def golden(request: pytest.FixtureRequest) -> Iterator[Golden]:
+    golden = Golden(bool(request.config.getoption("--update-golden")))
+    yield golden
+    if golden.update and golden.seen:
+        golden.save()
+
+
+def normalise(text: str, project: Path) -> list[str]:
+    """The lines of ``text`` with the temporary project folder (as given, or resolved) shown as <project>."""
+    for folder in sorted({str(project), os.path.realpath(project)}, key=len, reverse=True):
+        text = text.replace(folder, "<project>")
+    return text.splitlines()
+
+
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of the default project; each case copies it (about 5 ms) rather than the checkout."""
     return copy_project(tmp_path_factory.mktemp("pristine") / "project")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input_gets_a_located_plain_message(
-    case: Case, pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    case: Case, pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], golden: Golden
 ) -> None:
-    import shutil
-
     project = tmp_path / "project"
     shutil.copytree(pristine, project)
     apply(project, case)
@@ -208,6 +311,14 @@ def test_bad_input_gets_a_located_plain_message(
     if case.code == 1:
         errors = [line for line in lines if line.startswith("error: ")]
         assert errors and all(len(line) < 400 for line in errors)
+    golden.check(case.name, code, normalise(captured.err, project))
+
+
+def test_case_names_are_unique_and_the_golden_file_holds_no_other() -> None:
+    names = [case.name for case in CASES]
+    assert len(set(names)) == len(names), "each case needs its own name: it heads its section of the golden file"
+    stale = sorted(set(read_golden(GOLDEN)) - set(names))
+    assert not stale, f"tests/golden/errors.txt has sections for cases that are gone: {stale}; {UPDATE_HINT}"
 
 
 def test_corpus_is_large_enough() -> None:
