@@ -2,7 +2,9 @@
 """Benchmark: the authoring loop on the default project, measured side by side in one run.
 
 Prints wall time and peak memory for: a cold full build, a build where nothing changed,
-a build after editing one level's text, and a cold build with one worker against two.
+a build after editing one level's text, and a cold build with one worker against two;
+then, in watch mode, the time from saving a level to its one-pager being rewritten, against
+the time the whole rebuild that save causes takes.
 
     .venv/bin/python bench/build.py
 """
@@ -11,10 +13,14 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +47,42 @@ def build(project: Path, *args: str) -> dict[str, float]:
     return report
 
 
+def save_to_pdf(project: Path) -> tuple[float, float, float]:
+    """Seconds from saving a level to the first PDF, to that level's one-pager, and to the end of the rebuild."""
+    process = subprocess.Popen([sys.executable, "-m", "ladderpress", "watch", "--project", str(project), "-j", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lines: queue.Queue[tuple[float, str]] = queue.Queue()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put((time.perf_counter(), line))
+
+    threading.Thread(target=read, daemon=True).start()
+
+    try:
+        while "watching" not in lines.get(timeout=300)[1]:
+            pass
+        level = project / "content/levels/pm.yaml"
+        level.write_text(level.read_text(encoding="utf-8").replace("duties:\n", "duties:\n  - Writes the memo\n"),
+                         encoding="utf-8")
+        saved = time.perf_counter()
+        first = one_pager = None
+        while True:
+            at, line = lines.get(timeout=300)
+            if ".pdf " in line and first is None:
+                first = at
+            if "one-pagers/pm.pdf" in line:
+                one_pager = at
+            if line.startswith("built "):
+                assert first is not None and one_pager is not None, "the save rebuilt no one-pager"
+                return first - saved, one_pager - saved, at - saved
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ladderpress-bench-") as folder:
         project = Path(folder) / "project"
@@ -64,6 +106,9 @@ def main() -> None:
                   f"{report['seconds'] / cold['seconds']:>8.0%}")
         print(f"no-op / cold: {rows[1][1]['seconds'] / cold['seconds']:.1%} (target: under 10%)")
         print(f"-j1 / -j2: {j1['seconds'] / j2['seconds']:.2f}x faster with two workers (target: at least 1.6x)")
+        first, one_pager, rebuilt = save_to_pdf(project)
+        print(f"watch, after saving content/levels/pm.yaml: first PDF {first:.2f} s, its one-pager {one_pager:.2f} s, "
+              f"whole rebuild {rebuilt:.2f} s ({one_pager / rebuilt:.0%} of it; target: the one-pager about 1 s)")
 
 
 if __name__ == "__main__":
