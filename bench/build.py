@@ -39,8 +39,13 @@ print(json.dumps({"code": code, "seconds": time.perf_counter() - start,
 
 
 def build(project: Path, *args: str) -> dict[str, float]:
-    result = subprocess.run([sys.executable, "-c", CHILD, "--project", str(project), *args], capture_output=True,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, "--project", str(project), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
     report = json.loads(result.stdout.strip().splitlines()[-1])
     if report["code"] != 0:
         sys.exit(f"build failed:\n{result.stderr[-2000:]}")
@@ -49,9 +54,13 @@ def build(project: Path, *args: str) -> dict[str, float]:
 
 def save_to_pdf(project: Path) -> tuple[float, float, float]:
     """Seconds from saving a level to the first PDF, to that level's one-pager, and to the end of the rebuild."""
-    process = subprocess.Popen([sys.executable, "-m", "ladderpress", "watch", "--project", str(project), "-j", "2"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ladderpress", "watch", "--project", str(project), "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     lines: queue.Queue[tuple[float, str]] = queue.Queue()
 
     def read() -> None:
@@ -65,8 +74,9 @@ def save_to_pdf(project: Path) -> tuple[float, float, float]:
         while "watching" not in lines.get(timeout=300)[1]:
             pass
         level = project / "content/levels/pm.yaml"
-        level.write_text(level.read_text(encoding="utf-8").replace("duties:\n", "duties:\n  - Writes the memo\n"),
-                         encoding="utf-8")
+        level.write_text(
+            level.read_text(encoding="utf-8").replace("duties:\n", "duties:\n  - Writes the memo\n"), encoding="utf-8"
+        )
         saved = time.perf_counter()
         first = one_pager = None
         while True:
@@ -102,13 +112,17 @@ def main() -> None:
         print(f"default project, {os.cpu_count()} cores")
         print(f"{'build':<24} {'wall s':>8} {'peak MB':>8} {'vs cold':>8}")
         for name, report in rows:
-            print(f"{name:<24} {report['seconds']:>8.2f} {report['peak_kb'] / 1024:>8.0f} "
-                  f"{report['seconds'] / cold['seconds']:>8.0%}")
+            print(
+                f"{name:<24} {report['seconds']:>8.2f} {report['peak_kb'] / 1024:>8.0f} "
+                f"{report['seconds'] / cold['seconds']:>8.0%}"
+            )
         print(f"no-op / cold: {rows[1][1]['seconds'] / cold['seconds']:.1%} (target: under 10%)")
         print(f"-j1 / -j2: {j1['seconds'] / j2['seconds']:.2f}x faster with two workers (target: at least 1.6x)")
         first, one_pager, rebuilt = save_to_pdf(project)
-        print(f"watch, after saving content/levels/pm.yaml: first PDF {first:.2f} s, its one-pager {one_pager:.2f} s, "
-              f"whole rebuild {rebuilt:.2f} s ({one_pager / rebuilt:.0%} of it; target: the one-pager about 1 s)")
+        print(
+            f"watch, after saving content/levels/pm.yaml: first PDF {first:.2f} s, its one-pager {one_pager:.2f} s, "
+            f"whole rebuild {rebuilt:.2f} s ({one_pager / rebuilt:.0%} of it; target: the one-pager about 1 s)"
+        )
 
 
 if __name__ == "__main__":

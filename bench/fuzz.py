@@ -47,17 +47,110 @@ from ladderpress.roster import read_roster  # noqa: E402
 PARTS = ("content", "guides", "templates", "styles", "examples", "brands")
 
 YAML_TOKENS = [
-    ":", ": ", "- ", "-", "[", "]", "{", "}", ",", '"', "'", "#", "|", ">", "? ", "\n", "\t", "  ", "\r", "\\",
-    "&a ", "&b ", "*a", "*b", "*nope", "&a [*a]", "&a {<<: *a}", "<<: *a\n", "<<: *b\n", "<<: 5\n",
-    "<<: [1, 2]\n", "<<: [*a, *b]\n", "<<: {x: 1}\n", "<<", "=", "~", "null", "yes", "no", "0x1F", "1e999",
-    "2025-02-30", "12:30:00", ".nan", "-.inf", "!!int ", "!!float ", "!!bool ", "!!null ", "!!str ",
-    "!!timestamp ", "!!binary ", "!!set ", "!!omap ", "!!pairs ", "!!seq ", "!!map ", "!!merge ",
-    "!!python/object:os.system ", "!!python/object/apply:os.system ", "!!python/name:os.system ", "!foo ",
-    "! ", "!<tag:yaml.org,2002:str> ", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "---\n", "...\n",
-    "\x00", "\x07", "\x1b", "\ufeff", "\u2028", "\x85", "\ud7ff", "\U0001f600", "é", "{{ 1 }}", "{level}",
+    ":",
+    ": ",
+    "- ",
+    "-",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    '"',
+    "'",
+    "#",
+    "|",
+    ">",
+    "? ",
+    "\n",
+    "\t",
+    "  ",
+    "\r",
+    "\\",
+    "&a ",
+    "&b ",
+    "*a",
+    "*b",
+    "*nope",
+    "&a [*a]",
+    "&a {<<: *a}",
+    "<<: *a\n",
+    "<<: *b\n",
+    "<<: 5\n",
+    "<<: [1, 2]\n",
+    "<<: [*a, *b]\n",
+    "<<: {x: 1}\n",
+    "<<",
+    "=",
+    "~",
+    "null",
+    "yes",
+    "no",
+    "0x1F",
+    "1e999",
+    "2025-02-30",
+    "12:30:00",
+    ".nan",
+    "-.inf",
+    "!!int ",
+    "!!float ",
+    "!!bool ",
+    "!!null ",
+    "!!str ",
+    "!!timestamp ",
+    "!!binary ",
+    "!!set ",
+    "!!omap ",
+    "!!pairs ",
+    "!!seq ",
+    "!!map ",
+    "!!merge ",
+    "!!python/object:os.system ",
+    "!!python/object/apply:os.system ",
+    "!!python/name:os.system ",
+    "!foo ",
+    "! ",
+    "!<tag:yaml.org,2002:str> ",
+    "%YAML 1.1\n",
+    "%TAG ! tag:x,2000:\n",
+    "---\n",
+    "...\n",
+    "\x00",
+    "\x07",
+    "\x1b",
+    "\ufeff",
+    "\u2028",
+    "\x85",
+    "\ud7ff",
+    "\U0001f600",
+    "é",
+    "{{ 1 }}",
+    "{level}",
 ]
-CSV_TOKENS = [",", '"', '""', "\n", "\r\n", "\r", "\x00", "\ufeff", ";", "\t", "=1+1", "\u2028", "\x85",
-              "2027-02-30", "pm", "vp", "nope", "ic", "manager", "Ada Lovelace", "x" * 5000, "é"]
+CSV_TOKENS = [
+    ",",
+    '"',
+    '""',
+    "\n",
+    "\r\n",
+    "\r",
+    "\x00",
+    "\ufeff",
+    ";",
+    "\t",
+    "=1+1",
+    "\u2028",
+    "\x85",
+    "2027-02-30",
+    "pm",
+    "vp",
+    "nope",
+    "ic",
+    "manager",
+    "Ada Lovelace",
+    "x" * 5000,
+    "é",
+]
 WEIGHTS = {"content": 40, "recipe": 20, "brand": 15, "roster-csv": 12, "roster-yaml": 13}
 """Share of cases per kind of file: every kind gets many, however few files it has."""
 HOSTILE = ["dev-zero", "etc-passwd", "loop", "dangling", "fifo", "folder", "empty", "huge"]
@@ -109,11 +202,11 @@ def mutate_text(rng: random.Random, text: str, tokens: list[str]) -> str:
     if action <= 2:
         return text[:at] + rng.choice(tokens) + text[at:]
     if action == 3:
-        return text[:at] + rng.choice(tokens) + text[at + span:]
+        return text[:at] + rng.choice(tokens) + text[at + span :]
     if action == 4:
-        return text[:at] + text[at + span:]
+        return text[:at] + text[at + span :]
     if action == 5:
-        return text[:at] + text[at:at + span * 8] * rng.randint(2, 5) + text[at:]
+        return text[:at] + text[at : at + span * 8] * rng.randint(2, 5) + text[at:]
     lines = text.split("\n")
     i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
     if action == 6:
@@ -218,8 +311,10 @@ def targets(root: Path) -> list[Target]:
     found = [Target("content", p) for p in sorted((root / "content").rglob("*.yaml"))]
     found += [Target("recipe", p) for p in sorted((root / "guides").glob("*.yaml"))]
     found += [Target("brand", p) for p in sorted((root / "brands").glob("*/brand.yaml"))]
-    found += [Target("roster-csv", root / "examples/new-hires.csv"),
-              Target("roster-yaml", root / "examples/new-hires.yaml")]
+    found += [
+        Target("roster-csv", root / "examples/new-hires.csv"),
+        Target("roster-yaml", root / "examples/new-hires.yaml"),
+    ]
     return found
 
 
@@ -317,11 +412,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=5000, help="mutations to try (default 5000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--cli-every", type=int, default=100,
-                        help="also run the whole 'check' command every N-th case (0: never; default 100)")
+    parser.add_argument(
+        "--cli-every",
+        type=int,
+        default=100,
+        help="also run the whole 'check' command every N-th case (0: never; default 100)",
+    )
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds a case may take (default 10)")
-    parser.add_argument("--hostile", type=float, default=0.03,
-                        help="share of cases that swap the file for a link, FIFO or folder (default 0.03)")
+    parser.add_argument(
+        "--hostile",
+        type=float,
+        default=0.03,
+        help="share of cases that swap the file for a link, FIFO or folder (default 0.03)",
+    )
     parser.add_argument("--show", type=int, default=20, help="failures to print in full (default 20)")
     args = parser.parse_args()
     sys.exit(fuzz(args.count, args.seed, args.cli_every, args.timeout, args.hostile, args.show))

@@ -77,11 +77,19 @@ def add_levels(project: Path, total: int) -> list[str]:
     for k, lid in enumerate(ids):
         start = min(k // 2 % 40, 58)
         partner = k + 1 if k % 2 == 0 else k - 1
-        (folder / f"{lid}.yaml").write_text(LEVEL.format(
-            id=lid, k=k, rank=FIRST_RANK + k // 2, track=TRACKS[k % 2], start=start, end=start + 2,
-            leads_to=level_id(k + 2) if k + 2 < count else "",
-            equivalents=level_id(partner) if partner < count else "",
-        ), encoding="utf-8")
+        (folder / f"{lid}.yaml").write_text(
+            LEVEL.format(
+                id=lid,
+                k=k,
+                rank=FIRST_RANK + k // 2,
+                track=TRACKS[k % 2],
+                start=start,
+                end=start + 2,
+                leads_to=level_id(k + 2) if k + 2 < count else "",
+                equivalents=level_id(partner) if partner < count else "",
+            ),
+            encoding="utf-8",
+        )
     return ids
 
 
@@ -104,8 +112,13 @@ print(json.dumps({"code": code, "seconds": time.perf_counter() - start, "cpu": t
 
 
 def check(project: Path) -> dict:
-    result = subprocess.run([sys.executable, "-c", CHILD, "--project", str(project), "check"], capture_output=True,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, "--project", str(project), "check"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
     report = json.loads(result.stdout.strip().splitlines()[-1])
     if report["code"] != 0:
         sys.exit(f"check failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
@@ -116,8 +129,10 @@ def main() -> None:
     sizes = [int(arg) for arg in sys.argv[1:]] or list(SIZES)
     with tempfile.TemporaryDirectory(prefix="ladderpress-levels-") as folder:
         rows = [(size, check(make_project(Path(folder) / f"p{size}", size))) for size in sizes]
-    print(f"python build.py check, default project with generated levels, {os.cpu_count()} cores "
-          f"(load average {os.getloadavg()[0]:.1f}: CPU s is the steadier figure on a busy machine)")
+    print(
+        f"python build.py check, default project with generated levels, {os.cpu_count()} cores "
+        f"(load average {os.getloadavg()[0]:.1f}: CPU s is the steadier figure on a busy machine)"
+    )
     print(f"{'levels':>6} {'wall s':>8} {'CPU s':>8} {'ms/level':>9}")
     for size, report in rows:
         print(f"{size:>6} {report['seconds']:>8.2f} {report['cpu']:>8.2f} {report['seconds'] / size * 1000:>9.1f}")

@@ -53,9 +53,16 @@ def roster(path: Path, people: int) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["name", "level", "team", "manager", "buddy", "start_date"])
         for i in range(people):
-            writer.writerow([f"{rng.choice(FIRST)} {rng.choice(LAST)} {i:03d}", rng.choice(LEVELS),
-                             f"Team {rng.choice(LAST)}", f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                             f"{rng.choice(FIRST)} {rng.choice(LAST)}", f"2027-03-{1 + i % 28:02d}"])
+            writer.writerow(
+                [
+                    f"{rng.choice(FIRST)} {rng.choice(LAST)} {i:03d}",
+                    rng.choice(LEVELS),
+                    f"Team {rng.choice(LAST)}",
+                    f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    f"2027-03-{1 + i % 28:02d}",
+                ]
+            )
     return path
 
 
@@ -98,11 +105,22 @@ def build(roster_path: Path, out: Path, workers: int, whole: bool) -> dict[str, 
     if whole:
         command = [CHILD_WHOLE, str(ROOT), str(out), str(roster_path), str(workers)]
     else:
-        command = [CHILD, "--project", str(ROOT), "--out", str(out), "--roster", str(roster_path), "-j",
-                   str(workers), "onboarding"]
+        command = [
+            CHILD,
+            "--project",
+            str(ROOT),
+            "--out",
+            str(out),
+            "--roster",
+            str(roster_path),
+            "-j",
+            str(workers),
+            "onboarding",
+        ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", *command], capture_output=True, text=True, env=env,
-                            cwd=ROOT, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", *command], capture_output=True, text=True, env=env, cwd=ROOT, check=False
+    )
     report = json.loads(result.stdout.strip().splitlines()[-1])
     if report["code"] != 0:
         sys.exit(f"build failed:\n{result.stderr[-2000:]}")
@@ -121,8 +139,12 @@ def main() -> None:
         fast = build(big, tmp / "assembled", args.jobs, whole=False)
         slow = build(big, tmp / "whole", args.jobs, whole=True)
         again = build(big, tmp / "assembled-again", args.jobs, whole=False)
-        large = build(roster(tmp / f"roster-{2 * args.people}.csv", 2 * args.people), tmp / "assembled-large",
-                      args.jobs, whole=False)
+        large = build(
+            roster(tmp / f"roster-{2 * args.people}.csv", 2 * args.people),
+            tmp / "assembled-large",
+            args.jobs,
+            whole=False,
+        )
         sample = sorted((tmp / "assembled" / "onboarding").glob("*.pdf"))[0].name
         size_fast = (tmp / "assembled" / "onboarding" / sample).stat().st_size
         size_slow = (tmp / "whole" / "onboarding" / sample).stat().st_size
@@ -136,14 +158,21 @@ def main() -> None:
         print(f"onboarding packets, {args.jobs} worker process(es), ladderpress at {ROOT}")
         print(f"{'path':<10} {'people':>6} {'wall s':>8} {'per packet ms':>14} {'parent MB':>10} {'worker MB':>10}")
         for name, people, report in rows:
-            print(f"{name:<10} {people:>6} {report['seconds']:>8.1f} {1000 * report['seconds'] / people:>14.0f} "
-                  f"{report['parent_kb'] / 1024:>10.0f} {report['worker_kb'] / 1024:>10.0f}")
-        print(f"ratio whole / assembled at {args.people} people: {slow['seconds'] / assembled:.1f}x "
-              f"(assembled: mean of {fast['seconds']:.1f} s and {again['seconds']:.1f} s; target: at least 8x)")
-        print(f"one packet ({sample}): assembled {size_fast / 1024:.0f} KB, whole {size_slow / 1024:.0f} KB, "
-              f"ratio {size_fast / size_slow:.2f} (limit: 1.25)")
-        grew = max(large["worker_kb"], large["parent_kb"]) / max(fast["worker_kb"], fast["parent_kb"],
-                                                                 again["worker_kb"], again["parent_kb"])
+            print(
+                f"{name:<10} {people:>6} {report['seconds']:>8.1f} {1000 * report['seconds'] / people:>14.0f} "
+                f"{report['parent_kb'] / 1024:>10.0f} {report['worker_kb'] / 1024:>10.0f}"
+            )
+        print(
+            f"ratio whole / assembled at {args.people} people: {slow['seconds'] / assembled:.1f}x "
+            f"(assembled: mean of {fast['seconds']:.1f} s and {again['seconds']:.1f} s; target: at least 8x)"
+        )
+        print(
+            f"one packet ({sample}): assembled {size_fast / 1024:.0f} KB, whole {size_slow / 1024:.0f} KB, "
+            f"ratio {size_fast / size_slow:.2f} (limit: 1.25)"
+        )
+        grew = max(large["worker_kb"], large["parent_kb"]) / max(
+            fast["worker_kb"], fast["parent_kb"], again["worker_kb"], again["parent_kb"]
+        )
         print(f"peak memory, assembled, {2 * args.people} vs {args.people} people: {grew:.2f}x")
         print(f"benchmark took {time.perf_counter() - started:.0f} s")
 

@@ -15,7 +15,6 @@ import re
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,35 +73,56 @@ EXIT_CODES = """exit codes:
 
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (one line for the list of commands, examples for its own --help)
-    "build": ("build PDFs (the default: `ladderpress` alone builds every recipe)", """examples:
+    "build": (
+        "build PDFs (the default: `ladderpress` alone builds every recipe)",
+        """examples:
   ladderpress build                             every recipe in guides/ into out/
   ladderpress build one-pagers ic-track         two recipes
   ladderpress build one-pagers --level pm       just one level's one-pager
   ladderpress build onboarding --person "Léa Dubois"   just one person's packet
   ladderpress build --brand brands/acme         everything in the Acme brand
   ladderpress build --paper Letter --duplex     US paper, printed on both sides
-"""),
-    "check": ("validate content, recipes, templates and rosters; print no PDF", """examples:
+""",
+    ),
+    "check": (
+        "validate content, recipes, templates and rosters; print no PDF",
+        """examples:
   ladderpress check                             everything; says "ok" or lists every problem
   ladderpress check --brand brands/acme         with a brand's templates and styles
-"""),
-    "list": ("list recipes and the files each would write", """examples:
+""",
+    ),
+    "list": (
+        "list recipes and the files each would write",
+        """examples:
   ladderpress list
   ladderpress list onboarding --roster examples/new-hires.csv
-"""),
-    "watch": ("build, then rebuild what each save affects, until Ctrl+C", """examples:
+""",
+    ),
+    "watch": (
+        "build, then rebuild what each save affects, until Ctrl+C",
+        """examples:
   ladderpress watch                             everything; the one-pager of a level you edit comes first
   ladderpress watch one-pagers --level pm       just one document, rebuilt on every save
-"""),
-    "init": ("create a project of your own in DIR that builds at once", """examples:
+""",
+    ),
+    "init": (
+        "create a project of your own in DIR that builds at once",
+        """examples:
   ladderpress init our-ladder && cd our-ladder && ladderpress
-"""),
-    "new-brand": ("create brands/NAME: a commented brand.yaml, a placeholder logo, one override", """examples:
+""",
+    ),
+    "new-brand": (
+        "create brands/NAME: a commented brand.yaml, a placeholder logo, one override",
+        """examples:
   ladderpress new-brand acme && ladderpress build --brand brands/acme
-"""),
-    "schema": ("write JSON Schemas for editors into schemas/", """examples:
+""",
+    ),
+    "schema": (
+        "write JSON Schemas for editors into schemas/",
+        """examples:
   ladderpress schema                            schemas/*.schema.json for content, levels, recipes, brands, rosters
-"""),
+""",
+    ),
 }
 COMMAND_WORDS = set(COMMANDS)
 
@@ -110,15 +130,22 @@ COMMAND_WORDS = set(COMMANDS)
 def parser() -> argparse.ArgumentParser:
     """The whole command line: one subparser per command, each with its own --help."""
     top = argparse.ArgumentParser(
-        prog="ladderpress", formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="ladderpress",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Build career-ladder PDFs from the YAML and Markdown in content/ and the recipes in guides/.",
-        epilog="Run `ladderpress COMMAND --help` for a command's options and examples.\n\n" + EXIT_CODES)
+        epilog="Run `ladderpress COMMAND --help` for a command's options and examples.\n\n" + EXIT_CODES,
+    )
     top.add_argument("--version", action="version", version=f"ladderpress {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name, (summary, examples) in COMMANDS.items():
-        sub = commands.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
-                                  epilog=examples + "\n" + EXIT_CODES, parents=_parents(name),
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub = commands.add_parser(
+            name,
+            help=summary,
+            description=summary[0].upper() + summary[1:] + ".",
+            epilog=examples + "\n" + EXIT_CODES,
+            parents=_parents(name),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         _ARGUMENTS[name](sub)
     return top
 
@@ -127,54 +154,104 @@ def _parents(command: str) -> list[argparse.ArgumentParser]:
     common = argparse.ArgumentParser(add_help=False)
     talk = common.add_mutually_exclusive_group()
     talk.add_argument("-q", "--quiet", action="store_true", help="print only problems (and nothing when all is well)")
-    talk.add_argument("-v", "--verbose", action="store_true",
-                      help="also print documents left as they were, and what each step did")
+    talk.add_argument(
+        "-v", "--verbose", action="store_true", help="also print documents left as they were, and what each step did"
+    )
     if command != "init":
-        common.add_argument("--project", type=Path, default=Path("."), metavar="DIR",
-                            help="project folder holding content/ and guides/ (default: the current folder)")
+        common.add_argument(
+            "--project",
+            type=Path,
+            default=Path("."),
+            metavar="DIR",
+            help="project folder holding content/ and guides/ (default: the current folder)",
+        )
     return [common]
 
 
 def _selection(p: argparse.ArgumentParser, *, out: bool = True) -> None:
-    p.add_argument("recipes", nargs="*", metavar="RECIPE",
-                   help="recipes to use (file names in guides/ without .yaml); default: all of them")
-    p.add_argument("--level", action="append", default=[], metavar="ID", dest="levels",
-                   help="only this level's documents (from recipes made per level or per person); repeatable")
-    p.add_argument("--person", action="append", default=[], metavar="NAME", dest="people",
-                   help="only this person's packet (the name as in the roster); repeatable")
-    p.add_argument("--brand", type=Path, metavar="DIR",
-                   help="a brand folder (brand.yaml, logo, fonts, overrides) applied to every document")
-    p.add_argument("--roster", type=Path, metavar="FILE",
-                   help="CSV or YAML roster for per-person recipes such as onboarding (default: the recipe's)")
+    p.add_argument(
+        "recipes",
+        nargs="*",
+        metavar="RECIPE",
+        help="recipes to use (file names in guides/ without .yaml); default: all of them",
+    )
+    p.add_argument(
+        "--level",
+        action="append",
+        default=[],
+        metavar="ID",
+        dest="levels",
+        help="only this level's documents (from recipes made per level or per person); repeatable",
+    )
+    p.add_argument(
+        "--person",
+        action="append",
+        default=[],
+        metavar="NAME",
+        dest="people",
+        help="only this person's packet (the name as in the roster); repeatable",
+    )
+    p.add_argument(
+        "--brand",
+        type=Path,
+        metavar="DIR",
+        help="a brand folder (brand.yaml, logo, fonts, overrides) applied to every document",
+    )
+    p.add_argument(
+        "--roster",
+        type=Path,
+        metavar="FILE",
+        help="CSV or YAML roster for per-person recipes such as onboarding (default: the recipe's)",
+    )
     if out:
         p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: PROJECT/out)")
 
 
 def _printing(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-j", "--jobs", type=_workers, default=default_workers(), metavar="N",
-                   help="documents printed at once, in N worker processes (default: the number of cores)")
-    p.add_argument("--force", action="store_true", help="rebuild every document, even those whose inputs have not "
-                                                         "changed")
-    p.add_argument("--no-wait", action="store_true",
-                   help="when another build is writing to the same output folder, fail at once instead of waiting")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_workers,
+        default=default_workers(),
+        metavar="N",
+        help="documents printed at once, in N worker processes (default: the number of cores)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="rebuild every document, even those whose inputs have not changed"
+    )
+    p.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="when another build is writing to the same output folder, fail at once instead of waiting",
+    )
     printing = p.add_argument_group("printing")
-    printing.add_argument("--paper", choices=PAPERS, help="paper size (default: recipe, then brand, then ladder, then "
-                                                         "A4)")
-    printing.add_argument("--duplex", action="store_true",
-                          help="print for both sides: binding margins, chapters on right-hand pages")
-    printing.add_argument("--bleed", type=_millimetres, default=0.0, metavar="MM",
-                          help="bleed for a print shop, e.g. 3mm; backgrounds that reach the edge extend into it")
+    printing.add_argument(
+        "--paper", choices=PAPERS, help="paper size (default: recipe, then brand, then ladder, then A4)"
+    )
+    printing.add_argument(
+        "--duplex", action="store_true", help="print for both sides: binding margins, chapters on right-hand pages"
+    )
+    printing.add_argument(
+        "--bleed",
+        type=_millimetres,
+        default=0.0,
+        metavar="MM",
+        help="bleed for a print shop, e.g. 3mm; backgrounds that reach the edge extend into it",
+    )
     printing.add_argument("--crop-marks", action="store_true", help="draw crop marks in the bleed (needs --bleed)")
-    printing.add_argument("--pdf-variant", choices=PDF_VARIANTS,
-                          help="a PDF standard: pdf/ua-1 (accessible), pdf/a-3b or pdf/a-2b (archiving); "
-                               "default: a plain tagged PDF")
+    printing.add_argument(
+        "--pdf-variant",
+        choices=PDF_VARIANTS,
+        help="a PDF standard: pdf/ua-1 (accessible), pdf/a-3b or pdf/a-2b (archiving); default: a plain tagged PDF",
+    )
 
 
 def _build_arguments(p: argparse.ArgumentParser) -> None:
     _selection(p)
     _printing(p)
-    p.add_argument("--watch", action="store_true", help="after building, rebuild on every save (as `ladderpress "
-                                                         "watch`)")
+    p.add_argument(
+        "--watch", action="store_true", help="after building, rebuild on every save (as `ladderpress watch`)"
+    )
     p.add_argument("--list", action="store_true", help=argparse.SUPPRESS)  # before `ladderpress list` existed
 
 
@@ -204,8 +281,13 @@ def _schema_arguments(p: argparse.ArgumentParser) -> None:
 
 
 _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
-    "build": _build_arguments, "check": _check_arguments, "list": _list_arguments, "watch": _watch_arguments,
-    "init": _init_arguments, "new-brand": _new_brand_arguments, "schema": _schema_arguments,
+    "build": _build_arguments,
+    "check": _check_arguments,
+    "list": _list_arguments,
+    "watch": _watch_arguments,
+    "init": _init_arguments,
+    "new-brand": _new_brand_arguments,
+    "schema": _schema_arguments,
 }
 
 
@@ -222,8 +304,19 @@ def _millimetres(text: str) -> float:
     return float(match[1])
 
 
-TAKES_VALUE = {"--out", "--project", "--brand", "--roster", "-j", "--jobs", "--paper", "--bleed", "--pdf-variant",
-               "--level", "--person"}
+TAKES_VALUE = {
+    "--out",
+    "--project",
+    "--brand",
+    "--roster",
+    "-j",
+    "--jobs",
+    "--paper",
+    "--bleed",
+    "--pdf-variant",
+    "--level",
+    "--person",
+}
 """Options followed by a value: skipped when looking for the command word."""
 
 
@@ -245,7 +338,7 @@ def with_command(argv: Sequence[str]) -> list[str]:
             i += 2 if word in TAKES_VALUE else 1
             continue
         if word in COMMAND_WORDS:
-            return [word, *args[:i], *args[i + 1:]]
+            return [word, *args[:i], *args[i + 1 :]]
         break
     if "--list" in args:
         return ["list", *(a for a in args if a != "--list")]
@@ -255,12 +348,23 @@ def with_command(argv: Sequence[str]) -> list[str]:
 def request_from(args: argparse.Namespace, environ: dict[str, str]) -> BuildRequest:
     """The one request a command runs, made once from the parsed arguments."""
     return BuildRequest(
-        project=args.project, recipes=tuple(args.recipes), levels=tuple(args.levels), people=tuple(args.people),
-        out=getattr(args, "out", None), brand=args.brand, roster=args.roster, paper=getattr(args, "paper", None),
-        duplex=getattr(args, "duplex", False), bleed_mm=getattr(args, "bleed", 0.0),
-        crop_marks=getattr(args, "crop_marks", False), pdf_variant=getattr(args, "pdf_variant", None),
-        workers=getattr(args, "jobs", 1), force=getattr(args, "force", False),
-        wait=not getattr(args, "no_wait", False), source_date_epoch=environ.get("SOURCE_DATE_EPOCH"))
+        project=args.project,
+        recipes=tuple(args.recipes),
+        levels=tuple(args.levels),
+        people=tuple(args.people),
+        out=getattr(args, "out", None),
+        brand=args.brand,
+        roster=args.roster,
+        paper=getattr(args, "paper", None),
+        duplex=getattr(args, "duplex", False),
+        bleed_mm=getattr(args, "bleed", 0.0),
+        crop_marks=getattr(args, "crop_marks", False),
+        pdf_variant=getattr(args, "pdf_variant", None),
+        workers=getattr(args, "jobs", 1),
+        force=getattr(args, "force", False),
+        wait=not getattr(args, "no_wait", False),
+        source_date_epoch=environ.get("SOURCE_DATE_EPOCH"),
+    )
 
 
 class RateColumn(ProgressColumn):
@@ -294,8 +398,10 @@ class Reporter:
         problems = list(problems)
         for problem in problems:
             self.error(str(problem))
-        self.err.print(f"[red]{len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was built.[/]",
-                       highlight=False)
+        self.err.print(
+            f"[red]{len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was built.[/]",
+            highlight=False,
+        )
 
     def report(self, events: Iterator[Event], shown: str) -> BuildResult:
         """Show each event as it comes; return the build's result."""
@@ -336,8 +442,10 @@ class Reporter:
             return
         target = f"{shown}/{event.document}"
         pages = event.pages
-        self.say(f"{escape(target):<40} {pages:>3} page{'s' if pages != 1 else ' '} {_size(event.size):>9}  "
-                 f"[dim]{done}/{total}[/]")
+        self.say(
+            f"{escape(target):<40} {pages:>3} page{'s' if pages != 1 else ' '} {_size(event.size):>9}  "
+            f"[dim]{done}/{total}[/]"
+        )
 
     def _other(self, event: Event) -> None:
         if isinstance(event, Refused):
@@ -349,19 +457,27 @@ class Reporter:
         elif isinstance(event, BuildError):
             self.error(event.text)
         elif isinstance(event, Waiting):
-            self.err.print(f"waiting for another build (process {escape(event.pid)}) writing to "
-                           f"{escape(shown_path(event.folder))}/ …", highlight=False)
+            self.err.print(
+                f"waiting for another build (process {escape(event.pid)}) writing to "
+                f"{escape(shown_path(event.folder))}/ …",
+                highlight=False,
+            )
         elif isinstance(event, Started) and self.verbose:
             self.say(f"[dim]printing {escape(', '.join(map(str, event.documents)))}[/]")
         elif isinstance(event, Listed):
             count = len(event.documents)
-            self.out.print(f"[bold]{escape(event.recipe)}[/]  {escape(event.title)}  [dim]({escape(event.template)}, "
-                           f"{count} document{'s' if count != 1 else ''})[/]", highlight=False)
+            self.out.print(
+                f"[bold]{escape(event.recipe)}[/]  {escape(event.title)}  [dim]({escape(event.template)}, "
+                f"{count} document{'s' if count != 1 else ''})[/]",
+                highlight=False,
+            )
             for document in event.documents:
                 self.out.print(f"  {escape(str(document))}", highlight=False)
         elif isinstance(event, Checked):
-            self.say(f"[green]ok[/]: {event.levels} levels, {event.recipes} recipes, {event.documents} documents; "
-                     "no problems found")
+            self.say(
+                f"[green]ok[/]: {event.levels} levels, {event.recipes} recipes, {event.documents} documents; "
+                "no problems found"
+            )
 
     def summary(self, result: BuildResult) -> None:
         built, failed = len(result.written), len(result.failed)
@@ -370,14 +486,23 @@ class Reporter:
         if result.problems:
             return  # said when refused
         if result.errors and not result.failed:
-            self.err.print(f"[bold red]{built} document{'s' if built != 1 else ''} built in {seconds:.1f} s, "
-                           "with the error above[/]", highlight=False)
+            self.err.print(
+                f"[bold red]{built} document{'s' if built != 1 else ''} built in {seconds:.1f} s, "
+                "with the error above[/]",
+                highlight=False,
+            )
         elif result.failed:
-            self.err.print(f"[bold red]{failed} of {total} documents failed[/]; {built} built in {seconds:.1f} s. "
-                           "Earlier copies of the failed documents were left as they were.", highlight=False)
+            self.err.print(
+                f"[bold red]{failed} of {total} documents failed[/]; {built} built in {seconds:.1f} s. "
+                "Earlier copies of the failed documents were left as they were.",
+                highlight=False,
+            )
             for failure in result.failed:
-                line = failure.reason if failure.reason.startswith(failure.document) \
+                line = (
+                    failure.reason
+                    if failure.reason.startswith(failure.document)
                     else f"{failure.document}: {failure.reason}"
+                )
                 self.err.print(f"  {escape(line)}", soft_wrap=True, highlight=False)
         elif built or not result.up_to_date:
             fresh = f"; {result.up_to_date} already up to date" if result.up_to_date else ""
@@ -388,8 +513,15 @@ class Reporter:
 
 def _progress(console: Console) -> Progress:
     """Done, total, rate and time left, for a terminal."""
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
-                    TimeRemainingColumn(), console=console, transient=True)
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
 
 
 def _size(n: int) -> str:
@@ -426,8 +558,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except OSError as exc:  # a file or folder the user's system refused: one line, never a traceback
         where = exc.filename if exc.filename else "a file"
-        reporter.error(f"{where}: {exc.strerror or exc} (fix: check that it exists, that you may read and write it, "
-                       "and that the disk has room)")
+        reporter.error(
+            f"{where}: {exc.strerror or exc} (fix: check that it exists, that you may read and write it, "
+            "and that the disk has room)"
+        )
         return EXIT_INPUT
 
 
@@ -435,17 +569,22 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
     command = args.command
     if command == "init":
         folder = init_project(args.folder)
-        reporter.say(f"[green]created[/] {escape(shown_path(folder))}/; build it with: cd "
-                     f"{escape(shown_path(folder))} && ladderpress")
+        reporter.say(
+            f"[green]created[/] {escape(shown_path(folder))}/; build it with: cd "
+            f"{escape(shown_path(folder))} && ladderpress"
+        )
         return EXIT_OK
     if command in ("new-brand", "schema") and not (args.project / "content").is_dir():
-        raise UsageError(f"{args.project} is not a ladderpress project (it has no content/ folder); run this in one, "
-                         "or pass --project DIR")
+        raise UsageError(
+            f"{args.project} is not a ladderpress project (it has no content/ folder); run this in one, "
+            "or pass --project DIR"
+        )
     if command == "new-brand":
         folder = new_brand(args.project.resolve(), args.name)
         shown = shown_path(folder)
-        reporter.say(f"[green]created[/] {escape(shown)}/ (brand.yaml, logo.svg, README.md, "
-                     "templates/blocks/colophon.html)")
+        reporter.say(
+            f"[green]created[/] {escape(shown)}/ (brand.yaml, logo.svg, README.md, templates/blocks/colophon.html)"
+        )
         reporter.say(f"next: edit {escape(shown)}/brand.yaml, then: ladderpress build --brand {escape(shown)}")
         return EXIT_OK
     if command == "schema":
@@ -514,11 +653,19 @@ def watch(request: BuildRequest, reporter: Reporter) -> int:
     _build(request, reporter)
     while True:
         folders, files = watched(request)
-        reporter.say(f"[dim]watching {', '.join(escape(shown_path(f)) for f in folders + files)}; "
-                     "press Ctrl+C to stop[/]")
-        changes_seen = watch_files(*folders, *files, debounce=WATCH_DEBOUNCE_MS, step=50, raise_interrupt=True,
-                                   watch_filter=_watch_filter(request), yield_on_timeout=True,
-                                   rust_timeout=WATCH_RESCAN_MS)
+        reporter.say(
+            f"[dim]watching {', '.join(escape(shown_path(f)) for f in folders + files)}; press Ctrl+C to stop[/]"
+        )
+        changes_seen = watch_files(
+            *folders,
+            *files,
+            debounce=WATCH_DEBOUNCE_MS,
+            step=50,
+            raise_interrupt=True,
+            watch_filter=_watch_filter(request),
+            yield_on_timeout=True,
+            rust_timeout=WATCH_RESCAN_MS,
+        )
         while True:
             try:
                 changes = next(changes_seen)

@@ -95,8 +95,11 @@ class TextWidths:
 
             try:
                 with TTFont(face, lazy=True) as font:
-                    self._metrics[face] = (font.getBestCmap() or {}, dict(font["hmtx"].metrics),
-                                           font["head"].unitsPerEm)
+                    self._metrics[face] = (
+                        font.getBestCmap() or {},
+                        dict(font["hmtx"].metrics),
+                        font["head"].unitsPerEm,
+                    )
             except Exception:  # noqa: BLE001 -- fontTools raises many kinds of errors for a damaged file
                 self._metrics[face] = None
         return self._metrics[face]
@@ -197,8 +200,11 @@ def ladder_svg(
     # the ids as given are the key: a layout is found without sorting or comparing anything
     selection = None if levels is None else tuple([lv.id for lv in levels])
     key = (selection, width, row_height, labels, palette, max_height, widths)
-    layout = _LAYOUTS.get(ladder, key, lambda: _layout(ladder, _shown(ladder, selection), width, row_height, labels,
-                                                       palette, max_height, widths))
+    layout = _LAYOUTS.get(
+        ladder,
+        key,
+        lambda: _layout(ladder, _shown(ladder, selection), width, row_height, labels, palette, max_height, widths),
+    )
     if layout is None:
         return Markup("")
     labels = layout.labels
@@ -211,8 +217,9 @@ def ladder_svg(
         marked = list(boxes)
         for level_id in {highlight.id} | next_ids:
             if level_id in layout.position:
-                marked[layout.position[level_id]] = _box(layout.boxes[level_id], labels, palette, widths,
-                                                         level_id == highlight.id, level_id in next_ids)
+                marked[layout.position[level_id]] = _box(
+                    layout.boxes[level_id], labels, palette, widths, level_id == highlight.id, level_id in next_ids
+                )
         boxes = marked
     parts = [layout.background, *boxes]
     if highlight is not None:
@@ -238,8 +245,16 @@ def _shown(ladder: Ladder, selection: tuple[str, ...] | None) -> list[Level]:
     return [lv for lv in ranked if lv.id in wanted]
 
 
-def _layout(ladder: Ladder, shown: list[Level], width: float, row_height: float, labels: str, palette: Palette,
-            max_height: float | None, widths: TextWidths) -> Layout | None:
+def _layout(
+    ladder: Ladder,
+    shown: list[Level],
+    width: float,
+    row_height: float,
+    labels: str,
+    palette: Palette,
+    max_height: float | None,
+    widths: TextWidths,
+) -> Layout | None:
     """The unmarked drawing of ``shown`` (ranked, junior first); None when there is nothing to draw."""
     track_ids = {t for lv in shown for t in lv.tracks}
     tracks = [t for t in ladder.tracks if t.id in track_ids]
@@ -276,11 +291,21 @@ def _layout(ladder: Ladder, shown: list[Level], width: float, row_height: float,
     if axis:
         parts.append(_axis(years, ranks, row_top, box_h, axis, palette, widths))
     parts += [_link(boxes[lv.id], boxes[n], palette) for lv in shown for n in lv.leads_to if n in boxes]
-    parts += [_equivalent(boxes[lv.id], boxes[e], palette) for lv in shown for e in lv.equivalents
-              if e in boxes and lv.id < e and boxes[e].y == boxes[lv.id].y]
+    parts += [
+        _equivalent(boxes[lv.id], boxes[e], palette)
+        for lv in shown
+        for e in lv.equivalents
+        if e in boxes and lv.id < e and boxes[e].y == boxes[lv.id].y
+    ]
     return Layout(
-        boxes=boxes, labels=labels, header=header, rows=len(ranks), row_height=row_height, axis=axis,
-        stacked=stacked, background="".join(parts),
+        boxes=boxes,
+        labels=labels,
+        header=header,
+        rows=len(ranks),
+        row_height=row_height,
+        axis=axis,
+        stacked=stacked,
+        background="".join(parts),
         plain_boxes=tuple(_box(box, labels, palette, widths, False, False) for box in boxes.values()),
         position={level_id: i for i, level_id in enumerate(boxes)},
         description=escape(_describe(shown, tracks)),
@@ -314,14 +339,24 @@ def _you_are_here(highlight: Level) -> str:
     return f"You are here: {highlight.short_title} ({highlight.code})."
 
 
-def _text(widths: TextWidths, x: float, y: float, content: str, size_pt: float, fill: str, weight: int = 400,
-          anchor: str = "middle") -> str:
+def _text(
+    widths: TextWidths,
+    x: float,
+    y: float,
+    content: str,
+    size_pt: float,
+    fill: str,
+    weight: int = 400,
+    anchor: str = "middle",
+) -> str:
     """A label at ``x`` by its ``anchor`` (start, middle or end), written as a text that starts there."""
     if anchor != "start":
         width = widths.width(content, size_pt, weight)
         x -= width / 2 if anchor == "middle" else width
-    return (f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size_pt * PT:.3f}" font-weight="{weight}" '
-            f'fill="{fill}">{escape(content)}</text>')
+    return (
+        f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size_pt * PT:.3f}" font-weight="{weight}" '
+        f'fill="{fill}">{escape(content)}</text>'
+    )
 
 
 def _box(box: Box, labels: str, palette: Palette, widths: TextWidths, current: bool, is_next: bool) -> str:
@@ -330,15 +365,18 @@ def _box(box: Box, labels: str, palette: Palette, widths: TextWidths, current: b
     code_colour = palette.paper if current else palette.accent
     title_colour = palette.paper if current else palette.text
     x = box.x - box.w / 2
-    parts = [f'<rect x="{x:.2f}" y="{box.y:.2f}" width="{box.w:.2f}" height="{box.h:.2f}" rx="1.2" '
-             f'fill="{fill}" stroke="{stroke}" stroke-width="{0.6 if is_next or current else 0.3}"/>']
+    parts = [
+        f'<rect x="{x:.2f}" y="{box.y:.2f}" width="{box.w:.2f}" height="{box.h:.2f}" rx="1.2" '
+        f'fill="{fill}" stroke="{stroke}" stroke-width="{0.6 if is_next or current else 0.3}"/>'
+    ]
     middle = box.y + box.h / 2
     if labels == "code":
         parts.append(_text(widths, box.x, middle + 1.1, box.level.code, 8.5, code_colour, 700))
     else:
         parts.append(_text(widths, box.x, middle - 0.5, box.level.code, 8.5, code_colour, 700))
-        parts.append(_text(widths, box.x, middle + 3.0, box.level.short_title, 9, title_colour,
-                           600 if current else 500))
+        parts.append(
+            _text(widths, box.x, middle + 3.0, box.level.short_title, 9, title_colour, 600 if current else 500)
+        )
     return "".join(parts)
 
 
@@ -352,19 +390,22 @@ def _link(start: Box, end: Box, palette: Palette) -> str:
         mid = (y0 + y1) / 2
         path = f"M{x0:.2f},{y0:.2f} V{mid:.2f} H{x1:.2f} V{y1 + head:.2f}"
     arrow = f"M{x1 - 1:.2f},{y1 + head:.2f} L{x1:.2f},{y1:.2f} L{x1 + 1:.2f},{y1 + head:.2f} Z"
-    return (f'<path d="{path}" fill="none" stroke="{palette.muted}" stroke-width="0.35"/>'
-            f'<path d="{arrow}" fill="{palette.muted}"/>')
+    return (
+        f'<path d="{path}" fill="none" stroke="{palette.muted}" stroke-width="0.35"/>'
+        f'<path d="{arrow}" fill="{palette.muted}"/>'
+    )
 
 
 def _equivalent(a: Box, b: Box, palette: Palette) -> str:
     left, right = sorted((a, b), key=lambda box: box.x)
     y = left.y + left.h / 2
-    return (f'<line x1="{left.x + left.w / 2:.2f}" y1="{y:.2f}" x2="{right.x - right.w / 2:.2f}" y2="{y:.2f}" '
-            f'stroke="{palette.rule}" stroke-width="0.4" stroke-dasharray="1,1"/>')
+    return (
+        f'<line x1="{left.x + left.w / 2:.2f}" y1="{y:.2f}" x2="{right.x - right.w / 2:.2f}" y2="{y:.2f}" '
+        f'stroke="{palette.rule}" stroke-width="0.4" stroke-dasharray="1,1"/>'
+    )
 
 
-def _track_headers(tracks: list[Track], column_x: Callable[[str], float], palette: Palette,
-                   widths: TextWidths) -> str:
+def _track_headers(tracks: list[Track], column_x: Callable[[str], float], palette: Palette, widths: TextWidths) -> str:
     return "".join(_text(widths, column_x(t.id), 4.2, t.short_name.upper(), 8.5, palette.muted, 600) for t in tracks)
 
 
@@ -393,12 +434,21 @@ def _year_labels(shown: list[Level], ranks: list[int]) -> dict[int, str]:
     return result
 
 
-def _axis(years: dict[int, str], ranks: list[int], row_top: Callable[[int], float], box_h: float, axis: float,
-          palette: Palette, widths: TextWidths) -> str:
+def _axis(
+    years: dict[int, str],
+    ranks: list[int],
+    row_top: Callable[[int], float],
+    box_h: float,
+    axis: float,
+    palette: Palette,
+    widths: TextWidths,
+) -> str:
     top = row_top(ranks[-1]) + box_h / 2
     bottom = row_top(ranks[0]) + box_h / 2
-    parts = [f'<line x1="{axis - 3:.2f}" y1="{top:.2f}" x2="{axis - 3:.2f}" y2="{bottom:.2f}" '
-             f'stroke="{palette.rule}" stroke-width="0.4"/>']
+    parts = [
+        f'<line x1="{axis - 3:.2f}" y1="{top:.2f}" x2="{axis - 3:.2f}" y2="{bottom:.2f}" '
+        f'stroke="{palette.rule}" stroke-width="0.4"/>'
+    ]
     for rank, label in years.items():
         y = row_top(rank) + box_h / 2
         parts.append(f'<circle cx="{axis - 3:.2f}" cy="{y:.2f}" r="0.7" fill="{palette.muted}"/>')
@@ -407,11 +457,15 @@ def _axis(years: dict[int, str], ranks: list[int], row_top: Callable[[int], floa
 
 
 def _legend(y: float, x: float, palette: Palette, widths: TextWidths, with_next: bool, stacked: bool) -> str:
-    parts = [f'<rect x="{x:.2f}" y="{y:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.primary}"/>',
-             _text(widths, x + 5.5, y + 2.3, "You are here", 8.5, palette.text, 500, anchor="start")]
+    parts = [
+        f'<rect x="{x:.2f}" y="{y:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.primary}"/>',
+        _text(widths, x + 5.5, y + 2.3, "You are here", 8.5, palette.text, 500, anchor="start"),
+    ]
     if with_next:
         nx, ny = (x, y + 5) if stacked else (x + 30, y)
-        parts += [f'<rect x="{nx:.2f}" y="{ny:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.paper}" '
-                  f'stroke="{palette.accent}" stroke-width="0.6"/>',
-                  _text(widths, nx + 5.5, ny + 2.3, "Next step", 8.5, palette.text, 500, anchor="start")]
+        parts += [
+            f'<rect x="{nx:.2f}" y="{ny:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.paper}" '
+            f'stroke="{palette.accent}" stroke-width="0.6"/>',
+            _text(widths, nx + 5.5, ny + 2.3, "Next step", 8.5, palette.text, 500, anchor="start"),
+        ]
     return "".join(parts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,8 +91,13 @@ def _type_name(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"the number {_short(value)}"
     return {
-        dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number",
-        bool: "true/false", type(None): "nothing (empty)",
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        type(None): "nothing (empty)",
     }.get(type(value), type(value).__name__)
 
 
@@ -130,7 +135,7 @@ PATTERN_HINTS = {
 }
 
 
-def plain_words(error: dict[str, Any], allowed_keys: Sequence[str] = ()) -> tuple[str, str | None]:
+def plain_words(error: Mapping[str, Any], allowed_keys: Sequence[str] = ()) -> tuple[str, str | None]:
     """Turn one pydantic error dict into (message, hint) a non-programmer can act on."""
     kind = error["type"]
     ctx = dict(error.get("ctx") or {})
@@ -151,9 +156,8 @@ def plain_words(error: dict[str, Any], allowed_keys: Sequence[str] = ()) -> tupl
         "min_length": ctx.get("min_length", 1),
         "max_length": ctx.get("max_length", "?"),
     }
-    if kind == "string_too_short" or (kind == "too_short" and value in ([], {}, "")):
-        if value in ([], {}):
-            return "must not be an empty list", "add at least one item"
+    if (kind == "string_too_short" or (kind == "too_short" and value in ([], {}, ""))) and value in ([], {}):
+        return "must not be an empty list", "add at least one item"
     message, hint = PLAIN_WORDS[kind]
     return message.format(**fields), hint.format(**fields)
 

@@ -158,5 +158,12 @@ class Tally:
         return event
 
     def result(self, seconds: float) -> BuildResult:
-        return BuildResult(self.output, tuple(self.written), tuple(self.failed), self.up_to_date, tuple(self.errors),
-                           tuple(self.problems), seconds)
+        return BuildResult(
+            self.output,
+            tuple(self.written),
+            tuple(self.failed),
+            self.up_to_date,
+            tuple(self.errors),
+            tuple(self.problems),
+            seconds,
+        )

@@ -49,13 +49,17 @@ class ProjectFetcher(URLFetcher):
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
         if self.writing:
-            return self._refuse(url, f"'{_short(url)}' was not attached: attachments come only from a recipe's "
-                                     "'attachments:' list")
+            return self._refuse(
+                url, f"'{_short(url)}' was not attached: attachments come only from a recipe's 'attachments:' list"
+            )
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme != "file":
-            return self._refuse(url, f"'{url}' was not loaded: only files inside the project are allowed, "
-                                     f"never {scheme or 'relative'}: addresses")
+            return self._refuse(
+                url,
+                f"'{url}' was not loaded: only files inside the project are allowed, "
+                f"never {scheme or 'relative'}: addresses",
+            )
         path = Path(os.path.normpath(url2pathname(urlsplit(url).path)))
         if not any(path.is_relative_to(root) for root in self.allowed_roots) or self._private(path):
             # never recorded (the build record reads what it records) and never looked at: whether
@@ -67,8 +71,12 @@ class ProjectFetcher(URLFetcher):
         try:
             body = read_bytes(path, self.allowed_roots, MAX_RESOURCE_BYTES)
         except FileRefused as exc:
-            return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder" if exc.outside
-                                else f"'{path}' was not loaded: it {exc.what}")
+            return self._refuse(
+                url,
+                f"'{path}' was not loaded: it is outside the project folder"
+                if exc.outside
+                else f"'{path}' was not loaded: it {exc.what}",
+            )
         if self._private(Path(os.path.realpath(path))):
             return self._refuse(url, f"'{path}' was not loaded: it is outside the project folder")
         self.served[str(path)] = hashlib.sha256(body).hexdigest()

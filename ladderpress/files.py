@@ -39,8 +39,11 @@ def confined(path: Path, roots: Iterable[Path]) -> Path:
     except RuntimeError:  # Python < 3.13 reports a symlink loop this way
         raise FileRefused(path, "is a symlink loop", "replace the link with the file itself") from None
     except FileNotFoundError:
-        raise FileRefused(path, "not found" if not path.is_symlink() else "is a link to a file that does not exist",
-                          "check the file name and where the file is") from None
+        raise FileRefused(
+            path,
+            "not found" if not path.is_symlink() else "is a link to a file that does not exist",
+            "check the file name and where the file is",
+        ) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise FileRefused(path, "is a symlink loop", "replace the link with the file itself") from None
@@ -48,8 +51,9 @@ def confined(path: Path, roots: Iterable[Path]) -> Path:
     if not any(resolved.is_relative_to(root) for root in roots):
         linked = Path(os.path.normpath(path.absolute())) != resolved  # a link on the way, not only '..'
         where = "a link to a file outside the allowed folders" if linked else "outside the allowed folders"
-        raise FileRefused(path, f"is {where} ({resolved})",
-                          "copy the file itself into the project or brand folder", outside=True)
+        raise FileRefused(
+            path, f"is {where} ({resolved})", "copy the file itself into the project or brand folder", outside=True
+        )
     return resolved
 
 

@@ -34,8 +34,11 @@ def time_limit(seconds: float | None, what: str) -> Iterator[None]:
 
     Inside another limit, the outer one governs (its timer is left as it is).
     """
-    if not seconds or threading.current_thread() is not threading.main_thread() \
-            or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+    if (
+        not seconds
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL)[0] > 0
+    ):
         yield
         return
 

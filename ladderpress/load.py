@@ -56,7 +56,7 @@ class Positions:
             if mark:
                 path, line, column = mark
                 prefix = self.prefixes.get(path, ())
-                inside = tuple(loc[len(prefix):]) if tuple(loc[: len(prefix)]) == prefix else tuple(loc)
+                inside = tuple(loc[len(prefix) :]) if tuple(loc[: len(prefix)]) == prefix else tuple(loc)
                 return path, line, column, inside
         return None, None, None, tuple(loc)
 
@@ -95,8 +95,11 @@ def _at(name: str, mark: yaml.Mark | None, message: str, hint: str | None = None
     return YamlProblem(Problem(name, message, line, column, field_path(where) or None, hint))
 
 
-def read_yaml(path: Path, root: Path, roots: Iterable[Path] | None = None,
-              ) -> tuple[Any, dict[Loc, tuple[Path, int, int]]]:
+def read_yaml(
+    path: Path,
+    root: Path,
+    roots: Iterable[Path] | None = None,
+) -> tuple[Any, dict[Loc, tuple[Path, int, int]]]:
     """Parse one YAML file safely; return its value and the position of every value in it.
 
     The file is read through :func:`ladderpress.files.read_text`, so it must resolve to a
@@ -143,8 +146,15 @@ def _unprintable(name: str, text: str, exc: yaml.reader.ReaderError) -> YamlProb
     code = ord(exc.character) if isinstance(exc.character, str) else exc.character
     control = code < 0x20 or 0x7F <= code <= 0x9F
     what = "a NUL character" if code == 0 else f"the {'control ' if control else ''}character U+{code:04X}"
-    return YamlProblem(Problem(name, f"contains {what}, which YAML does not allow", line, column,
-                               hint="delete it; save the file as plain UTF-8 text"))
+    return YamlProblem(
+        Problem(
+            name,
+            f"contains {what}, which YAML does not allow",
+            line,
+            column,
+            hint="delete it; save the file as plain UTF-8 text",
+        )
+    )
 
 
 class _Loader(yaml.SafeLoader):
@@ -173,8 +183,12 @@ class _Loader(yaml.SafeLoader):
             return self._alias(target, mark)
         self.depth += 1
         if self.depth > MAX_DEPTH + 1:
-            raise _at(self.name, self.peek_event().start_mark, f"nests deeper than {MAX_DEPTH} levels",
-                      "flatten the lists and mappings")
+            raise _at(
+                self.name,
+                self.peek_event().start_mark,
+                f"nests deeper than {MAX_DEPTH} levels",
+                "flatten the lists and mappings",
+            )
         chars, nodes = self.chars, self.nodes
         try:
             node = super().compose_node(parent, index)
@@ -198,12 +212,20 @@ class _Loader(yaml.SafeLoader):
         self.chars += chars
         self.nodes += nodes
         if self.chars > MAX_EXPANDED_CHARS:
-            raise _at(self.name, mark, f"expands to more than {MAX_EXPANDED_CHARS:,} characters of text, "
-                                       "counting each alias (*name) as a copy of what it names",
-                      "write the text once and remove the repeated aliases")
+            raise _at(
+                self.name,
+                mark,
+                f"expands to more than {MAX_EXPANDED_CHARS:,} characters of text, "
+                "counting each alias (*name) as a copy of what it names",
+                "write the text once and remove the repeated aliases",
+            )
         if self.nodes > MAX_NODES:
-            raise _at(self.name, mark, f"holds more than {MAX_NODES} values (or expands aliases into them)",
-                      "remove repeated aliases (*name)")
+            raise _at(
+                self.name,
+                mark,
+                f"holds more than {MAX_NODES} values (or expands aliases into them)",
+                "remove repeated aliases (*name)",
+            )
 
 
 def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
@@ -231,8 +253,12 @@ def _syntax_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
         hint = "mark the value with '&name' before using '*name', or remove the alias"
     elif "mapping values are not allowed" in problem:
         hint = "put text that contains ': ' in quotes, or fix the indentation"
-    elif exc.context_mark is not None and exc.problem_mark is not None and (exc.context or "").startswith(
-            "while parsing a flow") and exc.context_mark.line != exc.problem_mark.line:
+    elif (
+        exc.context_mark is not None
+        and exc.problem_mark is not None
+        and (exc.context or "").startswith("while parsing a flow")
+        and exc.context_mark.line != exc.problem_mark.line
+    ):
         hint = f"close the bracket opened on line {exc.context_mark.line + 1}, or put the text in quotes"
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
@@ -271,25 +297,41 @@ class _Builder:
 
     def _check_tag(self, node: yaml.Node, expected: str, kind: str, loc: Loc) -> None:
         if node.tag != expected:
-            raise self._refuse(node, f"the tag {_short_tag(node.tag)} is not allowed on {kind}",
-                               "remove the tag: ladder files hold plain text, numbers, dates, lists and mappings", loc)
+            raise self._refuse(
+                node,
+                f"the tag {_short_tag(node.tag)} is not allowed on {kind}",
+                "remove the tag: ladder files hold plain text, numbers, dates, lists and mappings",
+                loc,
+            )
 
     def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
         if node.tag in TEXT_TAGS:
             return node.value
         if node.tag not in SCALAR_TAGS:
-            raise self._refuse(node, f"the tag {_short_tag(node.tag)} is not allowed",
-                               "remove the tag: ladder files hold plain text, numbers, dates, lists and mappings", loc)
+            raise self._refuse(
+                node,
+                f"the tag {_short_tag(node.tag)} is not allowed",
+                "remove the tag: ladder files hold plain text, numbers, dates, lists and mappings",
+                loc,
+            )
         if not _fits(node):
-            raise self._refuse(node, f"'{_clip(node.value)}' is not {_tag_name(node.tag)}, as its tag "
-                                     f"{_short_tag(node.tag)} says", "correct the value, or remove the tag", loc)
+            raise self._refuse(
+                node,
+                f"'{_clip(node.value)}' is not {_tag_name(node.tag)}, as its tag {_short_tag(node.tag)} says",
+                "correct the value, or remove the tag",
+                loc,
+            )
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise YamlProblem(_syntax_problem(self.name, exc)) from None
         except (ValueError, OverflowError):  # such as 2025-02-30: shaped like a date, but no such day
-            raise self._refuse(node, f"'{_clip(node.value)}' is not {_tag_name(node.tag)}",
-                               "check the value, or put it in quotes to keep it as text", loc) from None
+            raise self._refuse(
+                node,
+                f"'{_clip(node.value)}' is not {_tag_name(node.tag)}",
+                "check the value, or put it in quotes to keep it as text",
+                loc,
+            ) from None
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         chosen: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
@@ -301,8 +343,9 @@ class _Builder:
                 continue
             key = self._key(key_node, loc)
             if key in first_line:
-                raise self._refuse(key_node, f"key '{key}' appears twice (first on line {first_line[key]})",
-                                   "keep one of them", loc)
+                raise self._refuse(
+                    key_node, f"key '{key}' appears twice (first on line {first_line[key]})", "keep one of them", loc
+                )
             first_line[key] = key_node.start_mark.line + 1
             chosen[key] = (key_node, value_node)  # an explicit key overrides a merged one
         result: dict[Any, Any] = {}
@@ -321,8 +364,9 @@ class _Builder:
         the same mapping may be merged or aliased many times.
         """
         if depth > MAX_DEPTH:
-            raise self._refuse(node, f"merges ('<<') nest deeper than {MAX_DEPTH} levels",
-                               "merge fewer mappings into each other", loc)
+            raise self._refuse(
+                node, f"merges ('<<') nest deeper than {MAX_DEPTH} levels", "merge fewer mappings into each other", loc
+            )
         pairs: list[tuple[yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
             if key_node.tag != MERGE_TAG:
@@ -330,10 +374,12 @@ class _Builder:
             sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
             for source in sources:
                 if not isinstance(source, yaml.MappingNode) or source.tag != f"{TAG}map":
-                    raise self._refuse(source, f"'<<' merges take a mapping or a list of mappings, not "
-                                               f"{_node_kind(source)}",
-                                       "write '<<: *name' where '&name' marks a mapping, or remove the '<<' line",
-                                       loc)
+                    raise self._refuse(
+                        source,
+                        f"'<<' merges take a mapping or a list of mappings, not {_node_kind(source)}",
+                        "write '<<: *name' where '&name' marks a mapping, or remove the '<<' line",
+                        loc,
+                    )
             for source in reversed(sources):
                 pairs += self._merged(source, loc, depth + 1)
                 pairs += [pair for pair in source.value if pair[0].tag != MERGE_TAG]
@@ -363,8 +409,13 @@ def _short_tag(tag: str) -> str:
 
 
 def _tag_name(tag: str) -> str:
-    return {"timestamp": "a real date", "int": "a whole number", "float": "a real number", "bool": "true or false",
-            "null": "empty"}.get(tag.removeprefix(TAG), "a real value")
+    return {
+        "timestamp": "a real date",
+        "int": "a whole number",
+        "float": "a real number",
+        "bool": "true or false",
+        "null": "empty",
+    }.get(tag.removeprefix(TAG), "a real value")
 
 
 def _node_kind(node: yaml.Node) -> str:
@@ -388,8 +439,10 @@ def validate(model: type[BaseModel], data: Any, positions: Positions, default: P
             loc = tuple(error["loc"])
             reference = (error.get("ctx") or {}).get("error")
             if isinstance(reference, LocatedProblems):
-                problems += [positions.problem(ref_loc, *_split_hint(msg), default=default)
-                             for ref_loc, msg in reference.problems]
+                problems += [
+                    positions.problem(ref_loc, *_split_hint(msg), default=default)
+                    for ref_loc, msg in reference.problems
+                ]
                 continue
             message, hint = plain_words(error, _allowed_keys(model, loc))
             problems.append(positions.problem(loc, message, hint, default=default))
@@ -437,8 +490,13 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
     problems: list[Problem] = []
     data: dict[str, Any] = {}
     if not content_dir.is_dir():
-        return None, [Problem(relative(content_dir, root), "content folder not found",
-                              hint="run the command from the project folder, or pass --project")]
+        return None, [
+            Problem(
+                relative(content_dir, root),
+                "content folder not found",
+                hint="run the command from the project folder, or pass --project",
+            )
+        ]
     if not os.path.lexists(main):  # anything else there (a folder, a broken link) is reported when read
         problems.append(Problem(relative(main, root), "file not found", hint="every ladder needs content/ladder.yaml"))
     section_files = _yaml_files_in(content_dir, root, problems)
@@ -454,20 +512,35 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
             unread_sections = True
             continue
         if not isinstance(value, dict):
-            problems.append(Problem(relative(path, root), "must be a mapping of 'field: value' lines", 1, 1,
-                                    hint="start each top-level entry with its field name, like 'faq:'"))
+            problems.append(
+                Problem(
+                    relative(path, root),
+                    "must be a mapping of 'field: value' lines",
+                    1,
+                    1,
+                    hint="start each top-level entry with its field name, like 'faq:'",
+                )
+            )
             continue
         for key, item in value.items():
             if key == "levels":
-                problems.append(Positions(root, marks).problem(
-                    ("levels",), "levels live in content/levels/, one file per level",
-                    "move each level to content/levels/<id>.yaml"))
+                problems.append(
+                    Positions(root, marks).problem(
+                        ("levels",),
+                        "levels live in content/levels/, one file per level",
+                        "move each level to content/levels/<id>.yaml",
+                    )
+                )
                 continue
             if key in data:
                 where = positions.marks[(key,)]
-                problems.append(Positions(root, marks).problem(
-                    (key,), f"'{key}' is already given in {relative(where[0], root)} line {where[1]}",
-                    "keep it in one file only"))
+                problems.append(
+                    Positions(root, marks).problem(
+                        (key,),
+                        f"'{key}' is already given in {relative(where[0], root)} line {where[1]}",
+                        "keep it in one file only",
+                    )
+                )
                 continue
             data[key] = item
             positions.marks.update({loc: mark for loc, mark in marks.items() if loc[:1] == (key,)})
@@ -475,13 +548,22 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
     if level_files is None:  # the folder cannot be read: its levels are unknown, not missing
         return None, problems
     if len(level_files) > MAX_LEVELS:
-        problems.append(Problem(relative(content_dir / "levels", root),
-                                f"holds {len(level_files)} level files, more than the {MAX_LEVELS} a ladder may have",
-                                hint="remove the files that are not levels"))
+        problems.append(
+            Problem(
+                relative(content_dir / "levels", root),
+                f"holds {len(level_files)} level files, more than the {MAX_LEVELS} a ladder may have",
+                hint="remove the files that are not levels",
+            )
+        )
         return None, problems
     if not level_files:
-        problems.append(Problem(relative(content_dir / "levels", root), "no level files found",
-                                hint="add one file per level, like content/levels/pm.yaml"))
+        problems.append(
+            Problem(
+                relative(content_dir / "levels", root),
+                "no level files found",
+                hint="add one file per level, like content/levels/pm.yaml",
+            )
+        )
     for path in level_files:
         value, marks = _read(path, root, problems)
         if value is None and not marks:
@@ -492,10 +574,19 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
         positions.prefixes[path] = prefix
         positions.marks.update({(*prefix, *loc): mark for loc, mark in marks.items()})
         data["levels"].append(value)
-        if isinstance(value, dict) and isinstance(value.get("id"), str) and value["id"] != path.stem \
-                and ID_PATTERN.match(value["id"]):
-            problems.append(positions.problem((*prefix, "id"), f"id '{value['id']}' does not match the file name",
-                                              f"rename the file to {value['id']}.yaml or set id: {path.stem}"))
+        if (
+            isinstance(value, dict)
+            and isinstance(value.get("id"), str)
+            and value["id"] != path.stem
+            and ID_PATTERN.match(value["id"])
+        ):
+            problems.append(
+                positions.problem(
+                    (*prefix, "id"),
+                    f"id '{value['id']}' does not match the file name",
+                    f"rename the file to {value['id']}.yaml or set id: {path.stem}",
+                )
+            )
     ladder, found = validate(Ladder, data, positions, default=main)
     # A file that could not be read must not also be reported as missing or unknown.
     found = [p for p in found if not _caused_by_unread(p, unread_sections, unread_levels)]
@@ -503,8 +594,13 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
 
 
 def _caused_by_unread(problem: Problem, unread_sections: bool, unread_levels: set[str]) -> bool:
-    if unread_sections and problem.message.startswith("this field is required") and problem.file.endswith(
-            "ladder.yaml") and problem.field and "." not in problem.field:
+    if (
+        unread_sections
+        and problem.message.startswith("this field is required")
+        and problem.file.endswith("ladder.yaml")
+        and problem.field
+        and "." not in problem.field
+    ):
         return True
     return any(f"unknown level '{stem}'" in problem.message for stem in unread_levels)
 
@@ -520,20 +616,41 @@ def _yaml_files_in(folder: Path, root: Path, problems: list[Problem]) -> list[Pa
     except FileNotFoundError:
         return []
     except NotADirectoryError:
-        problems.append(Problem(relative(folder, root), "is a file, not a folder",
-                                hint=f"make {relative(folder, root)} a folder of .yaml files"))
+        problems.append(
+            Problem(
+                relative(folder, root),
+                "is a file, not a folder",
+                hint=f"make {relative(folder, root)} a folder of .yaml files",
+            )
+        )
         return None
     except OSError as exc:
-        problems.append(Problem(relative(folder, root), f"is a folder that cannot be read ({exc.strerror})",
-                                hint="give yourself permission to read it (chmod u+rx)"))
+        problems.append(
+            Problem(
+                relative(folder, root),
+                f"is a folder that cannot be read ({exc.strerror})",
+                hint="give yourself permission to read it (chmod u+rx)",
+            )
+        )
         return None
-    problems += [Problem(relative(path, root), "is not read: content and recipe files end in .yaml",
-                         hint=f"rename it to {path.stem}.yaml") for path in entries if path.name.endswith(".yml")]
+    problems += [
+        Problem(
+            relative(path, root),
+            "is not read: content and recipe files end in .yaml",
+            hint=f"rename it to {path.stem}.yaml",
+        )
+        for path in entries
+        if path.name.endswith(".yml")
+    ]
     return [path for path in entries if path.name.endswith(".yaml")]
 
 
-def _read(path: Path, root: Path, problems: list[Problem], roots: tuple[Path, ...] | None = None,
-          ) -> tuple[Any, dict[Loc, tuple[Path, int, int]]]:
+def _read(
+    path: Path,
+    root: Path,
+    problems: list[Problem],
+    roots: tuple[Path, ...] | None = None,
+) -> tuple[Any, dict[Loc, tuple[Path, int, int]]]:
     """``read_yaml``, with a problem added to ``problems`` (and (None, {}) returned) instead of raised."""
     try:
         return read_yaml(path, root, roots)
@@ -555,13 +672,17 @@ def load_recipes(guides_dir: Path, root: Path) -> tuple[dict[str, Recipe], dict[
     problems: list[Problem] = []
     recipe_files = _yaml_files_in(guides_dir, root, problems)
     if recipe_files == []:
-        problems.append(Problem(relative(guides_dir, root), "no recipes found",
-                                hint="add a recipe such as guides/handbook.yaml"))
+        problems.append(
+            Problem(relative(guides_dir, root), "no recipes found", hint="add a recipe such as guides/handbook.yaml")
+        )
     for path in recipe_files or []:
         name = path.stem
         if name in RESERVED_RECIPE_NAMES:
-            problems.append(Problem(relative(path, root), f"'{name}' is a command word and cannot name a recipe",
-                                    hint="rename the file"))
+            problems.append(
+                Problem(
+                    relative(path, root), f"'{name}' is a command word and cannot name a recipe", hint="rename the file"
+                )
+            )
             continue
         value, marks = _read(path, root, problems)
         if value is None and not marks:
@@ -576,8 +697,12 @@ def load_recipes(guides_dir: Path, root: Path) -> tuple[dict[str, Recipe], dict[
 
 
 def check_recipe_references(
-    recipes: dict[str, Recipe], where: dict[str, Positions], ladder: Ladder | None, templates: list[str],
-    styles: list[str], guides_dir: Path,
+    recipes: dict[str, Recipe],
+    where: dict[str, Positions],
+    ladder: Ladder | None,
+    templates: list[str],
+    styles: list[str],
+    guides_dir: Path,
 ) -> list[Problem]:
     """Check what recipes name (template, stylesheets, track, levels) against what exists.
 
@@ -604,8 +729,10 @@ def check_recipe_references(
         track_ids = [t.id for t in ladder.tracks]
         level_ids = [lv.id for lv in ladder.levels]
         if recipe.select.track is not None and recipe.select.track not in track_ids:
-            report(("select", "track"), f"unknown track '{recipe.select.track}'"
-                                        f"{did_you_mean(recipe.select.track, track_ids)}")
+            report(
+                ("select", "track"),
+                f"unknown track '{recipe.select.track}'{did_you_mean(recipe.select.track, track_ids)}",
+            )
         for i, level_id in enumerate(recipe.select.levels or []):
             if level_id not in level_ids:
                 report(("select", "levels", i), f"unknown level '{level_id}'{did_you_mean(level_id, level_ids)}")
@@ -651,12 +778,22 @@ def load_brand(folder: Path, root: Path) -> tuple[LoadedBrand | None, list[Probl
     folder = _real(folder)
     path = folder / "brand.yaml"
     if not folder.is_dir():
-        return None, [Problem(relative(folder, root), "brand folder not found",
-                              hint=did_you_mean(folder.name, _folders_beside(folder)).removeprefix("; ") or
-                              "create one with: python build.py new-brand NAME")]
+        return None, [
+            Problem(
+                relative(folder, root),
+                "brand folder not found",
+                hint=did_you_mean(folder.name, _folders_beside(folder)).removeprefix("; ")
+                or "create one with: python build.py new-brand NAME",
+            )
+        ]
     if not os.path.lexists(path):  # anything else there (a folder, a link out) is reported when read
-        return None, [Problem(relative(path, root), "file not found",
-                              hint="every brand folder needs a brand.yaml; python build.py new-brand NAME makes one")]
+        return None, [
+            Problem(
+                relative(path, root),
+                "file not found",
+                hint="every brand folder needs a brand.yaml; python build.py new-brand NAME makes one",
+            )
+        ]
     problems: list[Problem] = []
     value, marks = _read(path, root, problems, roots=(folder,))
     if problems:
@@ -691,14 +828,18 @@ def _brand_file_problem(folder: Path, name: str, suffixes: tuple[str, ...], root
         return f"'{name}' is outside the brand folder", "copy the file into the brand folder and name it from there"
     if not os.path.lexists(path):
         known = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.suffix.lower() in suffixes]
-        return (f"file '{name}' not found in {relative(folder, root)}",
-                did_you_mean(name, known).removeprefix("; ") or "check the file name and where the file is")
+        return (
+            f"file '{name}' not found in {relative(folder, root)}",
+            did_you_mean(name, known).removeprefix("; ") or "check the file name and where the file is",
+        )
     try:
         target = files.confined(path, (folder,))
     except files.FileRefused as exc:
         if path.exists():  # it resolves, so what is wrong is where to
-            return (f"'{name}' is a link to a file outside the brand folder",
-                    "copy the file into the brand folder and name it from there")
+            return (
+                f"'{name}' is a link to a file outside the brand folder",
+                "copy the file into the brand folder and name it from there",
+            )
         return f"'{name}' {exc.what}", exc.hint
     if target.is_dir():
         return f"'{name}' is a folder, not a file", f"name a {' or '.join(suffixes)} file in it"
@@ -779,8 +920,13 @@ def escaping_folders(root: Path, brands: list[LoadedBrand]) -> list[Problem]:
         for kind in ("templates", "styles"):
             folder = owner / kind
             if os.path.lexists(folder) and not _real(folder).is_relative_to(_real(owner)):
-                problems.append(Problem(relative(folder, root), f"is a link to a folder outside the {what}",
-                                        hint=f"replace the link with a folder holding the {kind} themselves"))
+                problems.append(
+                    Problem(
+                        relative(folder, root),
+                        f"is a link to a folder outside the {what}",
+                        hint=f"replace the link with a folder holding the {kind} themselves",
+                    )
+                )
     return problems
 
 
@@ -814,8 +960,14 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
     else:
         for name, recipe in recipes.items():
             if recipe.brand and not _real(root / recipe.brand).is_relative_to(root):
-                problems.append(Problem(f"guides/{name}.yaml", f"brand '{recipe.brand}' is outside the project",
-                                        field="brand", hint="keep brands in the project, or pass --brand DIR"))
+                problems.append(
+                    Problem(
+                        f"guides/{name}.yaml",
+                        f"brand '{recipe.brand}' is outside the project",
+                        field="brand",
+                        hint="keep brands in the project, or pass --brand DIR",
+                    )
+                )
                 continue
             if recipe.brand and _real(root / recipe.brand) not in brands:
                 loaded, found = load_brand(root / recipe.brand, root)
@@ -829,10 +981,14 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
             continue
         if recipe.brand and brand is None and chosen is None:
             continue  # the brand's own problems are reported already
-        problems += check_recipe_references({name: recipe}, recipe_positions, ladder,
-                                            files_in(search_path(root, chosen, "templates"), ".html"),
-                                            files_in(search_path(root, chosen, "styles"), ".css"),
-                                            root / "guides")
+        problems += check_recipe_references(
+            {name: recipe},
+            recipe_positions,
+            ladder,
+            files_in(search_path(root, chosen, "templates"), ".html"),
+            files_in(search_path(root, chosen, "styles"), ".css"),
+            root / "guides",
+        )
     problems += escaping_folders(root, list(brands.values()))
     raise_if(problems)
     assert project is not None
@@ -842,6 +998,7 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
 def _from_recipe(problem: Problem, recipe_name: str, root: Path) -> Problem:
     """A brand problem found through a recipe says which recipe asked for the brand."""
     if problem.line is None and "brand folder not found" in problem.message:
-        return Problem(f"guides/{recipe_name}.yaml", f"brand '{problem.file}' not found", field="brand",
-                       hint=problem.hint)
+        return Problem(
+            f"guides/{recipe_name}.yaml", f"brand '{problem.file}' not found", field="brand", hint=problem.hint
+        )
     return problem

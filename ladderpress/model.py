@@ -355,9 +355,11 @@ class Ladder(Strict):
             for j, target in enumerate(level.leads_to):
                 if target in rank_of and rank_of[target] <= level.rank:
                     problems.append(
-                        ((*where, "leads_to", j),
-                         f"'{target}' has rank {rank_of[target]}, not above this level's rank "
-                         f"{level.rank}; leads_to must point up the ladder")
+                        (
+                            (*where, "leads_to", j),
+                            f"'{target}' has rank {rank_of[target]}, not above this level's rank "
+                            f"{level.rank}; leads_to must point up the ladder",
+                        )
                     )
         problems += self._rank_clashes(track_ids)
         for t, theme in enumerate(self.competencies):
@@ -365,8 +367,10 @@ class Ladder(Strict):
                 for level_id in comp.expectations:
                     if level_id not in rank_of:
                         problems.append(
-                            (("competencies", t, "competencies", c, "expectations", level_id),
-                             _unknown("level", level_id, level_ids))
+                            (
+                                ("competencies", t, "competencies", c, "expectations", level_id),
+                                _unknown("level", level_id, level_ids),
+                            )
                         )
         for f, entry in enumerate(self.faq):
             for j, level_id in enumerate(entry.levels):
@@ -388,9 +392,11 @@ class Ladder(Strict):
                     clashes.setdefault(other, []).append(track_id)
             for other, tracks in clashes.items():
                 problems.append(
-                    (("levels", i, "rank"),
-                     f"rank {level.rank} is already used by '{other}' in track {', '.join(map(repr, tracks))}; "
-                     "give each level of a track its own rank")
+                    (
+                        ("levels", i, "rank"),
+                        f"rank {level.rank} is already used by '{other}' in track {', '.join(map(repr, tracks))}; "
+                        "give each level of a track its own rank",
+                    )
                 )
         return problems
 
@@ -427,10 +433,18 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
 
 OUTPUT_FIELDS = {"level", "track", "recipe", "person"}
 
-PACKET_SECTIONS = ("welcome", "contents", "your-level", "next-level", "ladder", "checklist", "specialisations",
-                   "growth", "faq")
+PACKET_SECTIONS = (
+    "welcome",
+    "contents",
+    "your-level",
+    "next-level",
+    "ladder",
+    "checklist",
+    "specialisations",
+    "growth",
+    "faq",
+)
 """Sections an onboarding packet may hold, in the order they print; the cover always comes first."""
-
 
 
 class Selection(Strict):
@@ -459,8 +473,9 @@ class Recipe(Strict):
     max_pages: Annotated[int, Field(ge=1)] | None = None
     time_limit: Annotated[int, Field(ge=1, le=3600)] = 120
     """Seconds each document may take to render and to lay out before it fails (a runaway template)."""
-    attachments: Annotated[list[Annotated[str, StringConstraints(pattern=r"^[^/\\][^:]*$", max_length=300)]],
-                           Field(max_length=20)] = []
+    attachments: Annotated[
+        list[Annotated[str, StringConstraints(pattern=r"^[^/\\][^:]*$", max_length=300)]], Field(max_length=20)
+    ] = []
     """Files inside the project to attach to each PDF; nothing else is ever attached."""
     paper: Paper | None = None
     """Overrides the ladder's paper size for this document."""
@@ -500,15 +515,19 @@ def check_output_pattern(pattern: str, per: str) -> None:
     if any(part in ("..", ".") for part in pattern.replace("\\", "/").split("/")):
         raise ValueError(f"output '{pattern}' must not contain '.' or '..' parts; it stays inside the output folder")
     try:
-        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(pattern)
-                  if name is not None]
+        fields = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(pattern)
+            if name is not None
+        ]
     except ValueError as exc:
         raise ValueError(f"output '{pattern}' is not a valid pattern ({exc}); use {{level}} for the level id") from None
     if any(spec or conversion for _, spec, conversion in fields):
         raise ValueError(f"output '{pattern}' formats a placeholder; write placeholders plainly, like {{level}}")
     if not re.fullmatch(r"[\w{}./-]+", pattern):
-        raise ValueError(f"output '{pattern}' may hold only letters, digits, '-', '_', '.' and '/'; "
-                         "no spaces or other signs")
+        raise ValueError(
+            f"output '{pattern}' may hold only letters, digits, '-', '_', '.' and '/'; no spaces or other signs"
+        )
     names = {name for name, _, _ in fields}
     unknown = names - OUTPUT_FIELDS
     if unknown:
@@ -550,8 +569,12 @@ class FontFiles(Strict):
 
     def faces(self) -> list[tuple[str, int, str]]:
         """(file, weight, style) for every file given."""
-        faces = [(self.regular, 400, "normal"), (self.italic, 400, "italic"),
-                 (self.semibold, 600, "normal"), (self.bold, 700, "normal")]
+        faces = [
+            (self.regular, 400, "normal"),
+            (self.italic, 400, "italic"),
+            (self.semibold, 600, "normal"),
+            (self.bold, 700, "normal"),
+        ]
         return [(path, weight, style) for path, weight, style in faces if path]
 
 
@@ -586,14 +609,21 @@ class Brand(Strict):
     @model_validator(mode="after")
     def readable_colours(self) -> Brand:
         problems: list[tuple[tuple[str | int, ...], str]] = []
-        for field, message in (("primary", "white text on it"), ("accent", "it as text on white"),
-                               ("text", "it as text on white")):
+        for field, message in (
+            ("primary", "white text on it"),
+            ("accent", "it as text on white"),
+            ("text", "it as text on white"),
+        ):
             colour = getattr(self.colours, field)
             ratio = contrast(colour, "#ffffff")
             if ratio < MIN_CONTRAST:
-                problems.append((("colours", field),
-                                 f"{colour} gives {message} a contrast of {ratio:.1f}:1, below {MIN_CONTRAST}:1; "
-                                 "choose a darker shade so the text stays readable"))
+                problems.append(
+                    (
+                        ("colours", field),
+                        f"{colour} gives {message} a contrast of {ratio:.1f}:1, below {MIN_CONTRAST}:1; "
+                        "choose a darker shade so the text stays readable",
+                    )
+                )
         if problems:
             raise LocatedProblems(problems)
         return self
@@ -601,8 +631,9 @@ class Brand(Strict):
 
 def contrast(first: str, second: str) -> float:
     """WCAG 2 contrast ratio between two #rrggbb colours."""
+
     def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 

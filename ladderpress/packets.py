@@ -30,12 +30,13 @@ from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
-from weasyprint.document import Document
+from weasyprint.document import Document, Page
 
 from ladderpress.load import Project
 from ladderpress.pdf import Printed, Printer, Reads, Written, print_to_fit, within_limit
 from ladderpress.plan import SHARED_START, PacketJob, attachment_paths, even_parts
 from ladderpress.render import Renderer
+
 MAX_BATCH = 80
 """Most people whose personal pages are laid out and written together: a batch's pages are
 held in memory until it is cut into packets, and each batch draws the shared pages once."""
@@ -60,8 +61,9 @@ class SharedPart:
         return len(self.document.pages)
 
     @property
-    def pages(self) -> list:
-        return self.document.pages[self.personal_pages:]
+    def pages(self) -> list[Page]:
+        shared: list[Page] = self.document.pages[self.personal_pages :]
+        return shared
 
 
 def anchor_page(document: Document, name: str) -> int | None:
@@ -124,8 +126,7 @@ class PacketPrinter:
         written = self._write(own, shared)
         # a character that no font has makes WeasyPrint write its own font encoding, for everyone in
         # the batch (and pypdf then cannot read their text): such people are printed apart, whole
-        apart = {i for i, pages in enumerate(own)
-                 if pages and written.missing and written.missing & details(jobs[i])}
+        apart = {i for i, pages in enumerate(own) if pages and written.missing and written.missing & details(jobs[i])}
         if apart:
             own = [None if i in apart else pages for i, pages in enumerate(own)]
             written = self._write(own, shared)
@@ -133,23 +134,33 @@ class PacketPrinter:
         reader = PdfReader(io.BytesIO(written.data)) if written.data else None
         personal_total = sum(len(pages) for pages in own if pages)
         attachments = attachment_paths(self.project.root, jobs[0].recipe)
-        files = self.printer.files_read(list(jobs[0].stylesheets), self.project.style_dirs(jobs[0].brand),
-                                        jobs[0].brand, fetched | shared.fetched)
+        files = self.printer.files_read(
+            list(jobs[0].stylesheets), self.project.style_dirs(jobs[0].brand), jobs[0].brand, fetched | shared.fetched
+        )
         attached = [(path.name, self.printer.attachment_data(path)) for path in attachments]
-        files |= {str(path): hashlib.sha256(data).hexdigest() for path, (_, data) in zip(attachments, attached)}
+        files |= {
+            str(path): hashlib.sha256(data).hexdigest() for path, (_, data) in zip(attachments, attached, strict=True)
+        }
         first = 0
         for job, pages, label in zip(jobs, own, labels, strict=True):
             if pages is None:  # longer than the stand-in's, or printed apart
                 printed = self.print_whole(renderer, job)
             else:
                 assert reader is not None
-                packet = self._cut(reader, label, list(range(first, first + len(pages))), personal_total, shared,
-                                   attached)
+                packet = self._cut(
+                    reader, label, list(range(first, first + len(pages))), personal_total, shared, attached
+                )
                 first += len(pages)
                 printed = Printed(packet, shared.total, [], [], files)
             # a batch's warnings are reported once, with its first packet
-            yield job, dataclasses.replace(printed, warnings=list(dict.fromkeys(notes + printed.warnings)),
-                                           stylesheet_warnings=sheet_warnings + printed.stylesheet_warnings)
+            yield (
+                job,
+                dataclasses.replace(
+                    printed,
+                    warnings=list(dict.fromkeys(notes + printed.warnings)),
+                    stylesheet_warnings=sheet_warnings + printed.stylesheet_warnings,
+                ),
+            )
             notes, sheet_warnings = [], []
 
     def _write(self, own: list[list | None], shared: SharedPart) -> Written:
@@ -166,17 +177,24 @@ class PacketPrinter:
         """The simple path: lay out the whole packet for this person, as any document is printed."""
         return print_to_fit(renderer, self.printer, self.project, job)
 
-    def _cut(self, reader: PdfReader, labels: dict[str, str], own: list[int], personal_total: int,
-             shared: SharedPart, attached: list[tuple[str, bytes]]) -> bytes:
+    def _cut(
+        self,
+        reader: PdfReader,
+        labels: dict[str, str],
+        own: list[int],
+        personal_total: int,
+        shared: SharedPart,
+        attached: list[tuple[str, bytes]],
+    ) -> bytes:
         """One person's packet out of the batch PDF: their pages, then the shared ones, and the recipe's attachments."""
         common = list(range(personal_total, personal_total + len(shared.pages)))
         writer = PdfWriter()
         writer.append(reader, pages=own + common)
         for name, data in attached:
             writer.add_attachment(name, data)
-        meta = reader.metadata or {}
+        meta: dict[str, object] = dict(reader.metadata or {})
         writer.add_metadata({**{k: v for k, v in meta.items() if k != "/Title"}, **labels})
-        lang = reader.trailer["/Root"].get("/Lang")
+        lang = reader.root_object.get("/Lang")
         if lang is not None:
             writer._root_object[NameObject("/Lang")] = TextStringObject(str(lang))
         out = io.BytesIO()
@@ -184,8 +202,7 @@ class PacketPrinter:
         return out.getvalue()
 
     def _sheets(self, job: PacketJob) -> tuple[list, list[str]]:
-        return self.printer.sheets_for(list(job.stylesheets), self.project.style_dirs(job.brand), job.layout,
-                                       job.brand)
+        return self.printer.sheets_for(list(job.stylesheets), self.project.style_dirs(job.brand), job.layout, job.brand)
 
     def _shared_part(self, renderer: Renderer, job: PacketJob) -> SharedPart:
         """The stand-in's whole packet, laid out in the first layout that keeps it within ``max_pages``."""

@@ -87,8 +87,13 @@ class _Collect(logging.Handler):
         if not self.missing:
             return self.messages
         shown = " ".join(f"{c} (U+{ord(c):04X})" for c in self.missing)
-        return [*self.messages, (f"no font has {shown}: printed as empty boxes (fix: give the brand a font "
-                                 "that covers them, or use other characters)")]
+        return [
+            *self.messages,
+            (
+                f"no font has {shown}: printed as empty boxes (fix: give the brand a font "
+                "that covers them, or use other characters)"
+            ),
+        ]
 
 
 BRAND_STYLESHEET = "brand.css"
@@ -124,12 +129,16 @@ def within_limit(job: Job, lay_out: Callable[[int], Laid], pages: Callable[[Laid
             return laid
     allowed = f"recipe '{job.recipe_name}' allows {job.recipe.max_pages}"
     if isinstance(job, PacketJob):
-        raise DocumentFailed(f"a packet for level '{job.level.id}' needs {pages(laid)} pages even in the tightest "
-                             f"layout, but {allowed}; raise max_pages, or name fewer sections, in "
-                             f"guides/{job.recipe_name}.yaml")
+        raise DocumentFailed(
+            f"a packet for level '{job.level.id}' needs {pages(laid)} pages even in the tightest "
+            f"layout, but {allowed}; raise max_pages, or name fewer sections, in "
+            f"guides/{job.recipe_name}.yaml"
+        )
     subject = f"level '{job.focus.id}'" if job.focus else f"recipe '{job.recipe_name}'"
-    raise DocumentFailed(f"{subject} needs {pages(laid)} pages even in the tightest layout, but {allowed}; "
-                         "shorten its duties, scope or promotion signals")
+    raise DocumentFailed(
+        f"{subject} needs {pages(laid)} pages even in the tightest layout, but {allowed}; "
+        "shorten its duties, scope or promotion signals"
+    )
 
 
 def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Job, html: str | None = None) -> Printed:
@@ -137,10 +146,17 @@ def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Jo
 
     ``html`` is the job's HTML in the normal layout, when the caller has rendered it already.
     """
+
     def attempt(fit: int) -> Printed:
         source = html if fit == 0 and html is not None else renderer.render(job, fit)
-        return printer.print(source, list(job.stylesheets), project.style_dirs(job.brand), job.layout, job.brand,
-                             attachment_paths(project.root, job.recipe))
+        return printer.print(
+            source,
+            list(job.stylesheets),
+            project.style_dirs(job.brand),
+            job.layout,
+            job.brand,
+            attachment_paths(project.root, job.recipe),
+        )
 
     return within_limit(job, attempt, lambda printed: printed.pages)
 
@@ -148,8 +164,14 @@ def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Jo
 class Printer:
     """Prints documents for one project, sharing fonts, stylesheets and the fetcher."""
 
-    def __init__(self, base_dir: Path, allowed_roots: tuple[Path, ...], project_root: Path,
-                 variant: str | None = None, private: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self,
+        base_dir: Path,
+        allowed_roots: tuple[Path, ...],
+        project_root: Path,
+        variant: str | None = None,
+        private: tuple[Path, ...] = (),
+    ) -> None:
         self.base_url = base_dir.resolve().as_uri() + "/"
         self.project_root = project_root.resolve()
         self.font_config = FontConfiguration()
@@ -165,8 +187,12 @@ class Printer:
         """The brand's colours and fonts as a stylesheet; its url()s resolve inside the brand folder."""
         if brand.folder not in self._brands:
             self.fetcher.take_served()
-            self._brands[brand.folder] = CSS(string=brand_css(brand), base_url=brand.folder.as_uri() + "/",
-                                             url_fetcher=self.fetcher, font_config=self.font_config)
+            self._brands[brand.folder] = CSS(
+                string=brand_css(brand),
+                base_url=brand.folder.as_uri() + "/",
+                url_fetcher=self.fetcher,
+                font_config=self.font_config,
+            )
             self._sheet_reads[brand.folder] = self.fetcher.take_served()
         return self._brands[brand.folder]
 
@@ -193,22 +219,26 @@ class Printer:
         except FileRefused as exc:
             raise PrintFailed(f"{relative(path, self.project_root)}: {exc.what} (fix: {exc.hint})") from None
         self.fetcher.take_served()
-        own = {str(path): hashlib.sha256(text.encode("utf-8")).hexdigest()}
+        own: Reads = {str(path): hashlib.sha256(text.encode("utf-8")).hexdigest()}
         with _collecting() as collect:
             try:
-                self._css[path] = CSS(string=text, base_url=path.as_uri(), url_fetcher=self.fetcher,
-                                      font_config=self.font_config)
+                self._css[path] = CSS(
+                    string=text, base_url=path.as_uri(), url_fetcher=self.fetcher, font_config=self.font_config
+                )
             except RecursionError:
                 self.fetcher.take_refused()
-                raise PrintFailed(f"{relative(path, self.project_root)}: imports itself, directly or through other "
-                                  "stylesheets (fix: remove the @import that loops)") from None
+                raise PrintFailed(
+                    f"{relative(path, self.project_root)}: imports itself, directly or through other "
+                    "stylesheets (fix: remove the @import that loops)"
+                ) from None
         self._sheet_reads[path] = own | self.fetcher.take_served()
         messages = self.fetcher.take_refused() + [m for m in collect.messages if not m.startswith("Failed to load")]
         shown = f"{path.parent.name}/{name}"
         return self._css[path], [f"{shown}: {message}" for message in messages]
 
-    def sheets_for(self, stylesheets: list[str], style_dirs: tuple[Path, ...], layout: Layout | None,
-                   brand: LoadedBrand | None) -> tuple[list[CSS], list[str]]:
+    def sheets_for(
+        self, stylesheets: list[str], style_dirs: tuple[Path, ...], layout: Layout | None, brand: LoadedBrand | None
+    ) -> tuple[list[CSS], list[str]]:
         """The parsed stylesheets of a document, in order, and any first-time parsing warnings."""
         sheets, sheet_warnings = [], []
         for name in stylesheets:
@@ -240,11 +270,14 @@ class Printer:
         with _collecting() as collect:
             try:
                 document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                    stylesheets=sheets, font_config=self.font_config, **self.options)
+                    stylesheets=sheets, font_config=self.font_config, **self.options
+                )
             except Exception as exc:  # an engine failure fails this document, not the build
                 self.fetcher.take_refused()
-                raise PrintFailed(f"WeasyPrint could not lay it out ({type(exc).__name__}: {exc}); "
-                                  "the last change to its template or stylesheet is the likely cause") from exc
+                raise PrintFailed(
+                    f"WeasyPrint could not lay it out ({type(exc).__name__}: {exc}); "
+                    "the last change to its template or stylesheet is the likely cause"
+                ) from exc
         refused = refuse_attachments(document)
         return document, refused + self._warnings(collect), self.fetcher.take_served()
 
@@ -272,8 +305,9 @@ class Printer:
     def attachment(self, path: Path) -> Attachment:
         """A file a recipe attaches, read here (WeasyPrint fetches nothing while writing)."""
         # a fixed date, not the clock's: two builds of the same input stay byte-identical
-        return Attachment(file_obj=io.BytesIO(self.attachment_data(path)), name=path.name, created=FIXED_DATE,
-                          modified=FIXED_DATE)
+        return Attachment(
+            file_obj=io.BytesIO(self.attachment_data(path)), name=path.name, created=FIXED_DATE, modified=FIXED_DATE
+        )
 
     def attachment_data(self, path: Path) -> bytes:
         """The bytes of a file a recipe attaches: a regular file inside the project, or the document fails."""
@@ -282,18 +316,31 @@ class Printer:
         except FileRefused as exc:
             raise PrintFailed(f"attachment {relative(path, self.project_root)}: {exc.what} (fix: {exc.hint})") from None
 
-    def print(self, html: str, stylesheets: list[str], style_dirs: tuple[Path, ...], layout: Layout | None = None,
-              brand: LoadedBrand | None = None, attachments: tuple[Path, ...] = ()) -> Printed:
+    def print(
+        self,
+        html: str,
+        stylesheets: list[str],
+        style_dirs: tuple[Path, ...],
+        layout: Layout | None = None,
+        brand: LoadedBrand | None = None,
+        attachments: tuple[Path, ...] = (),
+    ) -> Printed:
         """Lay out and write one document; return its bytes, page count and warnings."""
         sheets, sheet_warnings = self.sheets_for(stylesheets, style_dirs, layout, brand)
         document, warnings, served = self.render(html, sheets)
         written = self.write(document, attachments=attachments)
         files = self.files_read(stylesheets, style_dirs, brand, served | self.attached(attachments))
-        return Printed(written.data, len(document.pages), list(dict.fromkeys(warnings + written.warnings)),
-                       sheet_warnings, files)
+        return Printed(
+            written.data, len(document.pages), list(dict.fromkeys(warnings + written.warnings)), sheet_warnings, files
+        )
 
-    def files_read(self, stylesheets: list[str], style_dirs: tuple[Path, ...], brand: LoadedBrand | None,
-                   fetched: Reads | None = None) -> Reads:
+    def files_read(
+        self,
+        stylesheets: list[str],
+        style_dirs: tuple[Path, ...],
+        brand: LoadedBrand | None,
+        fetched: Reads | None = None,
+    ) -> Reads:
         """Every file that decided a document's look, with the hash of what was read, for incremental builds.
 
         That is each stylesheet and whatever it fetched (fonts, imports), the brand's files,
@@ -340,8 +387,11 @@ def refuse_attachments(document: Document) -> list[str]:
         kept = [link for link in page.links if link[0] != "attachment"]
         refused += [link[1] for link in page.links if link[0] == "attachment"]
         page.links[:] = kept
-    return [f"'{_describe(source)}' was not attached: a template cannot attach files; name them in the recipe's "
-            "'attachments:' list" for source in dict.fromkeys(map(_describe, refused))]
+    return [
+        f"'{_describe(source)}' was not attached: a template cannot attach files; name them in the recipe's "
+        "'attachments:' list"
+        for source in dict.fromkeys(map(_describe, refused))
+    ]
 
 
 def _describe(source: object) -> str:

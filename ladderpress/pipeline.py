@@ -87,8 +87,9 @@ def output_folder(given: Path | None, project: Project) -> Path:
     inputs = [project.root / name for name in INPUT_FOLDERS] + list(project.brands)
     for folder in inputs:
         if resolved.is_relative_to(folder.resolve()):
-            raise UsageError(f"--out {out_dir} is inside {folder}, which the build reads; choose a folder of its own, "
-                             "like out/")
+            raise UsageError(
+                f"--out {out_dir} is inside {folder}, which the build reads; choose a folder of its own, like out/"
+            )
     if project.root.resolve().is_relative_to(resolved):
         raise UsageError(f"--out {out_dir} holds the whole project; choose a folder of its own, like out/")
     return out_dir
@@ -99,10 +100,15 @@ def planned(opened: Opened, request: BuildRequest, owners: dict[str, str]) -> Pl
     result = plan(opened.project, request, owners=owners)
     if result.problems:
         raise InputErrors(result.problems)
-    if request.roster is not None and not any(isinstance(job, PacketJob) for job in result.jobs) \
-            and not result.rejected:
-        result.warnings.append(f"--roster {request.roster} is not used: no recipe built here makes one document "
-                               "per person (such as onboarding)")
+    if (
+        request.roster is not None
+        and not any(isinstance(job, PacketJob) for job in result.jobs)
+        and not result.rejected
+    ):
+        result.warnings.append(
+            f"--roster {request.roster} is not used: no recipe built here makes one document "
+            "per person (such as onboarding)"
+        )
     return result
 
 
@@ -205,8 +211,11 @@ def run(request: BuildRequest) -> Iterator[Event]:
             for event in Printing(opened, request, folder, shown).events(result.jobs):
                 yield tally.add(event)
     except (FolderBusy, WriteRefused) as exc:
-        fix = "wait for it to finish, or build into another folder with --out" if isinstance(exc, FolderBusy) \
+        fix = (
+            "wait for it to finish, or build into another folder with --out"
+            if isinstance(exc, FolderBusy)
             else "make the output folder writable, or choose another with --out"
+        )
         text = str(exc) if "(fix:" in str(exc) else f"{exc} (fix: {fix})"
         yield tally.add(BuildError(f"nothing was built: {text}"))
     yield Finished(tally.result(time.perf_counter() - started))
@@ -222,9 +231,13 @@ def private_paths(project: Project, given: Path | None, out_dir: Path) -> tuple[
 def engine_for(opened: Opened, request: BuildRequest) -> Engine:
     """What a worker process needs to print for this request."""
     project = opened.project
-    return Engine(project.root, request.brand.resolve() if request.brand else None,
-                  request.edition or project.ladder.date, request.pdf_variant,
-                  private_paths(project, request.roster, opened.out_dir))
+    return Engine(
+        project.root,
+        request.brand.resolve() if request.brand else None,
+        request.edition or project.ladder.date,
+        request.pdf_variant,
+        private_paths(project, request.roster, opened.out_dir),
+    )
 
 
 class Printing:
@@ -240,8 +253,9 @@ class Printing:
 
     def events(self, jobs: list[Job]) -> Iterator[Event]:
         """Every job whose inputs changed printed and written; the record saved at the end."""
-        cache = BuildCache.open(self.folder.root, engine_fingerprint(self.engine.options()),
-                                self.opened.project.allowed_roots)
+        cache = BuildCache.open(
+            self.folder.root, engine_fingerprint(self.engine.options()), self.opened.project.allowed_roots
+        )
         try:
             yield from self._print(jobs, cache)
         finally:
@@ -253,8 +267,10 @@ class Printing:
         try:
             cache.save()
         except OSError as exc:
-            self.cache_error = (f"{self.shown}/{CACHE_FILE}: cannot be saved ({exc.strerror}) (fix: make the output "
-                                "folder writable, or free disk space)")
+            self.cache_error = (
+                f"{self.shown}/{CACHE_FILE}: cannot be saved ({exc.strerror}) (fix: make the output "
+                "folder writable, or free disk space)"
+            )
 
     def _keys(self, jobs: list[Job], cache: BuildCache) -> Iterator[Event | tuple[Job, str, str | None]]:
         """For each job, a template failure, or (job, cache key, its HTML or None for a packet); up-to-date jobs
@@ -266,8 +282,11 @@ class Printing:
             try:
                 source = renderer.source(job)
                 # a document that must fit a page limit may be printed from a tighter layout's HTML
-                tighter = "".join(renderer.source(job, fit) for fit in range(1, FIT_STEPS)) \
-                    if job.recipe.max_pages is not None else ""
+                tighter = (
+                    "".join(renderer.source(job, fit) for fit in range(1, FIT_STEPS))
+                    if job.recipe.max_pages is not None
+                    else ""
+                )
             except TemplateProblem as exc:
                 yield Failed(f"{self.shown}/{job.output}", str(exc.problem), job.output)
                 continue
@@ -297,8 +316,9 @@ class Printing:
         from ladderpress.produce import Began, produce  # WeasyPrint is imported only when something is printed
 
         saved = time.monotonic()
-        for outcome in produce(self.opened.project, self.opened.renderers, self.engine, todo, sources,
-                               self.request.workers):
+        for outcome in produce(
+            self.opened.project, self.opened.renderers, self.engine, todo, sources, self.request.workers
+        ):
             if isinstance(outcome, Began):
                 yield Started(tuple(todo[i].output for i in outcome.indices))
                 continue
@@ -312,8 +332,9 @@ class Printing:
             # rebuilt for nothing, or an old one taken as new)
             cache.record(job.output, keys[job.output], outcome.printed.data, outcome.printed.files)
             try:
-                path = self.folder.write(job.output, outcome.printed.data,
-                                         job.person.key if isinstance(job, PacketJob) else None)
+                path = self.folder.write(
+                    job.output, outcome.printed.data, job.person.key if isinstance(job, PacketJob) else None
+                )
             except WriteRefused as exc:
                 cache.forget(job.output)
                 yield Failed(target, str(exc), job.output)

@@ -31,6 +31,7 @@ SHARED_START = "shared-start"
 """The anchor a packet template puts where the pages shared by everyone of a combination begin
 (templates get it as ``shared_start``)."""
 
+
 @dataclass(frozen=True)
 class Layout:
     """Paper and print-shop settings for one document (turned into an ``@page`` rule when printing)."""
@@ -70,8 +71,10 @@ class Engine:
 
 def job_extras(job: Job, engine: Engine) -> str:
     """What decides a job's PDF besides its HTML: layout, stylesheets, brand, attachments and page limit."""
-    return (f"{job.layout}|{job.stylesheets}|{job.brand.folder if job.brand else None}|{job.recipe.attachments}"
-            f"|{job.recipe.max_pages}")
+    return (
+        f"{job.layout}|{job.stylesheets}|{job.brand.folder if job.brand else None}|{job.recipe.attachments}"
+        f"|{job.recipe.max_pages}"
+    )
 
 
 @dataclass(frozen=True)
@@ -135,14 +138,27 @@ class PacketJob(Job):
     @property
     def combination(self) -> tuple[object, ...]:
         """What a packet's shared pages depend on: recipe, level, track, brand, layout and language."""
-        return (self.recipe_name, self.level.id, self.track.id if self.track else None,
-                self.brand.folder if self.brand else None, self.layout, self.person.person.language)
+        return (
+            self.recipe_name,
+            self.level.id,
+            self.track.id if self.track else None,
+            self.brand.folder if self.brand else None,
+            self.layout,
+            self.person.person.language,
+        )
 
     def stand_in(self) -> PacketJob:
         """The job for a neutral person at the same level: its shared pages are everyone's."""
-        person = Person(name="New Colleague", level=self.level.id, team="Your team", manager="Your manager",
-                        buddy="Your buddy", start_date=datetime.date(2000, 1, 3),
-                        track=self.track.id if self.track else None, language=self.person.person.language)
+        person = Person(
+            name="New Colleague",
+            level=self.level.id,
+            team="Your team",
+            manager="Your manager",
+            buddy="Your buddy",
+            start_date=datetime.date(2000, 1, 3),
+            track=self.track.id if self.track else None,
+            language=self.person.person.language,
+        )
         return dataclasses.replace(self, person=Entry(person, 0, "stand-in"))
 
 
@@ -155,7 +171,7 @@ def even_parts(items: list, most: int) -> list[list]:
     """``items`` in as few consecutive parts as hold at most ``most`` each, of sizes as even as can be."""
     parts = -(-len(items) // most)
     size = -(-len(items) // parts) if parts else 1
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def selected_levels(ladder: Ladder, recipe: Recipe) -> tuple[Level, ...]:
@@ -172,8 +188,12 @@ SAFE_PART = re.compile(r"^[\w][\w.-]*$")
 
 def output_path(recipe_name: str, recipe: Recipe, level: Level | None, person: str = "") -> PurePosixPath:
     """Fill the recipe's output pattern; refuse anything that would leave the output folder."""
-    values = {"recipe": recipe_name, "track": recipe.select.track or "all", "level": level.id if level else "",
-              "person": person}
+    values = {
+        "recipe": recipe_name,
+        "track": recipe.select.track or "all",
+        "level": level.id if level else "",
+        "person": person,
+    }
     path = PurePosixPath(recipe.output.format(**values))
     if path.is_absolute() or any(not SAFE_PART.match(part) for part in path.parts):
         raise ValueError(f"output '{path}' is not a safe relative path")
@@ -232,11 +252,18 @@ def plan(project: Project, request: BuildRequest = BuildRequest(), *, owners: Ma
             try:
                 output = output_path(name, recipe, focus)
             except ValueError as exc:
-                result.problems.append(Problem(f"guides/{name}.yaml", str(exc), field="output",
-                                               hint="use a relative pattern such as 'levels/{level}.pdf'"))
+                result.problems.append(
+                    Problem(
+                        f"guides/{name}.yaml",
+                        str(exc),
+                        field="output",
+                        hint="use a relative pattern such as 'levels/{level}.pdf'",
+                    )
+                )
                 continue
-            result.jobs.append(DocumentJob(name, recipe, output, levels, track, focus, layout,
-                                           stylesheets_for(recipe, request), brand))
+            result.jobs.append(
+                DocumentJob(name, recipe, output, levels, track, focus, layout, stylesheets_for(recipe, request), brand)
+            )
     result.problems += _clashes(result.jobs)
     if request.levels or request.people:
         result.jobs = narrowed(project, request, result.jobs)
@@ -255,16 +282,23 @@ def narrowed(project: Project, request: BuildRequest, jobs: list[Job]) -> list[J
         if level_id not in ids:
             raise UsageError(f"--level '{level_id}' is not a level of this ladder{did_you_mean(level_id, ids)}")
     kind = "--person" if request.people else "--level"
-    kept = [job for job in jobs if (not request.people or isinstance(job, PacketJob))
-            and (not request.levels or (job.focus is not None and job.focus.id in request.levels))]
+    kept = [
+        job
+        for job in jobs
+        if (not request.people or isinstance(job, PacketJob))
+        and (not request.levels or (job.focus is not None and job.focus.id in request.levels))
+    ]
     if request.people:
         named = {person_key(name): name for name in request.people}
         people = {job.person.key: job.person.person.name for job in kept if isinstance(job, PacketJob)}
         for key, name in named.items():
             if key not in people:
-                raise UsageError(f"--person '{name}' is not in the roster{did_you_mean(name, sorted(people.values()))}"
-                                 " (names are matched ignoring case and spacing)" if people else
-                                 f"--person '{name}': no recipe built here makes one packet per person")
+                raise UsageError(
+                    f"--person '{name}' is not in the roster{did_you_mean(name, sorted(people.values()))}"
+                    " (names are matched ignoring case and spacing)"
+                    if people
+                    else f"--person '{name}': no recipe built here makes one packet per person"
+                )
         kept = [job for job in kept if isinstance(job, PacketJob) and job.person.key in named]
     for name in request.recipes:
         if not any(job.recipe_name == name for job in kept):
@@ -284,8 +318,9 @@ def _not_narrowed(name: str, recipe: Recipe, request: BuildRequest) -> str:
     return f"recipe '{name}' has no document for level {', '.join(request.levels)}"
 
 
-def _plan_people(project: Project, name: str, recipe: Recipe, request: BuildRequest, result: Plan,
-                 owners: Mapping[str, str]) -> None:
+def _plan_people(
+    project: Project, name: str, recipe: Recipe, request: BuildRequest, result: Plan, owners: Mapping[str, str]
+) -> None:
     """One job per valid roster row; bad rows are rejected, each with its own problem.
 
     A roster named by the recipe must be in the project; one given with --roster must be in
@@ -294,13 +329,25 @@ def _plan_people(project: Project, name: str, recipe: Recipe, request: BuildRequ
     """
     roster_path = request.roster or ((project.root / recipe.roster) if recipe.roster else None)
     if roster_path is None:
-        result.problems.append(Problem(f"guides/{name}.yaml", "builds one packet per person but names no roster",
-                                       field="roster", hint="add roster: examples/new-hires.csv, or use --roster FILE"))
+        result.problems.append(
+            Problem(
+                f"guides/{name}.yaml",
+                "builds one packet per person but names no roster",
+                field="roster",
+                hint="add roster: examples/new-hires.csv, or use --roster FILE",
+            )
+        )
         return
     # realpath, not resolve(): it never raises on a symlink loop (read_roster reports that one)
     if request.roster is None and not Path(os.path.realpath(roster_path)).is_relative_to(project.root):
-        result.problems.append(Problem(f"guides/{name}.yaml", f"roster '{recipe.roster}' is outside the project",
-                                       field="roster", hint="keep rosters in the project, or pass --roster FILE"))
+        result.problems.append(
+            Problem(
+                f"guides/{name}.yaml",
+                f"roster '{recipe.roster}' is outside the project",
+                field="roster",
+                hint="keep rosters in the project, or pass --roster FILE",
+            )
+        )
         return
     roots = (roster_path.parent,) if request.roster is not None else (project.root,)
     roster = read_roster(roster_path, project.root, project.ladder, roots)
@@ -318,15 +365,33 @@ def _plan_people(project: Project, name: str, recipe: Recipe, request: BuildRequ
     try:
         placed = assign_files(roster.entries, fill, owners)
     except ValueError as exc:
-        result.problems.append(Problem(f"guides/{name}.yaml", str(exc), field="output",
-                                       hint="use a relative pattern such as 'onboarding/{person}.pdf'"))
+        result.problems.append(
+            Problem(
+                f"guides/{name}.yaml",
+                str(exc),
+                field="output",
+                hint="use a relative pattern such as 'onboarding/{person}.pdf'",
+            )
+        )
         return
     for entry, output in placed:
         level = project.ladder.level(entry.person.level)
         track = project.ladder.track(entry.person.track) if entry.person.track else None
         levels = tuple(project.ladder.levels_in(track.id)) if track else tuple(project.ladder.ranked_levels())
-        result.jobs.append(PacketJob(name, recipe, output, levels, track, level, layout,
-                                     stylesheets_for(recipe, request), brand, person=entry))
+        result.jobs.append(
+            PacketJob(
+                name,
+                recipe,
+                output,
+                levels,
+                track,
+                level,
+                layout,
+                stylesheets_for(recipe, request),
+                brand,
+                person=entry,
+            )
+        )
 
 
 def _attachment_problems(root: Path, name: str, recipe: Recipe) -> list[Problem]:
@@ -338,8 +403,14 @@ def _attachment_problems(root: Path, name: str, recipe: Recipe) -> list[Problem]
             if not path.is_file():
                 raise FileRefused(path, "is not a regular file", "attach an ordinary file")
         except FileRefused as exc:
-            problems.append(Problem(f"guides/{name}.yaml", f"attachment '{recipe.attachments[i]}' {exc.what}",
-                                    field=f"attachments[{i}]", hint=exc.hint))
+            problems.append(
+                Problem(
+                    f"guides/{name}.yaml",
+                    f"attachment '{recipe.attachments[i]}' {exc.what}",
+                    field=f"attachments[{i}]",
+                    hint=exc.hint,
+                )
+            )
     return problems
 
 
@@ -350,9 +421,18 @@ def _clashes(jobs: list[Job]) -> list[Problem]:
     for job in jobs:
         if job.output in owner:
             other = owner[job.output]
-            why = (f", which recipe '{other}' also writes" if other != job.recipe_name
-                   else " more than once: its pattern does not tell the documents apart")
-            problems.append(Problem(f"guides/{job.recipe_name}.yaml", f"writes {job.output}{why}",
-                                    field="output", hint="give each document its own output name"))
+            why = (
+                f", which recipe '{other}' also writes"
+                if other != job.recipe_name
+                else " more than once: its pattern does not tell the documents apart"
+            )
+            problems.append(
+                Problem(
+                    f"guides/{job.recipe_name}.yaml",
+                    f"writes {job.output}{why}",
+                    field="output",
+                    hint="give each document its own output name",
+                )
+            )
         owner.setdefault(job.output, job.recipe_name)
     return problems

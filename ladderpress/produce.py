@@ -90,25 +90,30 @@ class Producer:
                         outcomes.append(Outcome(positions[id(j)], packet))
             return outcomes
         except TimeLimitExceeded as exc:
-            why = (f"templates/{job.recipe.template}: laying it out took longer than the {exc.seconds:g} s allowed; "
-                   f"it was stopped (fix: look for a loop or a style that never ends, or raise time_limit in "
-                   f"guides/{job.recipe_name}.yaml)")
+            why = (
+                f"templates/{job.recipe.template}: laying it out took longer than the {exc.seconds:g} s allowed; "
+                f"it was stopped (fix: look for a loop or a style that never ends, or raise time_limit in "
+                f"guides/{job.recipe_name}.yaml)"
+            )
         except MemoryError:
-            why = (f"templates/{job.recipe.template}: laying it out needed more than the "
-                   f"{MEMORY_BUDGET // 1024**3} GB of memory a document may use; it was stopped (fix: look for a "
-                   "template or style that makes a huge document)")
+            why = (
+                f"templates/{job.recipe.template}: laying it out needed more than the "
+                f"{MEMORY_BUDGET // 1024**3} GB of memory a document may use; it was stopped (fix: look for a "
+                "template or style that makes a huge document)"
+            )
         except TemplateProblem as exc:
             why = str(exc.problem)
         except (DocumentFailed, PrintFailed) as exc:
             why = str(exc)
-        except Exception as exc:  # an unexpected failure fails these documents, never the whole build
+        except Exception as exc:  # noqa: BLE001 -- an unexpected failure fails these documents, never the build
             why = f"unexpected {type(exc).__name__}: {exc}"
         done = {outcome.index for outcome in outcomes}
         return outcomes + [Outcome(i, error=why) for i, _, _ in task if i not in done]
 
 
-def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[Job], sources: list[str | None],
-            workers: int) -> Iterator[Began | Outcome]:
+def produce(
+    project: Project, renderers: Renderers, engine: Engine, jobs: list[Job], sources: list[str | None], workers: int
+) -> Iterator[Began | Outcome]:
     """Outcomes for every job, as they finish, printed in ``workers`` worker processes.
 
     Before each task's outcomes, a :class:`Began` says when a worker took it.
@@ -132,14 +137,25 @@ def produce(project: Project, renderers: Renderers, engine: Engine, jobs: list[J
     # the workers' temporary files go into a folder of the build's own, removed with it
     with TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         forked = method == "fork"
-        initargs = (engine, project if forked else None, renderers if forked else None, scratch, os.getpid())
+        initargs: WorkerArgs = (
+            engine,
+            project if forked else None,
+            renderers if forked else None,
+            scratch,
+            os.getpid(),
+        )
         lanes = Lanes(tasks, workers)
         while (yield from _run_pool(context, initargs, lanes, workers)):
             pass  # a worker died: its tasks failed, and a new pool takes the rest
 
 
-def _run_pool(context: multiprocessing.context.BaseContext, initargs: tuple[object, ...], lanes: Lanes,
-              workers: int) -> Generator[Began | Outcome, None, bool]:
+WorkerArgs = tuple[Engine, Project | None, Renderers | None, str, int]
+"""What :func:`_start_worker` is given: the engine, the project and renderers when forked, scratch, parent pid."""
+
+
+def _run_pool(
+    context: multiprocessing.context.BaseContext, initargs: WorkerArgs, lanes: Lanes, workers: int
+) -> Generator[Began | Outcome, None, bool]:
     """Print what ``lanes`` hold in a pool of ``workers``; True if a worker died before all was done."""
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=initargs)
     try:
@@ -172,8 +188,10 @@ def _run_pool(context: multiprocessing.context.BaseContext, initargs: tuple[obje
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-WORKER_DIED = ("the worker process printing it ended abruptly (out of memory, or an engine crash), so it was not "
-               "built; the others were (fix: look for a template or style that makes a huge document)")
+WORKER_DIED = (
+    "the worker process printing it ended abruptly (out of memory, or an engine crash), so it was not "
+    "built; the others were (fix: look for a template or style that makes a huge document)"
+)
 
 
 def _results(future: Future[list[Outcome]], task: Task) -> list[Outcome]:
@@ -265,7 +283,7 @@ def plan_lanes(costs: list[float], lanes: int) -> list[list[int]]:
         gap = loads[high] - loads[low]
         # move one task from the fullest lane to the emptiest, or swap two: whatever brings their
         # loads closest together (a shift of d leaves them gap - 2d apart)
-        moves = [(a, None, costs[a]) for a in plan[high]]
+        moves: list[tuple[int, int | None, float]] = [(a, None, costs[a]) for a in plan[high]]
         moves += [(a, b, costs[a] - costs[b]) for a in plan[high] for b in plan[low]]
         useful = [(abs(gap - 2 * shift), a, b, shift) for a, b, shift in moves if 0 < shift < gap]
         if not useful:
@@ -296,16 +314,16 @@ def _tasks(jobs: list[Job], sources: list[str | None]) -> list[Task]:
         else:
             documents.append([(index, job, source)])
     parts = [part for run in runs.values() for part in even_parts(run, MAX_TASK)]
-    return (sorted(documents, key=lambda task: len(task[0][2] or "")) +
-            sorted(parts, key=lambda task: -_cost(task)))
+    return sorted(documents, key=lambda task: len(task[0][2] or "")) + sorted(parts, key=lambda task: -_cost(task))
 
 
 _producer: Producer | None = None
 """The engine of a worker process, made once by the pool's initializer (per process, never shared)."""
 
 
-def _start_worker(engine: Engine, project: Project | None, renderers: Renderers | None, scratch: str,
-                  parent: int) -> None:
+def _start_worker(
+    engine: Engine, project: Project | None, renderers: Renderers | None, scratch: str, parent: int
+) -> None:
     global _producer
     import logging
 
@@ -330,6 +348,7 @@ def _end_with_parent(parent: int, scratch: str) -> None:
     Linux sends the signal chosen with ``prctl(PR_SET_PDEATHSIG)`` when the parent ends;
     elsewhere the worker notices at its next task at the latest (the pool breaks).
     """
+
     def leave(signum: int, frame: object) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
         os._exit(1)

@@ -53,8 +53,9 @@ class TemplateProblem(Exception):
 class Renderer:
     """One Jinja environment for a project; renders every job of a build."""
 
-    def __init__(self, project: Project, brand: LoadedBrand | None = None,
-                 edition: datetime.date | None = None) -> None:
+    def __init__(
+        self, project: Project, brand: LoadedBrand | None = None, edition: datetime.date | None = None
+    ) -> None:
         self.project = project
         self.brand = brand
         self.edition = edition
@@ -64,11 +65,17 @@ class Renderer:
         self.env = TemplateEnvironment(
             # a brand's file overrides the built-in of the same name; "builtin/NAME" always reaches
             # the project's own, so a brand template can extend it and replace a single block
-            loader=jinja2.ChoiceLoader([
-                ConfinedLoader([(d, confining_root(d, project.root, brand.folder if brand else None))
-                                for d in self.template_dirs]),
-                jinja2.PrefixLoader({"builtin": ConfinedLoader([(builtin_dir("templates"),) * 2])}),
-            ]),
+            loader=jinja2.ChoiceLoader(
+                [
+                    ConfinedLoader(
+                        [
+                            (d, confining_root(d, project.root, brand.folder if brand else None))
+                            for d in self.template_dirs
+                        ]
+                    ),
+                    jinja2.PrefixLoader({"builtin": ConfinedLoader([(builtin_dir("templates"),) * 2])}),
+                ]
+            ),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -85,11 +92,19 @@ class Renderer:
         self.env.filters["md_inline"] = self.markdown_inline
         # the globals are exactly these: Jinja's own (lipsum, cycler, joiner, dict) are left out
         self.env.globals.clear()
-        self.env.globals.update({
-            "range": safe_range, "namespace": jinja2.utils.Namespace, "diagram": self.diagram,
-            "level_by_id": self.level_by_id, "track_by_id": self.track_by_id, "next_levels": self.next_levels,
-            "previous_levels": self.previous_levels, "shared_levels": self.shared_levels, "faq_for": self.faq_for,
-        })
+        self.env.globals.update(
+            {
+                "range": safe_range,
+                "namespace": jinja2.utils.Namespace,
+                "diagram": self.diagram,
+                "level_by_id": self.level_by_id,
+                "track_by_id": self.track_by_id,
+                "next_levels": self.next_levels,
+                "previous_levels": self.previous_levels,
+                "shared_levels": self.shared_levels,
+                "faq_for": self.faq_for,
+            }
+        )
         self.palette = palette(brand)
         self.widths = TextWidths(font_faces(brand, project.style_dirs(brand)))
         self._shared_sources: dict[tuple[object, ...], str] = {}
@@ -114,14 +129,30 @@ class Renderer:
             html = html[3:-4]
         return Markup(html)
 
-    def diagram(self, levels: tuple[View, ...] | None = None, highlight: View | None = None, width: float = 170,
-                row_height: float = 13, labels: str = "full", max_height: float | None = None) -> Markup:
+    def diagram(
+        self,
+        levels: tuple[View, ...] | None = None,
+        highlight: View | None = None,
+        width: float = 170,
+        row_height: float = 13,
+        labels: str = "full",
+        max_height: float | None = None,
+    ) -> Markup:
         """The ladder drawing for templates: ``{{ diagram(levels, highlight=level, width=80) }}``."""
         ladder = self.project.ladder
         models = [self._level(view) for view in levels] if levels is not None else None
         focus = self._level(highlight) if highlight is not None else None
-        return ladder_svg(ladder, models, focus, float(width), float(row_height), str(labels), self.palette,
-                          float(max_height) if max_height is not None else None, self.widths)
+        return ladder_svg(
+            ladder,
+            models,
+            focus,
+            float(width),
+            float(row_height),
+            str(labels),
+            self.palette,
+            float(max_height) if max_height is not None else None,
+            self.widths,
+        )
 
     # -- the ladder's look-ups, as globals over plain data ------------------------
 
@@ -194,22 +225,37 @@ class Renderer:
                 with bounded(COMPILE_SECONDS, f"template {name}"):  # Jinja folds constants while compiling
                     self.env.get_template(name)
             except TimeLimitExceeded:
-                problems.append(Problem(f"templates/{name}", f"compiling it took longer than {COMPILE_SECONDS} s",
-                                        hint="simplify the template"))
+                problems.append(
+                    Problem(
+                        f"templates/{name}",
+                        f"compiling it took longer than {COMPILE_SECONDS} s",
+                        hint="simplify the template",
+                    )
+                )
             except MemoryError:
-                problems.append(Problem(f"templates/{name}", f"compiling it needed more than the "
-                                        f"{MEMORY_BUDGET // 1024**3} GB of memory a document may use",
-                                        hint="look for a filter or format that makes a huge text"))
+                problems.append(
+                    Problem(
+                        f"templates/{name}",
+                        f"compiling it needed more than the {MEMORY_BUDGET // 1024**3} GB of memory a document may use",
+                        hint="look for a filter or format that makes a huge text",
+                    )
+                )
             except RecursionError:
-                problems.append(Problem(f"templates/{name}", "nests its expressions too deeply to be read",
-                                        hint="split the expression into smaller ones with {% set %}"))
+                problems.append(
+                    Problem(
+                        f"templates/{name}",
+                        "nests its expressions too deeply to be read",
+                        hint="split the expression into smaller ones with {% set %}",
+                    )
+                )
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(self._syntax_problem(exc))
             except TemplateRefused as exc:
                 problems.append(exc.problem(self.project.root))
             except jinja2.TemplateError as exc:
-                problems.append(Problem(f"templates/{name}", f"cannot be read as a template ({exc})",
-                                        hint="check the file"))
+                problems.append(
+                    Problem(f"templates/{name}", f"cannot be read as a template ({exc})", hint="check the file")
+                )
         return problems
 
     def render(self, job: Job, fit: int = 0, part: str = "full") -> str:
@@ -226,15 +272,25 @@ class Renderer:
                 return self.env.get_template(name).render(context)
         except TimeLimitExceeded as exc:
             where, line = self._where(exc, name)
-            raise TemplateProblem(Problem(
-                where, f"rendering took longer than the {exc.seconds:g} s allowed; it was stopped", line,
-                hint=f"look for a loop that never ends, or raise time_limit in guides/{job.recipe_name}.yaml",
-            )) from None
+            raise TemplateProblem(
+                Problem(
+                    where,
+                    f"rendering took longer than the {exc.seconds:g} s allowed; it was stopped",
+                    line,
+                    hint=f"look for a loop that never ends, or raise time_limit in guides/{job.recipe_name}.yaml",
+                )
+            ) from None
         except MemoryError as exc:
             where, line = self._where(exc, name)
-            raise TemplateProblem(Problem(
-                where, f"rendering needed more than the {MEMORY_BUDGET // 1024**3} GB of memory a document may use; "
-                       "it was stopped", line, hint="look for a filter or format that makes a huge text")) from None
+            raise TemplateProblem(
+                Problem(
+                    where,
+                    f"rendering needed more than the {MEMORY_BUDGET // 1024**3} GB of memory a document may use; "
+                    "it was stopped",
+                    line,
+                    hint="look for a filter or format that makes a huge text",
+                )
+            ) from None
         except TemplateRefused as exc:
             raise TemplateProblem(exc.problem(self.project.root)) from None
         except jinja2.TemplateSyntaxError as exc:
@@ -252,8 +308,9 @@ class Renderer:
         context: dict[str, object] = {
             "ladder": views(ladder),
             "recipe": views(job.recipe),
-            "job": views.record(title=job.title, subject=job.subject, recipe_name=job.recipe_name,
-                                output=job.output.as_posix()),
+            "job": views.record(
+                title=job.title, subject=job.subject, recipe_name=job.recipe_name, output=job.output.as_posix()
+            ),
             "levels": views(job.levels),
             "level": views(job.focus),
             "track": views(job.track),
@@ -274,8 +331,12 @@ class Renderer:
 
     def _syntax_problem(self, exc: jinja2.TemplateSyntaxError) -> Problem:
         path = Path(exc.filename) if exc.filename else Path(exc.name or "templates")
-        return Problem(relative(path, self.project.root), f"template syntax error: {exc.message}", exc.lineno,
-                       hint="check the {% %} and {{ }} tags on this line")
+        return Problem(
+            relative(path, self.project.root),
+            f"template syntax error: {exc.message}",
+            exc.lineno,
+            hint="check the {% %} and {{ }} tags on this line",
+        )
 
     def _where(self, exc: BaseException, template_name: str) -> tuple[str, int | None]:
         """The innermost template file and line in the traceback: that is the place to show."""
@@ -295,9 +356,13 @@ class Renderer:
         where, line = self._where(exc, template_name)
         message = str(exc.message or exc) if isinstance(exc, jinja2.UndefinedError) else str(exc)
         if isinstance(exc, jinja2.TemplateNotFound):
-            return Problem(where, f"template error: no template named '{exc.name}'", line,
-                           hint="name a template in the brand's, the project's or the built-in templates/ folder, "
-                                "like 'blocks/footer.html'")
+            return Problem(
+                where,
+                f"template error: no template named '{exc.name}'",
+                line,
+                hint="name a template in the brand's, the project's or the built-in templates/ folder, "
+                "like 'blocks/footer.html'",
+            )
         if not isinstance(exc, jinja2.TemplateError):
             message = f"{type(exc).__name__}: {message}"
         hint = None
@@ -322,16 +387,22 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: object, right: object) -> object:
-        if operator == "**" and _whole(left) and _whole(right) and right > 0 \
-                and abs(left).bit_length() * right > MAX_RESULT_BITS:
+        if (
+            operator == "**"
+            and _whole(left)
+            and _whole(right)
+            and right > 0
+            and abs(left).bit_length() * right > MAX_RESULT_BITS
+        ):
             raise SecurityError(f"{_short(left)} ** {_short(right)} is too large a number for a template")
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and _whole(times) and len(seq) * times > MAX_RESULT_LENGTH:
-                    raise SecurityError(f"repeating a text or list {_short(times)} times makes it too long "
-                                        f"(more than {MAX_RESULT_LENGTH:,})")
-            if _whole(left) and _whole(right) and \
-                    abs(left).bit_length() + abs(right).bit_length() > MAX_RESULT_BITS:
+                    raise SecurityError(
+                        f"repeating a text or list {_short(times)} times makes it too long "
+                        f"(more than {MAX_RESULT_LENGTH:,})"
+                    )
+            if _whole(left) and _whole(right) and abs(left).bit_length() + abs(right).bit_length() > MAX_RESULT_BITS:
                 raise SecurityError("too large a number for a template")
         return super().call_binop(context, operator, left, right)
 

@@ -91,15 +91,19 @@ def read_roster(path: Path, root: Path, ladder: Ladder, roots: Sequence[Path]) -
     name = relative(path, root)
     roster = Roster()
     try:
-        rows = _yaml_rows(path, root, roots) if path.suffix.lower() in (".yaml", ".yml") \
+        rows = (
+            _yaml_rows(path, root, roots)
+            if path.suffix.lower() in (".yaml", ".yml")
             else _csv_rows(_csv_text(path, name, roots), name, roster)
+        )
     except _Fatal as exc:
         roster.problems.append(exc.problem)
         roster.fatal = True
         return roster
     if len(rows) > MAX_ROWS:
-        roster.problems.append(Problem(name, f"has {len(rows)} rows, more than the {MAX_ROWS} allowed",
-                                       hint="split the roster"))
+        roster.problems.append(
+            Problem(name, f"has {len(rows)} rows, more than the {MAX_ROWS} allowed", hint="split the roster")
+        )
         roster.fatal = True
         return roster
     seen: dict[str, tuple[int, str]] = {}
@@ -110,8 +114,11 @@ def read_roster(path: Path, root: Path, ladder: Ladder, roots: Sequence[Path]) -
             continue
         entry = Entry(person, line, person_slug(person.name))
         if entry.key in seen:
-            roster.problems.append(Problem(name, _duplicate(person.name, *seen[entry.key]), line,
-                                           field="name", hint="remove the duplicate row"))
+            roster.problems.append(
+                Problem(
+                    name, _duplicate(person.name, *seen[entry.key]), line, field="name", hint="remove the duplicate row"
+                )
+            )
             continue
         seen[entry.key] = (line, person.name)
         roster.entries.append(entry)
@@ -146,9 +153,16 @@ def _csv_text(path: Path, name: str, roots: Sequence[Path]) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[start:exc.start].decode("utf-8")) + 1
-        raise _Fatal(Problem(name, "is not UTF-8 text", data.count(b"\n", 0, exc.start) + 1, column,
-                             hint="export the roster as CSV UTF-8")) from None
+        column = len(data[start : exc.start].decode("utf-8")) + 1
+        raise _Fatal(
+            Problem(
+                name,
+                "is not UTF-8 text",
+                data.count(b"\n", 0, exc.start) + 1,
+                column,
+                hint="export the roster as CSV UTF-8",
+            )
+        ) from None
 
 
 def _csv_rows(text: str, name: str, roster: Roster) -> list[Row]:
@@ -156,8 +170,14 @@ def _csv_rows(text: str, name: str, roster: Roster) -> list[Row]:
     records = _csv_records(text)
     header_line, header = next(((line, cells) for line, cells in records if cells != []), (1, []))
     if isinstance(header, csv.Error):
-        raise _Fatal(Problem(name, f"the header row is not readable CSV ({header})", header_line,
-                             hint="export the roster again as CSV UTF-8"))
+        raise _Fatal(
+            Problem(
+                name,
+                f"the header row is not readable CSV ({header})",
+                header_line,
+                hint="export the roster again as CSV UTF-8",
+            )
+        )
     columns = _header(header, header_line, name, roster)
     rows = []
     for line, cells in records:
@@ -167,11 +187,16 @@ def _csv_rows(text: str, name: str, roster: Roster) -> list[Row]:
             continue
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, or a row of empty cells: no one is on it
-        extra = [cell for cell in cells[len(columns):] if cell.strip()]
+        extra = [cell for cell in cells[len(columns) :] if cell.strip()]
         if extra:
-            roster.problems.append(Problem(name, f"has {len(columns) + len(extra)} values, more than the "
-                                                 f"{len(columns)} columns of the header", line,
-                                           hint="put a value that holds a comma in double quotes"))
+            roster.problems.append(
+                Problem(
+                    name,
+                    f"has {len(columns) + len(extra)} values, more than the {len(columns)} columns of the header",
+                    line,
+                    hint="put a value that holds a comma in double quotes",
+                )
+            )
             continue
         rows.append((line, {column: cell for column, cell in zip(columns, cells, strict=False) if column in COLUMNS}))
     return rows
@@ -202,8 +227,10 @@ def _csv_words(error: csv.Error) -> tuple[str, str]:
     """The csv module's message in plain words, and a fix."""
     text = str(error)
     if text == "unexpected end of data":
-        return ("a quote opened on this row is never closed, so the rest of the file was read into this row",
-                'close the quote, or write a quote inside a value as ""')
+        return (
+            "a quote opened on this row is never closed, so the rest of the file was read into this row",
+            'close the quote, or write a quote inside a value as ""',
+        )
     if text.startswith("',' expected after"):
         return "a quote inside a value is not doubled", 'write a quote inside a value as "", or remove it'
     if text.startswith("field larger than field limit"):
@@ -217,17 +244,29 @@ def _header(cells: list[str], line: int, name: str, roster: Roster) -> list[str]
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
         hints = [did_you_mean(column, columns).removeprefix("; ") for column in missing]
-        raise _Fatal(Problem(name, f"the header lacks column(s) {', '.join(missing)}", line,
-                             hint="; ".join(h for h in hints if h.startswith("did")) or
-                             f"the columns are: {', '.join(COLUMNS)}"))
+        raise _Fatal(
+            Problem(
+                name,
+                f"the header lacks column(s) {', '.join(missing)}",
+                line,
+                hint="; ".join(h for h in hints if h.startswith("did")) or f"the columns are: {', '.join(COLUMNS)}",
+            )
+        )
     twice = [column for column in dict.fromkeys(columns) if column in COLUMNS and columns.count(column) > 1]
     if twice:
-        raise _Fatal(Problem(name, f"the header has column(s) {', '.join(twice)} more than once", line,
-                             hint="keep one column of each name"))
+        raise _Fatal(
+            Problem(
+                name,
+                f"the header has column(s) {', '.join(twice)} more than once",
+                line,
+                hint="keep one column of each name",
+            )
+        )
     extra = [column for column in columns if column not in COLUMNS]
     if extra:
-        roster.warnings.append(f"{name}: ignoring column(s) {', '.join(extra)}; the columns used are "
-                               f"{', '.join(COLUMNS)}")
+        roster.warnings.append(
+            f"{name}: ignoring column(s) {', '.join(extra)}; the columns used are {', '.join(COLUMNS)}"
+        )
     return columns
 
 
@@ -271,8 +310,10 @@ def _cleaned(values: dict[str, Any], line: int, name: str, roster: Roster) -> di
         cleaned[column] = value
     if found:
         codes = sorted(set().union(*found.values()))
-        roster.warnings.append(f"{name}:{line}: {', '.join(found)}: line break(s) or control character(s) "
-                               f"({', '.join(codes)}) replaced by spaces")
+        roster.warnings.append(
+            f"{name}:{line}: {', '.join(found)}: line break(s) or control character(s) "
+            f"({', '.join(codes)}) replaced by spaces"
+        )
     return cleaned
 
 
@@ -293,13 +334,27 @@ def _check_row(values: dict[str, Any], line: int, name: str, ladder: Ladder) -> 
     level_ids = [lv.id for lv in ladder.levels]
     level_id = values["level"]
     if level_id not in level_ids:
-        problems.append(Problem(name, f"unknown level '{level_id}'", line, field="level",
-                                hint=did_you_mean(level_id, level_ids).removeprefix("; ")))
+        problems.append(
+            Problem(
+                name,
+                f"unknown level '{level_id}'",
+                line,
+                field="level",
+                hint=did_you_mean(level_id, level_ids).removeprefix("; "),
+            )
+        )
     elif values.get("track"):
         tracks = ladder.level(level_id).tracks
         if values["track"] not in tracks:
-            problems.append(Problem(name, f"level '{level_id}' is not on track '{values['track']}'", line,
-                                    field="track", hint=did_you_mean(values["track"], tracks).removeprefix("; ")))
+            problems.append(
+                Problem(
+                    name,
+                    f"level '{level_id}' is not on track '{values['track']}'",
+                    line,
+                    field="track",
+                    hint=did_you_mean(values["track"], tracks).removeprefix("; "),
+                )
+            )
     return (None if problems else person), problems
 
 
@@ -315,8 +370,9 @@ def _duplicate(name: str, row: int, earlier: str) -> str:
 
 def _visible(name: str) -> str:
     """``name`` in NFC with each invisible format character written as ``<U+200B>``."""
-    return "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch) == "Cf" else ch
-                   for ch in unicodedata.normalize("NFC", name))
+    return "".join(
+        f"<U+{ord(ch):04X}>" if unicodedata.category(ch) == "Cf" else ch for ch in unicodedata.normalize("NFC", name)
+    )
 
 
 def person_slug(name: str) -> str:
@@ -330,8 +386,9 @@ SLUG_MARK = "PERSONxSLUGxMARK"
 """Stands for the person in an output pattern; real slugs are lower-case, so it is never one."""
 
 
-def assign_files(entries: Sequence[Entry], fill: Callable[[Entry, str], PurePosixPath],
-                 owners: Mapping[str, str]) -> list[tuple[Entry, PurePosixPath]]:
+def assign_files(
+    entries: Sequence[Entry], fill: Callable[[Entry, str], PurePosixPath], owners: Mapping[str, str]
+) -> list[tuple[Entry, PurePosixPath]]:
     """Each person's output file, so that a file written for one person never goes to another.
 
     ``fill(entry, slug)`` is the recipe's output pattern for the person with ``slug`` as the
@@ -372,8 +429,9 @@ def assign_files(entries: Sequence[Entry], fill: Callable[[Entry, str], PurePosi
     return [(dataclasses.replace(entry, slug=chosen[i][0]), chosen[i][1]) for i, entry in enumerate(entries)]
 
 
-def _kept(entry: Entry, fill: Callable[[Entry, str], PurePosixPath],
-          paths: list[str]) -> tuple[str, PurePosixPath] | None:
+def _kept(
+    entry: Entry, fill: Callable[[Entry, str], PurePosixPath], paths: list[str]
+) -> tuple[str, PurePosixPath] | None:
     """The slug and path this person already owns under their pattern, if any (their own slug first)."""
     if not paths:
         return None
@@ -381,8 +439,9 @@ def _kept(entry: Entry, fill: Callable[[Entry, str], PurePosixPath],
     if not rest:
         return None
     slug = r"([a-z0-9]+(?:-[a-z0-9]+)*)"
-    pattern = re.compile(re.escape(first) + slug + "".join(r"\1" * bool(i) + re.escape(part)
-                                                           for i, part in enumerate(rest)))
+    pattern = re.compile(
+        re.escape(first) + slug + "".join(r"\1" * bool(i) + re.escape(part) for i, part in enumerate(rest))
+    )
     fits = []
     for path in paths:
         match = pattern.fullmatch(path)

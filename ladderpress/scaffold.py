@@ -104,8 +104,9 @@ def new_brand(root: Path, name: str) -> Path:
         (folder / "brand.yaml").write_text(BRAND_YAML.format(name=name, title=title), encoding="utf-8")
         (folder / "logo.svg").write_text(LOGO_SVG.format(title=title, initials=initials), encoding="utf-8")
         (folder / "README.md").write_text(README.format(name=name, title=title), encoding="utf-8")
-        (folder / "templates" / "blocks" / "colophon.html").write_text(COLOPHON_OVERRIDE.format(title=title),
-                                                                        encoding="utf-8")
+        (folder / "templates" / "blocks" / "colophon.html").write_text(
+            COLOPHON_OVERRIDE.format(title=title), encoding="utf-8"
+        )
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         raise

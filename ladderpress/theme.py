@@ -28,8 +28,10 @@ def brand_css(loaded: LoadedBrand) -> str:
         for role in ("body", "heading"):
             family = getattr(brand.fonts, role)
             for path, weight, style in family.faces() if family else ():
-                lines.append(f"@font-face {{ font-family: {FAMILY[role]}; font-weight: {weight}; "
-                             f"font-style: {style}; src: url({json.dumps(path)}); }}")
+                lines.append(
+                    f"@font-face {{ font-family: {FAMILY[role]}; font-weight: {weight}; "
+                    f"font-style: {style}; src: url({json.dumps(path)}); }}"
+                )
     tokens = {
         "--brand-primary": colours.primary,
         "--brand-accent": colours.accent,
@@ -54,8 +56,12 @@ def palette(loaded: LoadedBrand | None) -> Palette:
         return Palette()
     brand = loaded.brand
     font = f"{FAMILY['body']}, " if brand.fonts else ""
-    return Palette(primary=brand.colours.primary, accent=brand.colours.accent, text=brand.colours.text,
-                   font=f"{font}lp-inter, DejaVu Sans, sans-serif")
+    return Palette(
+        primary=brand.colours.primary,
+        accent=brand.colours.accent,
+        text=brand.colours.text,
+        font=f"{font}lp-inter, DejaVu Sans, sans-serif",
+    )
 
 
 BUILTIN_FACES = {400: "Inter-Regular.otf", 500: "Inter-Medium.otf", 600: "Inter-SemiBold.otf", 700: "Inter-Bold.otf"}
@@ -65,8 +71,9 @@ BUILTIN_FACES = {400: "Inter-Regular.otf", 500: "Inter-Medium.otf", 600: "Inter-
 def font_faces(loaded: LoadedBrand | None, style_dirs: tuple[Path, ...]) -> dict[int, Path]:
     """The upright font files of the diagram's font by weight: the brand's body font, else Inter."""
     if loaded is not None and loaded.brand.fonts:
-        return {weight: loaded.file(path) for path, weight, style in loaded.brand.fonts.body.faces()
-                if style == "normal"}
+        return {
+            weight: loaded.file(path) for path, weight, style in loaded.brand.fonts.body.faces() if style == "normal"
+        }
     faces = {}
     for weight, name in BUILTIN_FACES.items():
         found = next((d / "fonts" / name for d in style_dirs if (d / "fonts" / name).is_file()), None)
@@ -77,6 +84,7 @@ def font_faces(loaded: LoadedBrand | None, style_dirs: tuple[Path, ...]) -> dict
 
 def mix(colour: str, other: str, amount: float) -> str:
     """``colour`` moved ``amount`` (0–1) of the way towards ``other``: a tint for backgrounds."""
-    channels = [round(int(colour[i:i + 2], 16) * (1 - amount) + int(other[i:i + 2], 16) * amount)
-                for i in (1, 3, 5)]
+    channels = [
+        round(int(colour[i : i + 2], 16) * (1 - amount) + int(other[i : i + 2], 16) * amount) for i in (1, 3, 5)
+    ]
     return "#" + "".join(f"{c:02x}" for c in channels)

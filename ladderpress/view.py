@@ -116,8 +116,11 @@ def computed(model: type[BaseModel]) -> list[str]:
     for cls in model.__mro__:
         if cls is BaseModel or not issubclass(cls, BaseModel):
             continue
-        names += [name for name, member in vars(cls).items()
-                  if isinstance(member, property) and not name.startswith("_") and name not in names]
+        names += [
+            name
+            for name, member in vars(cls).items()
+            if isinstance(member, property) and not name.startswith("_") and name not in names
+        ]
     return names
 
 

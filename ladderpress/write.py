@@ -71,8 +71,11 @@ class OutputFolder:
         if isinstance(files, list):
             written = _read_json(self.root / CACHE, self.root).get("documents")
             written = written if isinstance(written, dict) else {}
-            files = {str(name): {"sha256": [written[name]["pdf"]]} for name in files
-                     if isinstance(written.get(name), dict) and isinstance(written[name].get("pdf"), str)}
+            files = {
+                str(name): {"sha256": [written[name]["pdf"]]}
+                for name in files
+                if isinstance(written.get(name), dict) and isinstance(written[name].get("pdf"), str)
+            }
         if not isinstance(files, dict):
             files = {}
         recorded = {str(name): entry for name, entry in files.items() if isinstance(entry, dict)}
@@ -173,8 +176,10 @@ class OutputFolder:
             self._check_ours(path, name, entry)
         recorded = entry.get("person") if entry else None
         if person is not None and recorded and recorded != person:
-            raise WriteRefused(f"{path} holds another person's packet; it is not given to someone else "
-                               "(fix: move it away, or give this person another output name)")
+            raise WriteRefused(
+                f"{path} holds another person's packet; it is not given to someone else "
+                "(fix: move it away, or give this person another output name)"
+            )
         known = entry.get("sha256") if entry else None
         hashes = [h for h in known if isinstance(h, str)][-1:] if isinstance(known, list) else []
         new: dict[str, object] = {"sha256": [*hashes, hashlib.sha256(data).hexdigest()]}
@@ -183,10 +188,13 @@ class OutputFolder:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
-            blocking = next((p for p in (path.parent, *path.parent.parents) if p.is_file() or p.is_symlink()),
-                            path.parent)
-            raise WriteRefused(f"{path} cannot be written: {blocking} is a file, not a folder (fix: move it away, "
-                               "or change the recipe's output name)") from None
+            blocking = next(
+                (p for p in (path.parent, *path.parent.parents) if p.is_file() or p.is_symlink()), path.parent
+            )
+            raise WriteRefused(
+                f"{path} cannot be written: {blocking} is a file, not a folder (fix: move it away, "
+                "or change the recipe's output name)"
+            ) from None
         except OSError as exc:
             raise WriteRefused(f"{path} cannot be written: {exc.strerror or exc} (fix: {WRITABLE})") from None
         self._files[name] = new
@@ -197,8 +205,10 @@ class OutputFolder:
                 del self._files[name]
             else:
                 self._files[name] = entry
-            raise WriteRefused(f"{self.root / JOURNAL} cannot be written ({exc.strerror or exc}), so the PDF was "
-                               f"not written either (fix: {WRITABLE})") from None
+            raise WriteRefused(
+                f"{self.root / JOURNAL} cannot be written ({exc.strerror or exc}), so the PDF was "
+                f"not written either (fix: {WRITABLE})"
+            ) from None
         try:
             atomic_write(path, data)
         except OSError as exc:
@@ -207,13 +217,20 @@ class OutputFolder:
 
     def _check_ours(self, path: Path, name: str, entry: dict[str, object] | None) -> None:
         if entry is None:
-            raise WriteRefused(f"{path} exists and was not written by ladderpress; "
-                               "move it away or change the recipe's output name")
+            raise WriteRefused(
+                f"{path} exists and was not written by ladderpress; move it away or change the recipe's output name"
+            )
         hashes = entry.get("sha256")
-        if (not isinstance(hashes, list) or path.is_symlink() or not path.is_file()
-                or digest(path, (self.root,), MAX_OUTPUT_BYTES) not in hashes):
-            raise WriteRefused(f"{path} was changed since ladderpress wrote it (or replaced by another file); "
-                               "move it away to rebuild it, or change the recipe's output name")
+        if (
+            not isinstance(hashes, list)
+            or path.is_symlink()
+            or not path.is_file()
+            or digest(path, (self.root,), MAX_OUTPUT_BYTES) not in hashes
+        ):
+            raise WriteRefused(
+                f"{path} was changed since ladderpress wrote it (or replaced by another file); "
+                "move it away to rebuild it, or change the recipe's output name"
+            )
 
     def _journal(self, name: str, entry: dict[str, object]) -> None:
         """Add one file's record to the journal: an appended line, whatever the size of the record.
