@@ -7,7 +7,6 @@ brand restyles every document without a line of CSS.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ladderpress.diagram import Palette
@@ -30,7 +29,7 @@ def brand_css(loaded: LoadedBrand) -> str:
             for path, weight, style in family.faces() if family else ():
                 lines.append(
                     f"@font-face {{ font-family: {FAMILY[role]}; font-weight: {weight}; "
-                    f"font-style: {style}; src: url({json.dumps(path)}); }}"
+                    f"font-style: {style}; src: url({css_string(path)}); }}"
                 )
     tokens = {
         "--brand-primary": colours.primary,
@@ -48,6 +47,15 @@ def brand_css(loaded: LoadedBrand) -> str:
     lines += [f"  {name}: {value};" for name, value in tokens.items()]
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string: quotes, backslashes and control characters escaped the CSS way
+    (``\\22 ``), every other character as itself (the stylesheet is Unicode, so ``Lató`` stays ``Lató``)."""
+    escaped = "".join(
+        f"\\{ord(ch):x} " if ch in '"\\' or ord(ch) < 0x20 or ord(ch) == 0x7F else ch for ch in text
+    )
+    return f'"{escaped}"'
 
 
 def palette(loaded: LoadedBrand | None) -> Palette:

@@ -170,7 +170,10 @@ class OutputFolder:
         the file it replaces: whenever the build stops, the file there is one the record knows.
         """
         name = relative.as_posix()
-        path = self.target(relative)
+        self.target(relative)  # its folders resolve inside the output folder
+        # the name itself, never what a link there points to: a link planted in the output folder
+        # is refused as not ours (and a file we wrote replaces the link, not its target)
+        path = self.root / relative
         entry = self._files.get(name)
         if os.path.lexists(path):
             self._check_ours(path, name, entry)

@@ -116,12 +116,6 @@ def test_a_font_path_stays_one_string_in_the_css(name: str) -> None:
     assert set(tokens) >= {"--brand-primary", "--font-body"} and "color" not in tokens
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: theme.brand_css writes url() strings with json.dumps, whose \\u00f3 "
-    "escape is not CSS (CSS reads it as 'u00f3'), so a non-ASCII font file "
-    "name never loads",
-)
 def test_a_non_ascii_font_path_reaches_the_css_as_written() -> None:
     _, faces = parse(brand_css(loaded(fonts={"body": {"family": "Lató", "regular": "fonts/Lató Regular.ttf"}})))
     assert [face["src"] for face in faces] == ["fonts/Lató Regular.ttf"]

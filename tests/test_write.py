@@ -158,11 +158,6 @@ def test_a_link_out_put_in_place_of_a_written_file_is_never_followed(tmp_path: P
     assert mine.read_bytes() == PDF
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: OutputFolder.target() resolves the link before _check_ours() looks for one, so the write "
-    "goes to the file the link names (a user's copy in the output folder)",
-)
 def test_a_link_inside_the_folder_put_in_place_of_a_written_file_is_never_followed(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write(out, "handbook.pdf", PDF)
