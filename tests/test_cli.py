@@ -60,8 +60,9 @@ def test_a_new_recipe_file_is_a_new_document(tmp_path: Path) -> None:
 def test_unknown_cross_reference_is_refused_with_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = copy_project(tmp_path / "project")
     level = project / "content" / "levels" / "pm.yaml"
-    level.write_text(level.read_text(encoding="utf-8").replace("leads_to: [senior-pm]", "leads_to: [senoir-pm]"),
-                     encoding="utf-8")
+    level.write_text(
+        level.read_text(encoding="utf-8").replace("leads_to: [senior-pm]", "leads_to: [senoir-pm]"), encoding="utf-8"
+    )
     assert main(["--project", str(project)]) == 1
     err = capsys.readouterr().err
     assert "content/levels/pm.yaml:" in err
@@ -93,6 +94,201 @@ def test_every_command_word_is_reserved_from_recipe_names() -> None:
 
 
 def test_a_roster_no_recipe_uses_is_named(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--project", str(ROOT), "--roster", str(ROOT / "examples/new-hires.csv"), "--list",
-                 "one-pagers"]) == 0
+    assert main(["--project", str(ROOT), "--roster", str(ROOT / "examples/new-hires.csv"), "--list", "one-pagers"]) == 0
     assert "is not used: no recipe built here makes one document per person" in capsys.readouterr().err
+
+
+# --- subcommands (issue 12): --version, each command's --help, stray arguments, the old forms, -q and -v, init ---
+
+COMMAND_NAMES = ("build", "check", "list", "watch", "init", "new-brand", "schema")
+
+
+def test_version_names_the_program_and_its_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"ladderpress {version('ladderpress')}\n"
+    assert captured.err == ""
+
+
+@pytest.mark.parametrize("command", COMMAND_NAMES)
+def test_every_command_has_its_own_help_with_examples(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--help"])
+    assert stopped.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: ladderpress {command} ")
+    assert "\nexamples:\n" in out
+    examples = out.split("\nexamples:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert examples and all(line.strip().startswith("ladderpress ") for line in examples)
+    assert "-q, --quiet" in out and "-v, --verbose" in out
+    assert "python build.py" not in out and "build.py" not in out
+
+
+def test_the_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--help"])
+    assert stopped.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: ladderpress ")
+    listed = {
+        line.split()[0]
+        for line in out.split("\ncommands:\n", 1)[1].split("\n\n")[0].splitlines()[1:]
+        if line.startswith("    ") and not line.startswith("      ")
+    }
+    assert listed == set(COMMAND_NAMES)
+    assert "build.py" not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "stray"),
+    [(["check", "--bogus"], "--bogus"), (["init", "a", "b"], "b"), (["schema", "extra"], "extra")],
+    ids=["check-option", "init-second-folder", "schema-word"],
+)
+def test_stray_arguments_are_rejected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], stray: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # an `init a` that got through would create ./a here
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == f"ladderpress: error: unrecognized arguments: {stray}"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_old_form_project_then_check(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--project", str(ROOT), "check"]) == 0
+    assert capsys.readouterr().out == "ok: 8 levels, 6 recipes, 31 documents; no problems found\n"
+
+
+def test_old_form_list_flag_lists_one_recipe(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--project", str(ROOT), "--list", "one-pagers"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "one-pagers  Level One-Pager  (one-pager.html, 8 documents)"
+    levels = sorted(path.stem for path in (ROOT / "content" / "levels").glob("*.yaml"))
+    assert sorted(lines[1:]) == [f"  one-pagers/{level}.pdf" for level in levels]
+
+
+def test_old_form_recipe_without_command_builds_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "out"
+    assert main(["one-pagers", "--level", "pm", "--out", str(out), "-j", "1"]) == 0
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf")) == ["one-pagers/pm.pdf"]
+    assert len(PdfReader(out / "one-pagers" / "pm.pdf").pages) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{out}/one-pagers/pm.pdf ") and lines[0].endswith("1/1")
+    assert lines[1].startswith("built 1 document in ")
+
+
+@pytest.fixture(scope="module")
+def quiet_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str, str]:
+    """`build one-pagers --level pm -q` into a fresh folder: (folder, exit code, stdout, stderr)."""
+    import contextlib
+    import io
+
+    out = tmp_path_factory.mktemp("quiet") / "out"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(
+            ["build", "one-pagers", "--level", "pm", "--project", str(ROOT), "--out", str(out), "-j", "1", "-q"]
+        )
+    return out, code, stdout.getvalue(), stderr.getvalue()
+
+
+def test_quiet_build_prints_nothing(quiet_build: tuple[Path, int, str, str]) -> None:
+    out, code, stdout, stderr = quiet_build
+    assert code == 0
+    assert stdout == "" and stderr == ""
+    assert len(PdfReader(out / "one-pagers" / "pm.pdf").pages) == 1
+
+
+def test_verbose_names_what_is_up_to_date(
+    quiet_build: tuple[Path, int, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = quiet_build[0]
+    assert main(["build", "one-pagers", "--level", "pm", "--project", str(ROOT), "--out", str(out), "-v"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0] == f"{out}/one-pagers/pm.pdf is up to date"
+    assert lines[1].startswith("nothing to do: 1 ")
+    assert captured.err == ""
+
+
+def test_quiet_up_to_date_build_prints_nothing(
+    quiet_build: tuple[Path, int, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = quiet_build[0]
+    assert main(["build", "one-pagers", "--level", "pm", "--project", str(ROOT), "--out", str(out), "-q"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_quiet_and_verbose_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", "-q", "-v", "--project", str(ROOT)])
+    assert stopped.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def init_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("init") / "x"
+    assert main(["init", str(folder), "-q"]) == 0
+    return folder
+
+
+def test_init_says_what_to_do_next(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "ours"
+    assert main(["init", str(folder)]) == 0
+    assert capsys.readouterr().out == f"created {folder}/; build it with: cd {folder} && ladderpress\n"
+    assert (folder / "content").is_dir() and (folder / "guides").is_dir()
+
+
+def test_an_init_project_builds_one_document(init_project: Path) -> None:
+    level = sorted(path.stem for path in (init_project / "content" / "levels").glob("*.yaml"))[0]
+    assert main(["--project", str(init_project), "one-pagers", "--level", level, "-j", "1", "-q"]) == 0
+    out = init_project / "out"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf")) == [f"one-pagers/{level}.pdf"]
+    assert len(PdfReader(out / "one-pagers" / f"{level}.pdf").pages) == 1
+
+
+def saying_python_build_py(folder: Path) -> list[str]:
+    """Files under ``folder`` (the build output aside) that tell the reader to run `python build.py`."""
+    return sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if path.is_file()
+        and "out" not in path.relative_to(folder).parts[:1]
+        and "python build.py" in path.read_text(encoding="utf-8", errors="replace")
+    )
+
+
+def test_the_init_readme_says_ladderpress(init_project: Path) -> None:
+    readme = (init_project / "README.md").read_text(encoding="utf-8")
+    assert "ladderpress new-brand NAME" in readme and "\nladderpress " in readme
+    assert "python build.py" not in readme
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="init copies guides/onboarding.yaml ('#   python build.py onboarding --roster …') and "
+    "brands/acme/brand.yaml ('Build every document with it:   python build.py --brand brands/acme') as they are",
+)
+def test_no_file_init_writes_says_python_build_py(init_project: Path) -> None:
+    assert saying_python_build_py(init_project) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="scaffold.BRAND_YAML and scaffold.README (new-brand) still say `python build.py --brand brands/NAME`",
+)
+def test_no_file_new_brand_writes_says_python_build_py(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    assert main(["new-brand", "mine", "--project", str(tmp_path), "-q"]) == 0
+    assert (tmp_path / "brands" / "mine" / "brand.yaml").is_file()
+    assert saying_python_build_py(tmp_path) == []
