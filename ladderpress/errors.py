@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -35,6 +35,11 @@ class Problem:
     column: int | None = None
     field: str | None = None
     hint: str | None = None
+    code: str = "input"
+    """The kind of problem (``schema.missing``, ``unknown-level``, ``yaml.syntax``, …): code that acts on
+    problems reads this, never the message, which is for people."""
+    subject: str | None = None
+    """What the problem is about, when that is one id or name (the unknown level's id, say)."""
 
     def __str__(self) -> str:
         where = self.file
@@ -61,6 +66,11 @@ class InputErrors(Exception):
 
 class UsageError(Exception):
     """The command line asks for something that does not exist."""
+
+
+def suggestion(name: str, known: Iterable[str]) -> str | None:
+    """``did you mean 'x'?`` for the closest known name, or the list of choices; None when there is none."""
+    return did_you_mean(name, known).removeprefix("; ") or None
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -125,14 +135,21 @@ PLAIN_WORDS: dict[str, tuple[str, str]] = {
     "extra_forbidden": ("unknown field '{key}'", "remove it{did_you_mean}"),
 }
 
-PATTERN_HINTS = {
-    r"^[a-z0-9][a-z0-9-]*$": "use lower-case letters, digits and hyphens, like 'senior-pm'",
-    r"^[\w./-]+\.html$": "name a template file ending in .html, like 'handbook.html'",
-    r"^[\w./-]+\.css$": "name a stylesheet ending in .css, like 'base.css'",
-    r"^#[0-9a-fA-F]{6}$": "write a colour as # and six hex digits, like '#1c2f4a'",
-    r"^[^/\\][^:]*$": "write a path relative to the brand folder, like 'logo.svg'",
-    r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$": "write a language tag, like 'en-GB' or 'de'",
-}
+
+class Pattern(NamedTuple):
+    """A pattern a text field must match, and how to fix a value that does not (the models use ``regex``)."""
+
+    regex: str
+    hint: str
+
+
+ID = Pattern(r"^[a-z0-9][a-z0-9-]*$", "use lower-case letters, digits and hyphens, like 'senior-pm'")
+TEMPLATE = Pattern(r"^[\w./-]+\.html$", "name a template file ending in .html, like 'handbook.html'")
+STYLESHEET = Pattern(r"^[\w./-]+\.css$", "name a stylesheet ending in .css, like 'base.css'")
+COLOUR = Pattern(r"^#[0-9a-fA-F]{6}$", "write a colour as # and six hex digits, like '#1c2f4a'")
+RELATIVE_PATH = Pattern(r"^[^/\\][^:]*$", "write a path relative to the brand folder, like 'logo.svg'")
+LANGUAGE = Pattern(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", "write a language tag, like 'en-GB' or 'de'")
+PATTERN_HINTS = {pattern.regex: pattern.hint for pattern in (ID, TEMPLATE, STYLESHEET, COLOUR, RELATIVE_PATH, LANGUAGE)}
 
 
 def plain_words(error: Mapping[str, Any], allowed_keys: Sequence[str] = ()) -> tuple[str, str | None]:

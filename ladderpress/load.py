@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ladderpress import files
-from ladderpress.errors import InputErrors, Problem, did_you_mean, field_path, plain_words, relative
+from ladderpress.errors import InputErrors, Problem, did_you_mean, field_path, plain_words, relative, suggestion
 from ladderpress.model import Brand, Ladder, LocatedProblems, Recipe
 from ladderpress.packaged import builtin_dir
 
@@ -60,10 +60,20 @@ class Positions:
                 return path, line, column, inside
         return None, None, None, tuple(loc)
 
-    def problem(self, loc: Loc, message: str, hint: str | None = None, default: Path | None = None) -> Problem:
+    def problem(
+        self,
+        loc: Loc,
+        message: str,
+        hint: str | None = None,
+        default: Path | None = None,
+        code: str = "input",
+        subject: str | None = None,
+    ) -> Problem:
         path, line, column, inside = self.locate(loc)
         path = path or default or self.root
-        return Problem(relative(path, self.root), message, line, column, field_path(inside) or None, hint)
+        return Problem(
+            relative(path, self.root), message, line, column, field_path(inside) or None, hint, code, subject
+        )
 
 
 # --------------------------------------------------------------------------- YAML
@@ -440,19 +450,13 @@ def validate(model: type[BaseModel], data: Any, positions: Positions, default: P
             reference = (error.get("ctx") or {}).get("error")
             if isinstance(reference, LocatedProblems):
                 problems += [
-                    positions.problem(ref_loc, *_split_hint(msg), default=default)
-                    for ref_loc, msg in reference.problems
+                    positions.problem(p.loc, p.message, p.hint, default=default, code=p.code, subject=p.subject)
+                    for p in reference.problems
                 ]
                 continue
             message, hint = plain_words(error, _allowed_keys(model, loc))
-            problems.append(positions.problem(loc, message, hint, default=default))
+            problems.append(positions.problem(loc, message, hint, default=default, code=f"schema.{error['type']}"))
         return None, problems
-
-
-def _split_hint(message: str) -> tuple[str, str | None]:
-    """Messages built as 'what is wrong; fix' become (message, hint)."""
-    head, sep, tail = message.partition("; ")
-    return (head, tail) if sep else (message, None)
 
 
 def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
@@ -596,13 +600,13 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
 def _caused_by_unread(problem: Problem, unread_sections: bool, unread_levels: set[str]) -> bool:
     if (
         unread_sections
-        and problem.message.startswith("this field is required")
+        and problem.code == "schema.missing"
         and problem.file.endswith("ladder.yaml")
         and problem.field
         and "." not in problem.field
     ):
         return True
-    return any(f"unknown level '{stem}'" in problem.message for stem in unread_levels)
+    return problem.code == "unknown-level" and problem.subject in unread_levels
 
 
 def _yaml_files_in(folder: Path, root: Path, problems: list[Problem]) -> list[Path] | None:
@@ -713,17 +717,26 @@ def check_recipe_references(
         path = guides_dir / f"{name}.yaml"
         positions = where[name]
 
-        def report(loc: Loc, message: str) -> None:  # called in this iteration only, hence the noqa
-            problems.append(positions.problem(loc, *_split_hint(message), default=path))  # noqa: B023
+        def report(loc: Loc, message: str, hint: str | None, code: str, subject: str | None = None) -> None:
+            # called in this iteration only, hence the noqa
+            problems.append(positions.problem(loc, message, hint, path, code, subject))  # noqa: B023
 
         if recipe.template not in templates:
-            report(("template",), f"unknown template '{recipe.template}'{did_you_mean(recipe.template, templates)}")
+            report(
+                ("template",),
+                f"unknown template '{recipe.template}'",
+                suggestion(recipe.template, templates),
+                "unknown-template",
+                recipe.template,
+            )
         for i, style in enumerate(recipe.stylesheets()):
             if recipe.styles is None and recipe.template not in templates:
                 break  # the default stylesheet follows the template's name: one error is enough
             if style not in styles:
                 loc: Loc = ("styles", i) if recipe.styles is not None else ("template",)
-                report(loc, f"stylesheet '{style}' not found in styles/{did_you_mean(style, styles)}")
+                report(
+                    loc, f"stylesheet '{style}' not found in styles/", suggestion(style, styles), "unknown-style", style
+                )
         if ladder is None:
             continue
         track_ids = [t.id for t in ladder.tracks]
@@ -731,13 +744,22 @@ def check_recipe_references(
         if recipe.select.track is not None and recipe.select.track not in track_ids:
             report(
                 ("select", "track"),
-                f"unknown track '{recipe.select.track}'{did_you_mean(recipe.select.track, track_ids)}",
+                f"unknown track '{recipe.select.track}'",
+                suggestion(recipe.select.track, track_ids),
+                "unknown-track",
+                recipe.select.track,
             )
         for i, level_id in enumerate(recipe.select.levels or []):
             if level_id not in level_ids:
-                report(("select", "levels", i), f"unknown level '{level_id}'{did_you_mean(level_id, level_ids)}")
+                report(
+                    ("select", "levels", i),
+                    f"unknown level '{level_id}'",
+                    suggestion(level_id, level_ids),
+                    "unknown-level",
+                    level_id,
+                )
         if recipe.select.levels == []:
-            report(("select", "levels"), "selects no levels; list at least one level id")
+            report(("select", "levels"), "selects no levels", "list at least one level id", "schema.too_short")
     return problems
 
 

@@ -13,7 +13,7 @@ import datetime
 import re
 import string
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -25,9 +25,11 @@ from pydantic import (
     model_validator,
 )
 
+from ladderpress.errors import COLOUR, ID, LANGUAGE, RELATIVE_PATH, STYLESHEET, TEMPLATE, suggestion
+
 Id = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64),
+    StringConstraints(pattern=ID.regex, max_length=64),
 ]
 """Ids are lower-case slugs: they become file names and anchors."""
 
@@ -250,7 +252,7 @@ class Ladder(Strict):
     subtitle: Text | None = None
     field: Text
     organisation: Text
-    language: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")] = "en"
+    language: Annotated[str, StringConstraints(pattern=LANGUAGE.regex)] = "en"
     date: datetime.date | None = None
     """The edition date, written into the PDFs' metadata (SOURCE_DATE_EPOCH wins when set)."""
     paper: Paper = "A4"
@@ -331,7 +333,7 @@ class Ladder(Strict):
     @model_validator(mode="after")
     def check_references(self) -> Ladder:
         """Check every id that points somewhere; raise one error listing them all."""
-        problems: list[tuple[tuple[str | int, ...], str]] = []
+        problems: list[Located] = []
         track_ids = [t.id for t in self.tracks]
         level_ids = [lv.id for lv in self.levels]
         rank_of: dict[str, int] = {}  # by id, for lookups (the list is kept for "did you mean")
@@ -345,20 +347,30 @@ class Ladder(Strict):
             where = ("levels", i)
             for j, track_id in enumerate(level.tracks):
                 if track_id not in track_ids:
-                    problems.append(((*where, "tracks", j), _unknown("track", track_id, track_ids)))
+                    problems.append(_unknown("track", track_id, track_ids, (*where, "tracks", j)))
             for field in ("leads_to", "equivalents"):
                 for j, target in enumerate(getattr(level, field)):
                     if target not in rank_of:
-                        problems.append(((*where, field, j), _unknown("level", target, level_ids)))
+                        problems.append(_unknown("level", target, level_ids, (*where, field, j)))
                     elif target == level.id:
-                        problems.append(((*where, field, j), f"level '{target}' cannot point to itself"))
+                        problems.append(
+                            Located(
+                                (*where, field, j),
+                                f"level '{target}' cannot point to itself",
+                                None,
+                                "self-reference",
+                                target,
+                            )
+                        )
             for j, target in enumerate(level.leads_to):
                 if target in rank_of and rank_of[target] <= level.rank:
                     problems.append(
-                        (
+                        Located(
                             (*where, "leads_to", j),
-                            f"'{target}' has rank {rank_of[target]}, not above this level's rank "
-                            f"{level.rank}; leads_to must point up the ladder",
+                            f"'{target}' has rank {rank_of[target]}, not above this level's rank {level.rank}",
+                            "leads_to must point up the ladder",
+                            "leads-down",
+                            target,
                         )
                     )
         problems += self._rank_clashes(track_ids)
@@ -367,22 +379,24 @@ class Ladder(Strict):
                 for level_id in comp.expectations:
                     if level_id not in rank_of:
                         problems.append(
-                            (
+                            _unknown(
+                                "level",
+                                level_id,
+                                level_ids,
                                 ("competencies", t, "competencies", c, "expectations", level_id),
-                                _unknown("level", level_id, level_ids),
                             )
                         )
         for f, entry in enumerate(self.faq):
             for j, level_id in enumerate(entry.levels):
                 if level_id not in rank_of:
-                    problems.append((("faq", f, "levels", j), _unknown("level", level_id, level_ids)))
+                    problems.append(_unknown("level", level_id, level_ids, ("faq", f, "levels", j)))
         if problems:
             raise LocatedProblems(problems)
         return self
 
-    def _rank_clashes(self, track_ids: list[str]) -> list[tuple[tuple[str | int, ...], str]]:
+    def _rank_clashes(self, track_ids: list[str]) -> list[Located]:
         """Two levels of one track on the same rank: reported once per level, naming the tracks."""
-        problems: list[tuple[tuple[str | int, ...], str]] = []
+        problems: list[Located] = []
         holders: dict[tuple[str, int], str] = {}
         for i, level in enumerate(self.levels):
             clashes: dict[str, list[str]] = {}
@@ -392,41 +406,59 @@ class Ladder(Strict):
                     clashes.setdefault(other, []).append(track_id)
             for other, tracks in clashes.items():
                 problems.append(
-                    (
+                    Located(
                         ("levels", i, "rank"),
-                        f"rank {level.rank} is already used by '{other}' in track {', '.join(map(repr, tracks))}; "
+                        f"rank {level.rank} is already used by '{other}' in track {', '.join(map(repr, tracks))}",
                         "give each level of a track its own rank",
+                        "rank-clash",
+                        other,
                     )
                 )
         return problems
 
 
+class Located(NamedTuple):
+    """One problem a whole-model check found: where, what, how to fix it, its kind and what it is about."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    hint: str | None
+    code: str
+    subject: str | None = None
+
+
 class LocatedProblems(ValueError):
-    """Raised by whole-model checks; carries one (location, message) per problem.
+    """Raised by whole-model checks; carries every problem found, each with its own location.
 
     It subclasses ValueError so pydantic wraps it in its ValidationError; the loader
     unpacks it again so that each problem is reported at its own location.
     """
 
-    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
+    def __init__(self, problems: list[Located]) -> None:
         self.problems = problems
-        super().__init__("; ".join(message for _, message in problems))
+        super().__init__("; ".join(problem.message for problem in problems))
 
 
-def _duplicates(field: str, ids: list[str]) -> list[tuple[tuple[str | int, ...], str]]:
+def _duplicates(field: str, ids: list[str]) -> list[Located]:
     seen: set[str] = set()
-    problems: list[tuple[tuple[str | int, ...], str]] = []
+    problems: list[Located] = []
     for i, item_id in enumerate(ids):
         if item_id in seen:
-            problems.append(((field, i, "id"), f"id '{item_id}' is used twice in {field}; ids must be unique"))
+            problems.append(
+                Located(
+                    (field, i, "id"),
+                    f"id '{item_id}' is used twice in {field}",
+                    "ids must be unique",
+                    "duplicate-id",
+                    item_id,
+                )
+            )
         seen.add(item_id)
     return problems
 
 
-def _unknown(kind: str, name: str, known: list[str]) -> str:
-    from ladderpress.errors import did_you_mean
-
-    return f"unknown {kind} '{name}'{did_you_mean(name, known)}"
+def _unknown(kind: str, name: str, known: list[str], loc: tuple[str | int, ...]) -> Located:
+    return Located(loc, f"unknown {kind} '{name}'", suggestion(name, known), f"unknown-{kind}", name)
 
 
 # --------------------------------------------------------------------------- recipes
@@ -465,8 +497,8 @@ class Recipe(Strict):
 
     title: Text
     description: Text | None = None
-    template: Annotated[str, StringConstraints(pattern=r"^[\w./-]+\.html$")]
-    styles: list[Annotated[str, StringConstraints(pattern=r"^[\w./-]+\.css$")]] | None = None
+    template: Annotated[str, StringConstraints(pattern=TEMPLATE.regex)]
+    styles: list[Annotated[str, StringConstraints(pattern=STYLESHEET.regex)]] | None = None
     select: Selection = Selection()
     per: Literal["document", "level", "person"] = "document"
     output: Annotated[str, StringConstraints(min_length=5, max_length=200)]
@@ -474,7 +506,7 @@ class Recipe(Strict):
     time_limit: Annotated[int, Field(ge=1, le=3600)] = 120
     """Seconds each document may take to render and to lay out before it fails (a runaway template)."""
     attachments: Annotated[
-        list[Annotated[str, StringConstraints(pattern=r"^[^/\\][^:]*$", max_length=300)]], Field(max_length=20)
+        list[Annotated[str, StringConstraints(pattern=RELATIVE_PATH.regex, max_length=300)]], Field(max_length=20)
     ] = []
     """Files inside the project to attach to each PDF; nothing else is ever attached."""
     paper: Paper | None = None
@@ -549,10 +581,10 @@ def check_output_pattern(pattern: str, per: str) -> None:
 
 # --------------------------------------------------------------------------- brands
 
-Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
-RelativePath = Annotated[str, StringConstraints(pattern=r"^[^/\\][^:]*$", max_length=300)]
+Colour = Annotated[str, StringConstraints(pattern=COLOUR.regex)]
+RelativePath = Annotated[str, StringConstraints(pattern=RELATIVE_PATH.regex, max_length=300)]
 """A path relative to the brand folder (checked to stay inside it when the brand is loaded)."""
-Language = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")]
+Language = Annotated[str, StringConstraints(pattern=LANGUAGE.regex)]
 
 MIN_CONTRAST = 4.5
 """WCAG AA contrast for text; brand colours are used for text on white and white on primary."""
@@ -608,7 +640,7 @@ class Brand(Strict):
 
     @model_validator(mode="after")
     def readable_colours(self) -> Brand:
-        problems: list[tuple[tuple[str | int, ...], str]] = []
+        problems: list[Located] = []
         for field, message in (
             ("primary", "white text on it"),
             ("accent", "it as text on white"),
@@ -618,10 +650,12 @@ class Brand(Strict):
             ratio = contrast(colour, "#ffffff")
             if ratio < MIN_CONTRAST:
                 problems.append(
-                    (
+                    Located(
                         ("colours", field),
-                        f"{colour} gives {message} a contrast of {ratio:.1f}:1, below {MIN_CONTRAST}:1; "
+                        f"{colour} gives {message} a contrast of {ratio:.1f}:1, below {MIN_CONTRAST}:1",
                         "choose a darker shade so the text stays readable",
+                        "contrast",
+                        colour,
                     )
                 )
         if problems:

@@ -52,9 +52,7 @@ def brand_css(loaded: LoadedBrand) -> str:
 def css_string(text: str) -> str:
     """``text`` as a quoted CSS string: quotes, backslashes and control characters escaped the CSS way
     (``\\22 ``), every other character as itself (the stylesheet is Unicode, so ``Lató`` stays ``Lató``)."""
-    escaped = "".join(
-        f"\\{ord(ch):x} " if ch in '"\\' or ord(ch) < 0x20 or ord(ch) == 0x7F else ch for ch in text
-    )
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\' or ord(ch) < 0x20 or ord(ch) == 0x7F else ch for ch in text)
     return f'"{escaped}"'
 
 

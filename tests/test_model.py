@@ -17,6 +17,7 @@ from ladderpress.model import (
     FontFiles,
     Ladder,
     Level,
+    Located,
     LocatedProblems,
     Person,
     Recipe,
@@ -78,7 +79,7 @@ def errors(exc: pytest.ExceptionInfo[ValidationError]) -> list[tuple[tuple[Any, 
     for error in exc.value.errors():
         inner = (error.get("ctx") or {}).get("error")
         if isinstance(inner, LocatedProblems):
-            found += inner.problems
+            found += [(p.loc, p.message + (f"; {p.hint}" if p.hint else "")) for p in inner.problems]
         else:
             found.append(
                 (
@@ -241,6 +242,14 @@ def test_every_broken_reference_is_reported_at_its_own_place() -> None:
     )
     with pytest.raises(ValidationError) as exc:
         Ladder.model_validate(data)
+    located = next(
+        e["ctx"]["error"] for e in exc.value.errors() if isinstance((e.get("ctx") or {}).get("error"), LocatedProblems)
+    )
+    assert [(p.code, p.subject) for p in located.problems][:3] == [
+        ("unknown-level", "senoir-pm"),
+        ("self-reference", "apm"),
+        ("unknown-track", "managr"),
+    ]
     assert errors(exc) == [
         (("levels", 0, "leads_to", 1), "unknown level 'senoir-pm'; choose one of: 'apm', 'pm'"),
         (("levels", 0, "equivalents", 0), "level 'apm' cannot point to itself"),
@@ -360,7 +369,7 @@ def test_all_competencies_flattens_themes() -> None:
 
 
 def test_located_problems_message_joins_them() -> None:
-    problem = LocatedProblems([(("a",), "first"), (("b", 1), "second")])
+    problem = LocatedProblems([Located(("a",), "first", None, "x"), Located(("b", 1), "second", "fix it", "y")])
     assert str(problem) == "first; second"
     assert isinstance(problem, ValueError)
 
