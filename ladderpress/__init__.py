@@ -9,3 +9,27 @@ except PackageNotFoundError:
     # A checkout put on sys.path without being installed has no metadata. Say so rather than guess
     # (a number copied here would go stale); "0+unknown" is still a valid version for cache keys.
     __version__ = "0+unknown"
+
+# The library's entry points (imported after __version__, which the build cache reads):
+#     for event in ladderpress.build("my-ladder", recipes=["one-pagers"], levels=["pm"]): ...
+from ladderpress.errors import InputErrors, Problem, UsageError  # noqa: E402
+from ladderpress.events import BuildResult, Failed, Finished, Planned, Refused, Started, Warned, Written  # noqa: E402
+from ladderpress.pipeline import build  # noqa: E402
+from ladderpress.request import BuildRequest  # noqa: E402
+
+__all__ = [
+    "BuildRequest",
+    "BuildResult",
+    "Failed",
+    "Finished",
+    "InputErrors",
+    "Planned",
+    "Problem",
+    "Refused",
+    "Started",
+    "UsageError",
+    "Warned",
+    "Written",
+    "__version__",
+    "build",
+]

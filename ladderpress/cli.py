@@ -129,6 +129,11 @@ COMMAND_WORDS = set(COMMANDS)
 
 def parser() -> argparse.ArgumentParser:
     """The whole command line: one subparser per command, each with its own --help."""
+    return parsers()[0]
+
+
+def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The top-level parser, and each command's own (which reports a stray argument with its usage)."""
     top = argparse.ArgumentParser(
         prog="ladderpress",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -137,6 +142,7 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--version", action="version", version=f"ladderpress {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    subs = {}
     for name, (summary, examples) in COMMANDS.items():
         sub = commands.add_parser(
             name,
@@ -147,11 +153,13 @@ def parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         _ARGUMENTS[name](sub)
-    return top
+        subs[name] = sub
+    return top, subs
 
 
 def _parents(command: str) -> list[argparse.ArgumentParser]:
     common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--version", action="version", version=f"ladderpress {__version__}")
     talk = common.add_mutually_exclusive_group()
     talk.add_argument("-q", "--quiet", action="store_true", help="print only problems (and nothing when all is well)")
     talk.add_argument(
@@ -508,7 +516,8 @@ class Reporter:
             fresh = f"; {result.up_to_date} already up to date" if result.up_to_date else ""
             self.say(f"[green]built {total} document{'s' if total != 1 else ''}[/]{fresh} in {seconds:.1f} s")
         else:
-            self.say(f"nothing to do: {result.up_to_date} documents up to date ({seconds:.1f} s)")
+            count = result.up_to_date
+            self.say(f"nothing to do: {count} document{'s' if count != 1 else ''} up to date ({seconds:.1f} s)")
 
 
 def _progress(console: Console) -> Progress:
@@ -538,7 +547,10 @@ def configure_logging() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code (see EXIT_CODES)."""
-    args = parser().parse_args(with_command(sys.argv[1:] if argv is None else argv))
+    top, subs = parsers()
+    args, stray = top.parse_known_args(with_command(sys.argv[1:] if argv is None else argv))
+    if stray:  # said with the command's own usage line, as argparse would for a parser of its own
+        subs[args.command].error(f"unrecognized arguments: {' '.join(stray)}")
     # emoji off: a value such as ':warning:' in a user's content must print as written
     out = Console(highlight=False, soft_wrap=True, emoji=False)
     err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)

@@ -805,7 +805,7 @@ def load_brand(folder: Path, root: Path) -> tuple[LoadedBrand | None, list[Probl
                 relative(folder, root),
                 "brand folder not found",
                 hint=did_you_mean(folder.name, _folders_beside(folder)).removeprefix("; ")
-                or "create one with: python build.py new-brand NAME",
+                or "create one with: ladderpress new-brand NAME",
             )
         ]
     if not os.path.lexists(path):  # anything else there (a folder, a link out) is reported when read
@@ -813,7 +813,7 @@ def load_brand(folder: Path, root: Path) -> tuple[LoadedBrand | None, list[Probl
             Problem(
                 relative(path, root),
                 "file not found",
-                hint="every brand folder needs a brand.yaml; python build.py new-brand NAME makes one",
+                hint="every brand folder needs a brand.yaml; ladderpress new-brand NAME makes one",
             )
         ]
     problems: list[Problem] = []

@@ -282,6 +282,10 @@ def narrowed(project: Project, request: BuildRequest, jobs: list[Job]) -> list[J
         if level_id not in ids:
             raise UsageError(f"--level '{level_id}' is not a level of this ladder{did_you_mean(level_id, ids)}")
     kind = "--person" if request.people else "--level"
+    for name in request.recipes:
+        recipe = project.recipes[name]
+        if (request.people and recipe.per != "person") or recipe.per == "document":
+            raise UsageError(_not_narrowed(name, recipe, request))
     kept = [
         job
         for job in jobs

@@ -61,6 +61,7 @@ class BuildRequest:
     """SOURCE_DATE_EPOCH as given: the date written into the PDFs (else the ladder's ``date:``)."""
 
     def __post_init__(self) -> None:
+        self._coerce()
         problems = []
         if self.paper is not None and self.paper not in PAPERS:
             problems.append(f"paper '{self.paper}' is not one of {', '.join(PAPERS)}")
@@ -74,8 +75,15 @@ class BuildRequest:
             problems.append("--crop-marks needs a bleed to draw them in; add --bleed 3mm")
         if problems:
             raise UsageError("; ".join(problems))
-        for name in ("recipes", "levels", "people"):  # a list given by a program is kept as a tuple
-            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    def _coerce(self) -> None:
+        """A program may give paths as text, and one name as text rather than a list of one."""
+        for name in ("project", "out", "brand", "roster"):
+            if isinstance(getattr(self, name), str):
+                object.__setattr__(self, name, Path(getattr(self, name)))
+        for name in ("recipes", "levels", "people"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, (value,) if isinstance(value, str) else tuple(value))
 
     @property
     def edition(self) -> datetime.date | None:

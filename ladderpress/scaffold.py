@@ -1,4 +1,4 @@
-"""``python build.py new-brand NAME``: a brand folder that builds as it is, to edit from there."""
+"""``ladderpress new-brand NAME``: a brand folder that builds as it is, to edit from there."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ladderpress.errors import UsageError
 BRAND_YAML = """\
 # yaml-language-server: $schema=../../schemas/brand.schema.json
 # The {title} brand for ladderpress. Every key is explained below; delete the optional ones
-# you do not need. Build every document with it:   python build.py --brand brands/{name}
+# you do not need. Build every document with it:   ladderpress build --brand brands/{name}
 
 # The company name: on covers, in headers, and as the PDFs' author.
 name: {title}
@@ -71,7 +71,7 @@ README = """\
   delete this one to get the built-in colophon back.
 - `styles/brand.css` (create it if you need it): extra CSS applied after the built-in stylesheets.
 
-Build with: `python build.py --brand brands/{name}`
+Build with: `ladderpress build --brand brands/{name}`
 """
 
 COLOPHON_OVERRIDE = """\

@@ -1,4 +1,4 @@
-"""JSON Schemas of the files people write, for editors (``python build.py schema``).
+"""JSON Schemas of the files people write, for editors (``ladderpress schema``).
 
 The shipped YAML files start with a ``yaml-language-server`` comment pointing at these,
 so editors with YAML support autocomplete keys and flag mistakes while people type. The
