@@ -12,10 +12,10 @@ except PackageNotFoundError:
 
 # The library's entry points (imported after __version__, which the build cache reads):
 #     for event in ladderpress.build("my-ladder", recipes=["one-pagers"], levels=["pm"]): ...
-from ladderpress.errors import InputErrors, Problem, UsageError  # noqa: E402
-from ladderpress.events import BuildResult, Failed, Finished, Planned, Refused, Started, Warned, Written  # noqa: E402
-from ladderpress.pipeline import build  # noqa: E402
-from ladderpress.request import BuildRequest  # noqa: E402
+from ladderpress.errors import InputErrors, Problem, UsageError
+from ladderpress.events import BuildResult, Failed, Finished, Planned, Refused, Started, Warned, Written
+from ladderpress.pipeline import build
+from ladderpress.request import BuildRequest
 
 __all__ = [
     "BuildRequest",
