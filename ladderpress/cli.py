@@ -656,15 +656,16 @@ def watch(request: BuildRequest, reporter: Reporter) -> int:
     """Build, then rebuild what a saved file affects, until interrupted; problems never end it.
 
     The folders watched are the project's input folders, the brand's and the roster's, never
-    the output folder; they are looked for again every second, so a folder created while
-    watching (a first ``templates/``) is watched from then on. Ctrl+C ends the watch with
-    exit 130 and one line.
+    the output folder. They are looked for again every second: a folder created while watching
+    (a first ``templates/``) is watched from then on, and what it holds is built at once.
+    Ctrl+C while waiting ends the watch with exit 130 and no message (during a build, as a build).
     """
     from watchfiles import watch as watch_files
 
     _build(request, reporter)
+    following = watched(request)
     while True:
-        folders, files = watched(request)
+        folders, files = following
         reporter.say(
             f"[dim]watching {', '.join(escape(shown_path(f)) for f in folders + files)}; press Ctrl+C to stop[/]"
         )
@@ -683,16 +684,23 @@ def watch(request: BuildRequest, reporter: Reporter) -> int:
                 changes = next(changes_seen)
             except KeyboardInterrupt as stop:  # Ctrl+C (or SIGTERM) while waiting: nothing to tidy, no news
                 return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
-            if changes:
-                changed = sorted({shown_path(Path(path)) for _, path in changes})
-                reporter.say(f"[bold]changed[/] {escape(', '.join(changed))}")
-                try:
-                    _build(request, reporter)
-                except UsageError as exc:  # a recipe or level named on the command line is gone: say so, go on
-                    reporter.usage(str(exc))
-            if watched(request) != (folders, files):
+            now = watched(request)
+            appeared = [path for path in now[0] + now[1] if path not in folders + files]
+            if changes or appeared:
+                _rebuild(request, reporter, sorted({Path(path) for _, path in changes} | set(appeared)))
+            if now != following:
                 changes_seen.close()
+                following = now
                 break  # a folder appeared or went: watch the new set
+
+
+def _rebuild(request: BuildRequest, reporter: Reporter, changed: list[Path]) -> None:
+    """One rebuild in a watch: what changed, then the build; a wrong name on the command line is said, not fatal."""
+    reporter.say(f"[bold]changed[/] {escape(', '.join(shown_path(path) for path in changed))}")
+    try:
+        _build(request, reporter)
+    except UsageError as exc:  # a recipe or level named on the command line is gone: say so, go on
+        reporter.usage(str(exc))
 
 
 def watched(request: BuildRequest) -> tuple[list[Path], list[Path]]:

@@ -170,8 +170,11 @@ def attachment_paths(root: Path, recipe: Recipe) -> tuple[Path, ...]:
 def even_parts(items: list, most: int) -> list[list]:
     """``items`` in as few consecutive parts as hold at most ``most`` each, of sizes as even as can be."""
     parts = -(-len(items) // most)
-    size = -(-len(items) // parts) if parts else 1
-    return [items[i : i + size] for i in range(0, len(items), size)]
+    if not parts:
+        return []
+    size, larger = divmod(len(items), parts)  # the first `larger` parts hold one more
+    bounds = [i * size + min(i, larger) for i in range(parts + 1)]
+    return [items[bounds[i] : bounds[i + 1]] for i in range(parts)]
 
 
 def selected_levels(ladder: Ladder, recipe: Recipe) -> tuple[Level, ...]:
@@ -281,7 +284,7 @@ def narrowed(project: Project, request: BuildRequest, jobs: list[Job]) -> list[J
     for level_id in request.levels:
         if level_id not in ids:
             raise UsageError(f"--level '{level_id}' is not a level of this ladder{did_you_mean(level_id, ids)}")
-    kind = "--person" if request.people else "--level"
+    kind = " and ".join(flag for flag, given in (("--level", request.levels), ("--person", request.people)) if given)
     for name in request.recipes:
         recipe = project.recipes[name]
         if (request.people and recipe.per != "person") or recipe.per == "document":
@@ -294,7 +297,8 @@ def narrowed(project: Project, request: BuildRequest, jobs: list[Job]) -> list[J
     ]
     if request.people:
         named = {person_key(name): name for name in request.people}
-        people = {job.person.key: job.person.person.name for job in kept if isinstance(job, PacketJob)}
+        # anyone in the roster counts as known, at whatever level: --level then narrows further
+        people = {job.person.key: job.person.person.name for job in jobs if isinstance(job, PacketJob)}
         for key, name in named.items():
             if key not in people:
                 raise UsageError(
@@ -304,11 +308,19 @@ def narrowed(project: Project, request: BuildRequest, jobs: list[Job]) -> list[J
                     else f"--person '{name}': no recipe built here makes one packet per person"
                 )
         kept = [job for job in kept if isinstance(job, PacketJob) and job.person.key in named]
+        found = {job.person.key for job in kept if isinstance(job, PacketJob)}
+        for job in jobs:
+            if isinstance(job, PacketJob) and job.person.key in named and job.person.key not in found:
+                raise UsageError(
+                    f"--person '{named[job.person.key]}' is at level '{job.level.id}', which --level "
+                    f"{', '.join(request.levels)} leaves out"
+                )
     for name in request.recipes:
         if not any(job.recipe_name == name for job in kept):
             raise UsageError(_not_narrowed(name, project.recipes[name], request))
     if not kept:
-        raise UsageError(f"{kind} matches no document of the recipes built here")
+        verb = "match" if request.levels and request.people else "matches"
+        raise UsageError(f"{kind} {verb} no document of the recipes built here")
     return kept
 
 

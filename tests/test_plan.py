@@ -286,11 +286,6 @@ def test_a_level_no_recipe_makes_a_document_for_is_a_usage_error(project: Projec
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: --level narrows the packets first, so a person who is in the roster at another level is "
-    "reported as 'not in the roster', with a list of the level's people as the choices",
-)
 def test_a_person_at_another_level_is_not_called_missing_from_the_roster(project: Project) -> None:
     message = usage_error(project, BuildRequest(levels=("pm",), people=("Léa Dubois",)))
     assert "not in the roster" not in message
@@ -501,11 +496,6 @@ def test_even_parts() -> None:
             assert max(map(len, parts)) <= most
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: even_parts cuts slices of ceil(n/parts) and leaves the remainder to the last part, so "
-    "10 items in parts of at most 3 come out [3, 3, 3, 1], not [3, 3, 2, 2]; 250 in parts of 100, [84, 84, 82]",
-)
 @pytest.mark.parametrize(("n", "most"), [(10, 3), (7, 3), (13, 4), (250, 100), (163, 80)])
 def test_even_parts_differ_in_size_by_at_most_one(n: int, most: int) -> None:
     sizes = [len(part) for part in even_parts(list(range(n)), most)]

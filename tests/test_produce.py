@@ -107,7 +107,6 @@ def test_a_run_longer_than_a_task_is_split_in_even_parts(planned: list[Job]) -> 
     assert r0 == list(range(1, 2 * MAX_TASK + 2))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: plan.even_parts leaves the remainder to the last part (see test_plan)")
 def test_a_long_run_is_split_in_parts_that_differ_by_at_most_one(planned: list[Job]) -> None:
     template = next(job for job in planned if isinstance(job, PacketJob))
     tasks = _tasks(runs_of(template, [2 * MAX_TASK + 50]), [None] * (2 * MAX_TASK + 50))
