@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +29,13 @@ class Lines:
         for line in process.stdout:
             self.queue.put(line.rstrip("\n"))
 
+    def drain(self) -> list[str]:
+        """Every line seen, including those after the last wait (the process has ended)."""
+        time.sleep(0.5)
+        while not self.queue.empty():
+            self.seen.append(self.queue.get())
+        return self.seen
+
     def wait_for(self, *parts: str) -> str:
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
@@ -47,13 +55,16 @@ def test_watch_rebuilds_survives_a_broken_file_and_recovers(tmp_path: Path) -> N
     original = level.read_text(encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "--project", str(project), "--watch", "-j", "1", "one-pagers"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+    )
     try:
         lines = Lines(process)
         lines.wait_for("watching")
         time.sleep(0.5)
-        level.write_text(original.replace("title: VP of Product", "title: Vice President of Product"),
-                         encoding="utf-8")
+        level.write_text(original.replace("title: VP of Product", "title: Vice President of Product"), encoding="utf-8")
         lines.wait_for("changed", "vp.yaml")
         lines.wait_for("one-pagers/vp.pdf", "1 page")
         lines.wait_for("built 2 documents", "6 already up to date")  # the Director's next step is the VP
@@ -71,3 +82,47 @@ def test_watch_rebuilds_survives_a_broken_file_and_recovers(tmp_path: Path) -> N
         except subprocess.TimeoutExpired:
             process.kill()
     assert process.returncode == 130  # stopped with Ctrl+C, as a build is
+
+
+def test_watch_follows_a_folder_that_appears_and_never_the_output_folder(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    shutil.rmtree(project / "styles")  # the built-in styles serve until the project has its own
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ladderpress",
+            "watch",
+            "--project",
+            str(project),
+            "-j",
+            "1",
+            "one-pagers",
+            "--level",
+            "pm",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+    )
+    try:
+        lines = Lines(process)
+        lines.wait_for("watching", "p/content")
+        (project / "out" / "notes.txt").write_text("not an input", encoding="utf-8")  # the output is never news
+        (project / "styles").mkdir()
+        override = (ROOT / "styles" / "one-pager.css").read_text(encoding="utf-8") + "\nh1 { color: #123456; }\n"
+        (project / "styles" / "one-pager.css").write_text(override, encoding="utf-8")
+        lines.wait_for("changed", "p/styles")
+        lines.wait_for("one-pagers/pm.pdf", "1 page")
+        lines.wait_for("watching", "p/styles")
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    assert process.returncode == 130
+    seen = lines.drain()
+    assert not any("notes.txt" in line for line in seen)
+    assert not any("Traceback" in line or "interrupted" in line for line in seen)  # Ctrl+C while idle: quiet
