@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -30,9 +32,28 @@ def update_references(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every recipe of the default project, built once into a temporary output folder."""
+    """Every recipe of the default project, built once with two workers into a temporary output folder.
+
+    Shared by every test that only reads the default output: never write into it. A test that
+    changes the project or the output builds its own, and only the recipes (or levels) it needs.
+    """
     out = tmp_path_factory.mktemp("out")
-    assert main(["--project", str(ROOT), "--out", str(out)]) == 0
+    assert main(["--project", str(ROOT), "--out", str(out), "-j", "2"]) == 0
+    return out
+
+
+REBUILT_RECIPES = ("handbook", "one-pagers", "onboarding", "ic-track")
+
+
+@pytest.fixture(scope="session")
+def rebuilt(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``REBUILT_RECIPES`` built a second time in this process, with one worker, after ``built``.
+
+    Compared byte for byte with ``built``: the same input gives the same PDFs in one process
+    and whatever the worker count.
+    """
+    out = tmp_path_factory.mktemp("rebuilt")
+    assert main(["--project", str(ROOT), "--out", str(out), "-j", "1", *REBUILT_RECIPES]) == 0
     return out
 
 
@@ -59,8 +80,20 @@ def outline(reader: PdfReader) -> list[tuple[str, int, int]]:
     return entries
 
 
+_PAGE_TEXTS: dict[str, tuple[str, ...]] = {}
+
+
+def page_texts(path: Path) -> tuple[str, ...]:
+    """The text of every page of ``path``, extracted once per distinct content (pypdf is slow at it)."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest not in _PAGE_TEXTS:
+        _PAGE_TEXTS[digest] = tuple(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return _PAGE_TEXTS[digest]
+
+
 def text(path: Path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    return "\n".join(page_texts(path))
 
 
 def render_png(pdf: Path, page: int, dpi: int, dest: Path) -> Path:
