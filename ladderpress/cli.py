@@ -15,7 +15,7 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -660,38 +660,40 @@ def watch(request: BuildRequest, reporter: Reporter) -> int:
     (a first ``templates/``) is watched from then on, and what it holds is built at once.
     Ctrl+C while waiting ends the watch with exit 130 and no message (during a build, as a build).
     """
+    from watchfiles import Change
     from watchfiles import watch as watch_files
 
     _build(request, reporter)
     following = watched(request)
+    changes_seen: Generator[set[tuple[Change, str]], None, None] | None = None
     while True:
-        folders, files = following
-        reporter.say(
-            f"[dim]watching {', '.join(escape(shown_path(f)) for f in folders + files)}; press Ctrl+C to stop[/]"
-        )
-        changes_seen = watch_files(
-            *folders,
-            *files,
-            debounce=WATCH_DEBOUNCE_MS,
-            step=50,
-            raise_interrupt=True,
-            watch_filter=_watch_filter(request),
-            yield_on_timeout=True,
-            rust_timeout=WATCH_RESCAN_MS,
-        )
-        while True:
-            try:
-                changes = next(changes_seen)
-            except KeyboardInterrupt as stop:  # Ctrl+C (or SIGTERM) while waiting: nothing to tidy, no news
-                return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
+        try:  # everything but the builds: Ctrl+C (or SIGTERM) while waiting has nothing to tidy, and no news
+            if changes_seen is None:
+                folders, files = following
+                shown = ", ".join(escape(shown_path(f)) for f in folders + files)
+                reporter.say(f"[dim]watching {shown}; press Ctrl+C to stop[/]")
+                changes_seen = watch_files(
+                    *folders,
+                    *files,
+                    debounce=WATCH_DEBOUNCE_MS,
+                    step=50,
+                    raise_interrupt=True,
+                    watch_filter=_watch_filter(request),
+                    yield_on_timeout=True,
+                    rust_timeout=WATCH_RESCAN_MS,
+                )
+            assert changes_seen is not None
+            changes = next(changes_seen)
             now = watched(request)
-            appeared = [path for path in now[0] + now[1] if path not in folders + files]
-            if changes or appeared:
-                _rebuild(request, reporter, sorted({Path(path) for _, path in changes} | set(appeared)))
-            if now != following:
-                changes_seen.close()
-                following = now
-                break  # a folder appeared or went: watch the new set
+        except KeyboardInterrupt as stop:
+            return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
+        appeared = [path for path in now[0] + now[1] if path not in following[0] + following[1]]
+        if changes or appeared:
+            _rebuild(request, reporter, sorted({Path(path) for _, path in changes} | set(appeared)))
+        if now != following:  # a folder appeared or went: watch the new set
+            changes_seen.close()
+            changes_seen = None
+            following = now
 
 
 def _rebuild(request: BuildRequest, reporter: Reporter, changed: list[Path]) -> None:
