@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from ladderpress.cli import main
-from tests.conftest import ROOT, copy_project, render_png, text
+from tests.conftest import ROOT, copy_project, page_texts, render_png, text
 
 DEFAULT_PRIMARY = (0x1C, 0x2F, 0x4A)
 BRANDS = {
@@ -22,12 +22,13 @@ BRANDS = {
 
 @pytest.fixture(scope="module")
 def branded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The handbook and one-pagers built with each example brand."""
+    """The handbook and the PM one-pager (the one the tests read) built with each example brand."""
     outputs = {}
     for name in BRANDS:
         out = tmp_path_factory.mktemp(name)
-        assert main(["--project", str(ROOT), "--out", str(out), "--brand", str(ROOT / "brands" / name),
-                     "handbook", "one-pagers"]) == 0
+        brand = ["--project", str(ROOT), "--out", str(out), "--brand", str(ROOT / "brands" / name)]
+        assert main([*brand, "handbook"]) == 0
+        assert main([*brand, "one-pagers", "--level", "pm"]) == 0
         outputs[name] = out
     return outputs
 
@@ -100,30 +101,31 @@ def test_a_png_logo_is_embedded_as_an_image(tmp_path: Path) -> None:
     Image.new("RGB", (120, 40), (200, 30, 30)).save(brand / "logo.png")
     (brand / "brand.yaml").write_text(
         'name: PNG Co\nlogo: logo.png\ncolours: {primary: "#7a1f1f", accent: "#1f5f7a"}\n', encoding="utf-8")
-    assert main(["--project", str(project), "--brand", str(brand), "one-pagers"]) == 0
+    assert main(["--project", str(project), "--brand", str(brand), "one-pagers", "--level", "pm"]) == 0
     page = PdfReader(project / "out/one-pagers/pm.pdf").pages[0]
     images = [x.get_object() for x in page["/Resources"]["/XObject"].values() if x.get_object()["/Subtype"] == "/Image"]
     assert images and images[0]["/Width"] == 120
 
 
-def test_overriding_one_block_changes_that_block_only(tmp_path: Path) -> None:
-    """A brand with the default look and one override: every page but the last reads the same."""
-    project = copy_project(tmp_path / "p")
-    brand = project / "brands" / "plain"
+def test_overriding_one_block_changes_that_block_only(built: Path, tmp_path: Path) -> None:
+    """A brand with the default look and one override: every page but the last reads the same.
+
+    Compared with the session's default handbook (``built``), built from the same project without a brand.
+    """
+    brand = tmp_path / "brands" / "plain"
     (brand / "templates" / "blocks").mkdir(parents=True)
     (brand / "brand.yaml").write_text(
         'name: Northwind Labs\ncolours: {primary: "#1c2f4a", accent: "#2b6cb0"}\nlanguage: en-GB\n', encoding="utf-8")
     (brand / "templates" / "blocks" / "colophon.html").write_text(
         '<footer class="colophon"><p>Printed for the plain brand.</p></footer>\n', encoding="utf-8")
-    assert main(["--project", str(project), "--out", str(tmp_path / "default"), "handbook"]) == 0
-    assert main(["--project", str(project), "--out", str(tmp_path / "plain"), "--brand", str(brand), "handbook"]) == 0
-    default = PdfReader(tmp_path / "default/handbook.pdf")
-    plain = PdfReader(tmp_path / "plain/handbook.pdf")
-    assert len(default.pages) == len(plain.pages)
-    for number, (a, b) in enumerate(zip(default.pages[:-1], plain.pages[:-1]), start=1):
-        assert a.extract_text() == b.extract_text(), f"page {number} changed"
-    assert "Printed for the plain brand." in plain.pages[-1].extract_text()
-    assert "Printed for the plain brand." not in default.pages[-1].extract_text()
+    assert main(["--project", str(ROOT), "--out", str(tmp_path / "plain"), "--brand", str(brand), "handbook"]) == 0
+    default = page_texts(built / "handbook.pdf")
+    plain = page_texts(tmp_path / "plain/handbook.pdf")
+    assert len(default) == len(plain)
+    for number, (a, b) in enumerate(zip(default[:-1], plain[:-1]), start=1):
+        assert a == b, f"page {number} changed"
+    assert "Printed for the plain brand." in plain[-1]
+    assert "Printed for the plain brand." not in default[-1]
 
 
 def test_a_recipe_may_name_its_brand(tmp_path: Path) -> None:
@@ -132,7 +134,7 @@ def test_a_recipe_may_name_its_brand(tmp_path: Path) -> None:
     (project / "guides" / "acme-pagers.yaml").write_text(
         "title: Acme one-pagers\ntemplate: one-pager.html\nper: level\nselect: {levels: [pm]}\n"
         "output: acme/{level}.pdf\nmax_pages: 1\nbrand: brands/acme\n", encoding="utf-8")
-    assert main(["--project", str(project), "acme-pagers", "one-pagers"]) == 0
+    assert main(["--project", str(project), "acme-pagers", "one-pagers", "--level", "pm"]) == 0
     assert "lp-brand-body" in {f.split("-Bold")[0] for f in fonts_of(project / "out/acme/pm.pdf")}
     assert "lp-brand-body" not in {f.split("-Bold")[0] for f in fonts_of(project / "out/one-pagers/pm.pdf")}
 
