@@ -26,7 +26,7 @@ def _digest(path: Path) -> str:
 def test_script_in_a_duty_appears_as_text(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     _edit(project / "content/levels/pm.yaml", "duties:\n", "duties:\n  - <script>alert(1)</script> & <b>bold</b>\n")
-    assert main(["--project", str(project), "one-pagers"]) == 0
+    assert main(["--project", str(project), "one-pagers", "--level", "pm"]) == 0
     content = text(project / "out/one-pagers/pm.pdf")
     assert "<script>alert(1)</script> & <b>bold</b>" in content
 
@@ -52,7 +52,7 @@ def test_outside_files_and_the_network_are_refused_with_a_warning(
           '{% block body %}<img src="file:///etc/passwd" alt=""><img src="http://example.com/logo.png" alt="">'
           '<img src="../../outside.png" alt="">')
     (tmp_path / "outside.png").write_bytes(b"not really a png")
-    assert main(["--project", str(project), "one-pagers"]) == 0
+    assert main(["--project", str(project), "one-pagers", "--level", "pm"]) == 0
     err = capsys.readouterr().err
     assert "/etc/passwd' was not loaded: it is outside the project folder" in err
     assert "http://example.com/logo.png' was not loaded" in err
@@ -67,13 +67,15 @@ def test_a_failed_document_keeps_the_previous_pdf_byte_identical(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = copy_project(tmp_path / "p")
-    assert main(["--project", str(project), "one-pagers"]) == 0
+    one_pagers = ["--project", str(project), "one-pagers", "--level", "pm", "--level", "vp"]  # the two it changes
+    assert main(one_pagers) == 0
     before = {p.name: _digest(p) for p in (project / "out/one-pagers").glob("*.pdf")}
+    assert sorted(before) == ["pm.pdf", "vp.pdf"]
     long_duties = "".join(f"  - A very long duty number {i} that keeps going and going to fill the page\n"
                           for i in range(40))
     _edit(project / "content/levels/pm.yaml", "duties:\n", "duties:\n" + long_duties)
     _edit(project / "content/levels/vp.yaml", "title: VP of Product", "title: Vice President of Product")
-    assert main(["--project", str(project), "one-pagers"]) == 1
+    assert main(one_pagers) == 1
     err = capsys.readouterr().err
     assert re.search(r"level 'pm' needs \d+ pages even in the tightest layout, but recipe 'one-pagers' allows 1; shorten", err)
     assert re.search(r"1 of \d documents failed", err)  # only what changed was rebuilt
@@ -87,10 +89,12 @@ def test_a_template_error_fails_its_documents_and_keeps_their_pdfs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = copy_project(tmp_path / "p")
-    assert main(["--project", str(project), "one-pagers", "handbook"]) == 0
+    # the APM's one-pager, and a document of another template (its level guide) built with it
+    recipes = ["--project", str(project), "one-pagers", "level-guides", "--level", "apm"]
+    assert main(recipes) == 0
     before = _digest(project / "out/one-pagers/apm.pdf")
     _edit(project / "templates/one-pager.html", "{{ diagram(", "{{ nosuchfunction() }}{{ diagram(")
-    assert main(["--project", str(project), "one-pagers", "handbook"]) == 1
+    assert main(recipes) == 1
     err = capsys.readouterr().err
     assert "templates/one-pager.html" in err and "nosuchfunction" in err
     assert _digest(project / "out/one-pagers/apm.pdf") == before
@@ -129,7 +133,7 @@ def test_missing_stylesheet_and_image_name_the_file_that_asked(
     project = copy_project(tmp_path / "p")
     _edit(project / "styles/one-pager.css", "/* ---", '@import "extra-missing.css";\n/* ---')
     _edit(project / "templates/one-pager.html", "{% block body %}", '{% block body %}<img src="missing-logo.png" alt="">')
-    assert main(["--project", str(project), "one-pagers"]) == 0
+    assert main(["--project", str(project), "one-pagers", "--level", "pm"]) == 0
     err = capsys.readouterr().err
     assert re.search(r"warning: styles/one-pager\.css: '.*extra-missing\.css' was not found", err)
     assert re.search(r"warning: .*pm\.pdf \(template one-pager\.html\): '.*missing-logo\.png' was not found", err)
