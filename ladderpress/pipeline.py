@@ -36,9 +36,10 @@ from ladderpress.events import (
     Written,
 )
 from ladderpress.load import Project, load_project
-from ladderpress.plan import FIT_STEPS, Engine, Job, PacketJob, Plan, job_extras, plan
+from ladderpress.plan import FIT_STEPS, Engine, Job, PacketJob, Plan, job_extras, plan, rosters_for
 from ladderpress.render import Renderers, TemplateProblem
 from ladderpress.request import BuildRequest
+from ladderpress.roster import Roster
 from ladderpress.write import FolderBusy, OutputFolder, WriteRefused
 
 CACHE_SAVE_SECONDS = 2.0
@@ -65,19 +66,24 @@ class Opened:
     project: Project
     renderers: Renderers
     out_dir: Path
+    rosters: dict[str, Roster]
+    """The roster of each per-person recipe the request builds (see :func:`~ladderpress.plan.rosters_for`)."""
 
 
 def open_project(request: BuildRequest) -> Opened:
-    """Read and check all input: content, recipes, brands, templates and the output folder.
+    """Read and check all input: content, recipes, brands, templates, rosters and the output folder.
 
-    Raises :class:`InputErrors` with every problem found, or :class:`UsageError`.
+    This is the one entry point for input: everything a build reads is read here, before
+    anything is planned or written. Raises :class:`InputErrors` with every problem found (the
+    templates' and the rosters' together, once the content itself is valid), or :class:`UsageError`.
     """
     project = load_project(request.project, request.brand)
     renderers = Renderers(project, request.edition or project.ladder.date)
-    problems = renderers.check_templates()
+    rosters, roster_problems = rosters_for(project, request)
+    problems = renderers.check_templates() + roster_problems
     if problems:
         raise InputErrors(problems)
-    return Opened(project, renderers, output_folder(request.out, project))
+    return Opened(project, renderers, output_folder(request.out, project), rosters)
 
 
 def output_folder(given: Path | None, project: Project) -> Path:
@@ -97,7 +103,7 @@ def output_folder(given: Path | None, project: Project) -> Path:
 
 def planned(opened: Opened, request: BuildRequest, owners: dict[str, str]) -> Plan:
     """The plan, with a warning for a roster given but not used; raises InputErrors if it cannot be made."""
-    result = plan(opened.project, request, owners=owners)
+    result = plan(opened.project, request, owners=owners, rosters=opened.rosters)
     if result.problems:
         raise InputErrors(result.problems)
     if (
@@ -207,7 +213,7 @@ def run(request: BuildRequest) -> Iterator[Event]:
                 yield Waiting(busy.holder, opened.out_dir)
                 stack.enter_context(folder.lock(wait=True))
             if folder.owners() != owners:  # another build wrote packets meanwhile: plan with what it recorded
-                result = plan(opened.project, request, owners=folder.owners())
+                result = plan(opened.project, request, owners=folder.owners(), rosters=opened.rosters)
             for event in Printing(opened, request, folder, shown).events(result.jobs):
                 yield tally.add(event)
     except (FolderBusy, WriteRefused) as exc:

@@ -20,7 +20,7 @@ from ladderpress.files import FileRefused, confined
 from ladderpress.load import LoadedBrand, Project
 from ladderpress.model import Ladder, Level, Person, Recipe, Track
 from ladderpress.request import BuildRequest
-from ladderpress.roster import Entry, assign_files, person_key, read_roster
+from ladderpress.roster import Entry, Roster, assign_files, person_key, read_roster
 
 NO_OWNERS: Mapping[str, str] = MappingProxyType({})
 """No packet written yet: the default for :func:`plan`'s ``owners``."""
@@ -228,24 +228,34 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
 
 
-def plan(project: Project, request: BuildRequest = BuildRequest(), *, owners: Mapping[str, str] = NO_OWNERS) -> Plan:
+def plan(
+    project: Project,
+    request: BuildRequest = BuildRequest(),
+    *,
+    owners: Mapping[str, str] = NO_OWNERS,
+    rosters: Mapping[str, Roster] | None = None,
+) -> Plan:
     """The jobs for the request's recipes (all when it names none), in recipe-name order.
 
     ``owners`` maps each packet already in the output folder (its posix path there) to the
     :func:`~ladderpress.roster.person_key` it was written for, so no packet changes hands.
     The request's ``levels`` and ``people`` narrow the jobs to those documents; a name that
-    matches nothing is a usage error, with the names it could have meant.
+    matches nothing is a usage error, with the names it could have meant. ``rosters`` are those
+    :func:`rosters_for` read (read here when not given).
     """
     recipes = project.recipes
     for name in request.recipes:
         if name not in recipes:
             raise UsageError(f"unknown recipe '{name}'{did_you_mean(name, sorted(recipes))}")
     result = Plan()
+    if rosters is None:
+        rosters, result.problems = rosters_for(project, request)
     for name in dict.fromkeys(request.recipes or sorted(recipes)):
         recipe = recipes[name]
         result.problems += _attachment_problems(project.root, name, recipe)
         if recipe.per == "person":
-            _plan_people(project, name, recipe, request, result, owners)
+            if name in rosters:  # else its problem is reported already
+                _plan_people(project, name, recipe, request, result, owners, rosters[name])
             continue
         levels = selected_levels(project.ladder, recipe)
         track = project.ladder.track(recipe.select.track) if recipe.select.track else None
@@ -334,42 +344,67 @@ def _not_narrowed(name: str, recipe: Recipe, request: BuildRequest) -> str:
     return f"recipe '{name}' has no document for level {', '.join(request.levels)}"
 
 
+def rosters_for(project: Project, request: BuildRequest) -> tuple[dict[str, Roster], list[Problem]]:
+    """The roster of each per-person recipe the request builds, read and checked, by recipe name;
+    and the problems that stop the build (a roster that is missing, outside the project or unreadable).
+
+    A roster named by the recipe must be in the project; one given with --roster must be in
+    its own folder (a symlink out of it is refused). Bad rows are not problems here: each is
+    a :attr:`Roster.problems` entry, and the plan rejects that row alone.
+    """
+    rosters: dict[str, Roster] = {}
+    problems: list[Problem] = []
+    for name in dict.fromkeys(request.recipes or sorted(project.recipes)):
+        recipe = project.recipes.get(name)
+        if recipe is None or recipe.per != "person":
+            continue
+        roster_path = request.roster or ((project.root / recipe.roster) if recipe.roster else None)
+        if roster_path is None:
+            problems.append(
+                Problem(
+                    f"guides/{name}.yaml",
+                    "builds one packet per person but names no roster",
+                    field="roster",
+                    hint="add roster: examples/new-hires.csv, or use --roster FILE",
+                    code="roster.missing",
+                )
+            )
+            continue
+        # realpath, not resolve(): it never raises on a symlink loop (read_roster reports that one)
+        if request.roster is None and not Path(os.path.realpath(roster_path)).is_relative_to(project.root):
+            problems.append(
+                Problem(
+                    f"guides/{name}.yaml",
+                    f"roster '{recipe.roster}' is outside the project",
+                    field="roster",
+                    hint="keep rosters in the project, or pass --roster FILE",
+                    code="roster.outside",
+                )
+            )
+            continue
+        roots = (roster_path.parent,) if request.roster is not None else (project.root,)
+        roster = read_roster(roster_path, project.root, project.ladder, roots)
+        if roster.fatal:
+            problems += roster.problems
+        else:
+            rosters[name] = roster
+    return rosters, problems
+
+
 def _plan_people(
-    project: Project, name: str, recipe: Recipe, request: BuildRequest, result: Plan, owners: Mapping[str, str]
+    project: Project,
+    name: str,
+    recipe: Recipe,
+    request: BuildRequest,
+    result: Plan,
+    owners: Mapping[str, str],
+    roster: Roster,
 ) -> None:
     """One job per valid roster row; bad rows are rejected, each with its own problem.
 
-    A roster named by the recipe must be in the project; one given with --roster must be in
-    its own folder (a symlink out of it is refused). Output files are assigned by
-    :func:`~ladderpress.roster.assign_files`, which keeps each packet with the person it was written for.
+    Output files are assigned by :func:`~ladderpress.roster.assign_files`, which keeps each
+    packet with the person it was written for.
     """
-    roster_path = request.roster or ((project.root / recipe.roster) if recipe.roster else None)
-    if roster_path is None:
-        result.problems.append(
-            Problem(
-                f"guides/{name}.yaml",
-                "builds one packet per person but names no roster",
-                field="roster",
-                hint="add roster: examples/new-hires.csv, or use --roster FILE",
-            )
-        )
-        return
-    # realpath, not resolve(): it never raises on a symlink loop (read_roster reports that one)
-    if request.roster is None and not Path(os.path.realpath(roster_path)).is_relative_to(project.root):
-        result.problems.append(
-            Problem(
-                f"guides/{name}.yaml",
-                f"roster '{recipe.roster}' is outside the project",
-                field="roster",
-                hint="keep rosters in the project, or pass --roster FILE",
-            )
-        )
-        return
-    roots = (roster_path.parent,) if request.roster is not None else (project.root,)
-    roster = read_roster(roster_path, project.root, project.ladder, roots)
-    if roster.fatal:
-        result.problems += roster.problems
-        return
     result.rejected += roster.problems
     result.warnings += roster.warnings
     brand = project.brand_for(recipe)
