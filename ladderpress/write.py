@@ -56,6 +56,8 @@ class OutputFolder:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self.mode = file_mode()
+        """The permissions of the files it writes, read once (see :func:`file_mode`)."""
         self._manifest_path = self.root / MANIFEST
         self._files: dict[str, dict[str, object]] = self._read_manifest()
 
@@ -213,7 +215,7 @@ class OutputFolder:
                 f"not written either (fix: {WRITABLE})"
             ) from None
         try:
-            atomic_write(path, data)
+            atomic_write(path, data, mode=self.mode)
         except OSError as exc:
             raise WriteRefused(f"{path} cannot be written: {exc.strerror or exc} (fix: {WRITABLE})") from None
         return path
@@ -263,7 +265,7 @@ class OutputFolder:
         payload = {"format": FORMAT, "files": dict(sorted(self._files.items()))}
         # renamed into place, but not flushed to disk: the record must survive the build being
         # killed, which the rename alone ensures; a power cut may at worst cost a rebuild or a refusal
-        atomic_write(self._manifest_path, json.dumps(payload, indent=1).encode(), durable=False)
+        atomic_write(self._manifest_path, json.dumps(payload, indent=1).encode(), durable=False, mode=self.mode)
 
 
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
@@ -300,11 +302,14 @@ MAX_OUTPUT_BYTES = 2_000_000_000
 """A file in the output folder larger than this is not one ladderpress wrote."""
 
 
-def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
-    """Write to a temporary file in the same folder, flush it to disk (when ``durable``), then rename it."""
+def atomic_write(path: Path, data: bytes, durable: bool = True, mode: int | None = None) -> None:
+    """Write to a temporary file in the same folder, flush it to disk (when ``durable``), then rename it.
+
+    ``mode`` is the new file's permissions (default: as any new file, 0o666 less the umask).
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600 files; a PDF is as readable as any file
+        os.fchmod(fd, file_mode() if mode is None else mode)  # mkstemp makes 0600 files; a PDF is as readable
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -316,7 +321,16 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def file_mode() -> int:
+    """The permissions a new file gets here: 0o666 less the process's umask.
+
+    Read from /proc where Linux offers it; elsewhere os.umask must be set to be read, which
+    for a moment changes it for every thread, so callers read it once (see OutputFolder).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            mask = next(int(line.split()[1], 8) for line in status if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
