@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import signal
 import subprocess
 import zlib
 from pathlib import Path
@@ -258,12 +259,22 @@ def test_a_runaway_template_fails_its_document_and_the_others_are_built(
     (project / "guides/probe.yaml").write_text(PROBE + "time_limit: 1\n", encoding="utf-8")
     (blocks(project) / "footer.html").write_text(
         "<p>\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}</p>", encoding="utf-8")
-    code = main(["--project", str(project), "--brand", str(project / "brands/evil"), "probe", "handbook"])
+    add_small_recipe(project)  # the other document: small, so that the test's time is the time limit's
+    code = main(["--project", str(project), "--brand", str(project / "brands/evil"), "probe", "small"])
     err = capsys.readouterr().err
     assert code == 1
     assert "brands/evil/templates/blocks/footer.html:2: rendering took longer than the 1 s allowed; it was stopped " \
            "(fix: look for a loop that never ends, or raise time_limit in guides/probe.yaml)" in err
-    assert (project / "out/handbook.pdf").exists() and not (project / "out/probe/pm.pdf").exists()
+    assert (project / "out/small.pdf").exists() and not (project / "out/probe/pm.pdf").exists()
+
+
+def add_small_recipe(project: Path) -> None:
+    """A recipe ``small``: one page of its own template (no brand block), quick to print, written to small.pdf."""
+    (project / "templates/small.html").write_text('<html lang="en"><body><p>A small document.</p></body></html>',
+                                                  encoding="utf-8")
+    (project / "guides/small.yaml").write_text(
+        "title: S\ntemplate: small.html\nstyles: [base.css]\nselect: {levels: [pm]}\noutput: small.pdf\n",
+        encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- 13. words printed as written
@@ -433,8 +444,38 @@ def test_a_memory_bomb_fails_its_own_document(project: Path, capsys: pytest.Capt
         in capsys.readouterr().err
 
 
+def test_a_worker_that_dies_fails_its_document_alone(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The worker printing a document is killed (as the kernel's OOM killer would): that document fails, the
+    others are built. The slow run also crashes the engine itself (the next test)."""
+    from ladderpress.pdf import Printer
+
+    add_small_recipe(project)
+    (project / "styles/die.css").write_text("p { margin: 0 }\n", encoding="utf-8")
+    (project / "guides/small.yaml").write_text(
+        (project / "guides/small.yaml").read_text(encoding="utf-8").replace("[base.css]", "[base.css, die.css]"),
+        encoding="utf-8")
+    parent, original = os.getpid(), Printer.stylesheet
+
+    def die_in_a_worker(self: Printer, name: str, *rest: object) -> object:
+        if name == "die.css" and os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original(self, name, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Printer, "stylesheet", die_in_a_worker)  # forked workers inherit it
+    assert main(["--project", str(project), "-j", "1", "small", "probe"]) == 1
+    err = capsys.readouterr().err
+    assert "failed out/small.pdf: the worker process printing it ended abruptly" in err.replace(str(project) + "/", "")
+    assert (project / "out/probe/pm.pdf").exists() and not (project / "out/small.pdf").exists()
+
+
+@pytest.mark.slow
 def test_a_document_that_crashes_the_engine_fails_alone(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A CSS counter of 300 million symbols makes Pango's allocation fail, and GLib abort the process."""
+    """A CSS counter of 300 million symbols makes Pango's allocation fail, and GLib abort the process.
+
+    Slow (about 9 s of the engine working towards the crash); the test above kills a worker quickly.
+    """
     (project / "templates/cbomb.html").write_text(
         '<html lang="en"><head><style>@counter-style bomb { system: symbolic; symbols: "x"; }\n'
         "body { counter-reset: c 300000000; } p::before { content: counter(c, bomb); }</style></head>"
