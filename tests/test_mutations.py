@@ -27,8 +27,10 @@ from tests.conftest import ROOT, copy_project
 
 CONTENT_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "content").rglob("*.yaml"))
 ORIGINAL = {name: yaml.safe_load((ROOT / name).read_text(encoding="utf-8")) for name in CONTENT_FILES}
-EXAMPLES = int(os.environ.get("MUTATION_EXAMPLES", "40"))
-"""Raise (e.g. MUTATION_EXAMPLES=600) for a deeper search; 40 keeps the suite fast."""
+EXAMPLES = 10
+"""Random damages tried in the default run: enough to catch a regression that many inputs show."""
+SLOW_EXAMPLES = int(os.environ.get("MUTATION_EXAMPLES", "200"))
+"""Tried in the slow run (``pytest -m slow``); raise (e.g. MUTATION_EXAMPLES=600) for a deeper search."""
 ERROR_LINE = re.compile(r"^error: (content|guides|templates)/[^:]+(:\d+(:\d+)?)?: .+")
 
 VALUES = st.one_of(
@@ -114,6 +116,18 @@ def project() -> Path:
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_damage_builds_or_fails_cleanly(project: Path, data: st.DataObject, capsys) -> None:
+    check_random_damage(project, data, capsys)
+
+
+@pytest.mark.slow
+@settings(max_examples=SLOW_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_much_random_damage_builds_or_fails_cleanly(project: Path, data: st.DataObject, capsys) -> None:
+    check_random_damage(project, data, capsys)
+
+
+def check_random_damage(project: Path, data: st.DataObject, capsys) -> None:
+    """Damage one content file at random, run ``check``: exit 0, or 1 with located one-line errors only."""
     name = data.draw(st.sampled_from(CONTENT_FILES), label="file")
     content = yaml.safe_load(yaml.safe_dump(ORIGINAL[name]))
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
