@@ -68,6 +68,20 @@ class UsageError(Exception):
     """The command line asks for something that does not exist."""
 
 
+class Refusal(ValueError):
+    """A validator's refusal of a value, with how to fix it: ``plain_words`` reports both.
+
+    ``str()`` is the message alone, as for any ``ValueError``.
+    """
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def __reduce__(self) -> tuple[type[Refusal], tuple[str, str]]:  # pickles whole, both parts
+        return type(self), (str(self), self.hint)
+
+
 def suggestion(name: str, known: Iterable[str]) -> str | None:
     """``did you mean 'x'?`` for the closest known name, or the list of choices; None when there is none."""
     return did_you_mean(name, known).removeprefix("; ") or None
@@ -158,25 +172,31 @@ def plain_words(error: Mapping[str, Any], allowed_keys: Sequence[str] = ()) -> t
     ctx = dict(error.get("ctx") or {})
     value = error.get("input")
     if kind == "value_error":
-        return str(ctx.get("error", error["msg"])), None
+        refusal = ctx.get("error")
+        return str(refusal or error["msg"]), refusal.hint if isinstance(refusal, Refusal) else None
     if kind not in PLAIN_WORDS:
         return error["msg"], None
     key = str(error["loc"][-1]) if error.get("loc") else ""
     suggestion = did_you_mean(key, allowed_keys).removeprefix(";").strip() if kind == "extra_forbidden" else ""
     fields = {
-        **ctx,
+        **{name: _number(item) for name, item in ctx.items()},
         "got": _type_name(value),
         "input": _short(value),
         "key": key,
         "did_you_mean": f" ({suggestion})" if suggestion.startswith("did you mean") else "",
         "pattern_hint": PATTERN_HINTS.get(str(ctx.get("pattern")), "see the examples in the default content"),
-        "min_length": ctx.get("min_length", 1),
-        "max_length": ctx.get("max_length", "?"),
+        "min_length": _number(ctx.get("min_length", 1)),
+        "max_length": _number(ctx.get("max_length", "?")),
     }
     if (kind == "string_too_short" or (kind == "too_short" and value in ([], {}, ""))) and value in ([], {}):
         return "must not be an empty list", "add at least one item"
     message, hint = PLAIN_WORDS[kind]
     return message.format(**fields), hint.format(**fields)
+
+
+def _number(value: Any) -> Any:
+    """A whole number as messages write it, with thousands separators (50,000); anything else as it is."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _short(value: Any, limit: int = 40) -> str:

@@ -233,7 +233,7 @@ class _Loader(yaml.SafeLoader):
             raise _at(
                 self.name,
                 mark,
-                f"holds more than {MAX_NODES} values (or expands aliases into them)",
+                f"holds more than {MAX_NODES:,} values (or expands aliases into them)",
                 "remove repeated aliases (*name)",
             )
 
@@ -555,7 +555,7 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
         problems.append(
             Problem(
                 relative(content_dir / "levels", root),
-                f"holds {len(level_files)} level files, more than the {MAX_LEVELS} a ladder may have",
+                f"holds {len(level_files):,} level files, more than the {MAX_LEVELS:,} a ladder may have",
                 hint="remove the files that are not levels",
             )
         )

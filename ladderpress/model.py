@@ -10,6 +10,7 @@ reported together and each names the field that holds it.
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 import string
 from functools import cached_property
@@ -25,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from ladderpress.errors import COLOUR, ID, LANGUAGE, RELATIVE_PATH, STYLESHEET, TEMPLATE, suggestion
+from ladderpress.errors import COLOUR, ID, LANGUAGE, RELATIVE_PATH, STYLESHEET, TEMPLATE, Refusal, suggestion
 
 Id = Annotated[
     str,
@@ -488,7 +489,7 @@ class Selection(Strict):
     @model_validator(mode="after")
     def one_kind(self) -> Selection:
         if self.track is not None and self.levels is not None:
-            raise ValueError("choose either 'track' or 'levels', not both")
+            raise Refusal("has both 'track' and 'levels'", "choose either 'track' or 'levels', not both")
         return self
 
 
@@ -539,13 +540,27 @@ class Recipe(Strict):
 
 
 def check_output_pattern(pattern: str, per: str) -> None:
-    """Refuse output patterns that are not relative ``.pdf`` paths inside the output folder."""
+    """Refuse output patterns that are not relative ``.pdf`` paths inside the output folder.
+
+    Each refusal is a :class:`~ladderpress.errors.Refusal`: what is wrong with the pattern, and a
+    fix (often the pattern corrected). The messages leave out the field's name: it is shown beside them.
+    """
+    parts = [part for part in pattern.replace("\\", "/").split("/") if part not in ("", ".", "..")]
     if not pattern.endswith(".pdf"):
-        raise ValueError(f"output '{pattern}' must end in .pdf")
+        pdf = re.sub(r"\.[^./\\]*$", "", pattern) + ".pdf"
+        raise Refusal(f"'{pattern}' must end in .pdf", f"end it in .pdf, like '{pdf}'")
     if pattern.startswith(("/", "\\")) or (len(pattern) > 1 and pattern[1] == ":"):
-        raise ValueError(f"output '{pattern}' must be a path relative to the output folder, not absolute")
+        name = parts[-1].rpartition(":")[2] if parts else "handbook.pdf"
+        raise Refusal(
+            f"'{pattern}' must be a path relative to the output folder, not absolute",
+            f"write a path inside the output folder, like '{name}', and choose that folder with --out",
+        )
     if any(part in ("..", ".") for part in pattern.replace("\\", "/").split("/")):
-        raise ValueError(f"output '{pattern}' must not contain '.' or '..' parts; it stays inside the output folder")
+        raise Refusal(
+            f"'{pattern}' must not contain '.' or '..' parts",
+            f"remove them, like '{'/'.join(parts)}': documents stay inside the output folder, chosen with --out",
+        )
+    placeholders = "{level}, {track}, {recipe} or {person}"
     try:
         fields = [
             (name, spec, conversion)
@@ -553,30 +568,52 @@ def check_output_pattern(pattern: str, per: str) -> None:
             if name is not None
         ]
     except ValueError as exc:
-        raise ValueError(f"output '{pattern}' is not a valid pattern ({exc}); use {{level}} for the level id") from None
+        raise Refusal(
+            f"'{pattern}' is not a valid pattern ({exc})",
+            f"write each placeholder as {placeholders}, and no other '{{' or '}}'",
+        ) from None
     if any(spec or conversion for _, spec, conversion in fields):
-        raise ValueError(f"output '{pattern}' formats a placeholder; write placeholders plainly, like {{level}}")
+        plain = re.sub(r"\{(\w*)[!:][^{}]*\}", r"{\1}", pattern)
+        raise Refusal(
+            f"'{pattern}' formats a placeholder",
+            f"write placeholders plainly, with no '!' or ':' inside the braces, like '{plain}'",
+        )
     if not re.fullmatch(r"[\w{}./-]+", pattern):
-        raise ValueError(
-            f"output '{pattern}' may hold only letters, digits, '-', '_', '.' and '/'; no spaces or other signs"
+        dashed = re.sub(r"[^\w{}./-]", "-", pattern)
+        raise Refusal(
+            f"'{pattern}' may hold only letters, digits, '-', '_', '.' and '/', no spaces or other signs",
+            f"replace them with '-', like '{dashed}'",
         )
     names = {name for name, _, _ in fields}
     unknown = names - OUTPUT_FIELDS
     if unknown:
-        from ladderpress.errors import did_you_mean
-
         name = sorted(unknown)[0]
-        raise ValueError(
-            f"output '{pattern}' uses unknown placeholder {{{name}}}{did_you_mean(name, sorted(OUTPUT_FIELDS))}"
+        close = difflib.get_close_matches(name, sorted(OUTPUT_FIELDS), n=1, cutoff=0.6)
+        raise Refusal(
+            f"'{pattern}' uses unknown placeholder {{{name}}}",
+            f"did you mean {{{close[0]}}}?" if close else f"use {placeholders}",
         )
+    folder = pattern.rpartition("/")[0] + "/" if "/" in pattern else ""
     if per == "level" and "level" not in names:
-        raise ValueError(f"output '{pattern}' needs {{level}} when the recipe builds one document per level")
+        raise Refusal(
+            f"'{pattern}' needs {{level}} when the recipe builds one document per level",
+            f"put {{level}} in the file name, like '{folder}{{level}}.pdf', or set per: document",
+        )
     if per == "person" and "person" not in names:
-        raise ValueError(f"output '{pattern}' needs {{person}} when the recipe builds one document per person")
+        raise Refusal(
+            f"'{pattern}' needs {{person}} when the recipe builds one document per person",
+            f"put {{person}} in the file name, like '{folder}{{person}}.pdf'",
+        )
     if per != "level" and per != "person" and "level" in names:
-        raise ValueError(f"output '{pattern}' uses {{level}} but the recipe builds one document (per: document)")
+        raise Refusal(
+            f"'{pattern}' uses {{level}} but the recipe builds one document (per: document)",
+            "set per: level to build one document per level, or remove {level}",
+        )
     if per != "person" and "person" in names:
-        raise ValueError(f"output '{pattern}' uses {{person}} but the recipe does not build one document per person")
+        raise Refusal(
+            f"'{pattern}' uses {{person}} but the recipe does not build one document per person",
+            "set per: person to build one document per person, or remove {person}",
+        )
 
 
 # --------------------------------------------------------------------------- brands

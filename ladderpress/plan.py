@@ -199,7 +199,7 @@ def output_path(recipe_name: str, recipe: Recipe, level: Level | None, person: s
     }
     path = PurePosixPath(recipe.output.format(**values))
     if path.is_absolute() or any(not SAFE_PART.match(part) for part in path.parts):
-        raise ValueError(f"output '{path}' is not a safe relative path")
+        raise ValueError(f"'{path}' is not a safe relative path")
     return path
 
 

@@ -102,7 +102,7 @@ def read_roster(path: Path, root: Path, ladder: Ladder, roots: Sequence[Path]) -
         return roster
     if len(rows) > MAX_ROWS:
         roster.problems.append(
-            Problem(name, f"has {len(rows)} rows, more than the {MAX_ROWS} allowed", hint="split the roster")
+            Problem(name, f"has {len(rows):,} rows, more than the {MAX_ROWS:,} allowed", hint="split the roster")
         )
         roster.fatal = True
         return roster

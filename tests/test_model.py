@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from ladderpress.errors import Refusal
 from ladderpress.model import (
     Brand,
     FontFiles,
@@ -403,7 +404,7 @@ def test_selection_is_a_track_or_levels_not_both() -> None:
     assert Selection(levels=["pm"]).levels == ["pm"]
     with pytest.raises(ValidationError) as exc:
         Selection(track="ic", levels=["pm"])
-    assert errors(exc) == [((), "choose either 'track' or 'levels', not both")]
+    assert errors(exc) == [((), "has both 'track' and 'levels'")]
 
 
 @pytest.mark.parametrize(
@@ -436,7 +437,7 @@ def test_recipe_sections_keep_their_order() -> None:
 @pytest.mark.parametrize(
     ("pattern", "per", "message"),
     [
-        ("handbook.html", "document", "output 'handbook.html' must end in .pdf"),
+        ("handbook.html", "document", "'handbook.html' must end in .pdf"),
         ("/tmp/x.pdf", "document", "must be a path relative to the output folder, not absolute"),
         ("\\x.pdf", "document", "not absolute"),
         ("c:x.pdf", "document", "not absolute"),
@@ -447,7 +448,7 @@ def test_recipe_sections_keep_their_order() -> None:
         ("{level!r}.pdf", "level", "formats a placeholder"),
         ("{level:>9}.pdf", "level", "formats a placeholder"),
         ("one pagers/{level}.pdf", "level", "may hold only letters, digits"),
-        ("{levle}.pdf", "level", "uses unknown placeholder {levle}; did you mean 'level'?"),
+        ("{levle}.pdf", "level", "uses unknown placeholder {levle}"),
         ("all.pdf", "level", "needs {level} when the recipe builds one document per level"),
         ("all.pdf", "person", "needs {person} when the recipe builds one document per person"),
         ("{level}.pdf", "document", "uses {level} but the recipe builds one document (per: document)"),
@@ -455,8 +456,28 @@ def test_recipe_sections_keep_their_order() -> None:
     ],
 )
 def test_output_patterns_are_refused_with_a_reason(pattern: str, per: str, message: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with pytest.raises(Refusal, match=re.escape(message)) as exc:
         check_output_pattern(pattern, per)
+    assert exc.value.hint  # and a fix
+
+
+@pytest.mark.parametrize(
+    ("pattern", "per", "hint"),
+    [
+        ("handbook.html", "document", "end it in .pdf, like 'handbook.pdf'"),
+        ("/tmp/x.pdf", "document", "write a path inside the output folder, like 'x.pdf', and choose that folder"),
+        ("a/../x.pdf", "document", "remove them, like 'a/x.pdf'"),
+        ("{level!r}.pdf", "level", "like '{level}.pdf'"),
+        ("one pagers/{level}.pdf", "level", "replace them with '-', like 'one-pagers/{level}.pdf'"),
+        ("{levle}.pdf", "level", "did you mean {level}?"),
+        ("{zz}.pdf", "level", "use {level}, {track}, {recipe} or {person}"),
+        ("one-pagers/all.pdf", "level", "put {level} in the file name, like 'one-pagers/{level}.pdf'"),
+    ],
+)
+def test_a_refused_output_pattern_comes_with_a_fix(pattern: str, per: str, hint: str) -> None:
+    with pytest.raises(Refusal) as exc:
+        check_output_pattern(pattern, per)
+    assert hint in exc.value.hint
 
 
 @pytest.mark.parametrize(
@@ -478,7 +499,7 @@ def test_the_output_check_sees_per_from_the_recipe() -> None:
     with pytest.raises(ValidationError) as exc:
         Recipe.model_validate(recipe(per="level", output="all.pdf"))
     assert errors(exc) == [
-        (("output",), "output 'all.pdf' needs {level} when the recipe builds one document per level")
+        (("output",), "'all.pdf' needs {level} when the recipe builds one document per level")
     ]
 
 

@@ -334,7 +334,7 @@ def test_a_recipe_whose_pattern_escapes_is_a_problem_not_a_job(project: Project)
     assert outputs(result) == ["handbook.pdf"]
     assert len(result.problems) == 8  # one per level
     assert str(result.problems[0]) == (
-        "guides/one-pagers.yaml: output: output '../apm.pdf' is not a safe relative path "
+        "guides/one-pagers.yaml: output: '../apm.pdf' is not a safe relative path "
         "(fix: use a relative pattern such as 'levels/{level}.pdf')"
     )
 

@@ -124,7 +124,7 @@ def test_ten_thousand_levels_are_refused_quickly(tmp_path: Path, capsys: pytest.
     for i in range(10_000):
         (levels / f"l{i}.yaml").write_text(f"id: l{i}\n")
     assert main(["--project", str(project), "check"]) == 1
-    assert "holds 10008 level files, more than the 500" in capsys.readouterr().err
+    assert "holds 10,008 level files, more than the 500" in capsys.readouterr().err
 
 
 def test_missing_stylesheet_and_image_name_the_file_that_asked(
