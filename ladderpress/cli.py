@@ -663,6 +663,8 @@ def watch(request: BuildRequest, reporter: Reporter) -> int:
     from watchfiles import Change
     from watchfiles import watch as watch_files
 
+    import ladderpress.produce  # noqa: F401 -- WeasyPrint loaded now, not in the half second after a save
+
     _build(request, reporter)
     following = watched(request)
     changes_seen: Generator[set[tuple[Change, str]], None, None] | None = None
