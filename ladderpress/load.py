@@ -13,7 +13,7 @@ import copy
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -455,8 +455,34 @@ def validate(model: type[BaseModel], data: Any, positions: Positions, default: P
                 ]
                 continue
             message, hint = plain_words(error, _allowed_keys(model, loc))
-            problems.append(positions.problem(loc, message, hint, default=default, code=f"schema.{error['type']}"))
+            problem = positions.problem(loc, message, hint, default=default, code=f"schema.{error['type']}")
+            if problem.field is None and error["type"] in WRONG_KIND:  # the whole file: say how it starts
+                problem = replace(problem, hint=_how_a_file_starts(_model_at(model, loc)) or hint)
+            problems.append(problem)
         return None, problems
+
+
+WRONG_KIND = {"model_type", "model_attributes_type", "dict_type"}
+"""Pydantic's error types for a value that should be a mapping of fields and is not."""
+
+
+def _how_a_file_starts(model: Any) -> str | None:
+    """A fix for a file that holds no mapping (it is empty, or a list): what its first line should be."""
+    required = [name for name, info in getattr(model, "model_fields", {}).items() if info.is_required()]
+    if not required:
+        return None
+    return f"start the file with '{required[0]}: …' and the other fields of a {model.__name__.lower()}"
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> Any:
+    """The pydantic model of the value at ``loc`` (a Level for ``('levels', 2)``), or None."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        current = _inner_model(info.annotation) if info else None
+    return current
 
 
 def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
@@ -501,15 +527,17 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
                 hint="run the command from the project folder, or pass --project",
             )
         ]
+    unread_sections = False
     if not os.path.lexists(main):  # anything else there (a folder, a broken link) is reported when read
         problems.append(Problem(relative(main, root), "file not found", hint="every ladder needs content/ladder.yaml"))
+        unread_sections = True  # its fields are not also reported missing, one by one
     section_files = _yaml_files_in(content_dir, root, problems)
     level_files = _yaml_files_in(content_dir / "levels", root, problems)
     if section_files is None:
         return None, problems
     section_files.sort(key=lambda p: (p.name != "ladder.yaml", p.name))
-    unread_sections = False
     unread_levels: set[str] = set()
+    renamed: dict[str, tuple[int, str]] = {}  # a level file whose id is not its name → (its problem's index, the id)
     for path in section_files:
         value, marks = _read(path, root, problems)
         if value is None and not marks:
@@ -584,16 +612,33 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
             and value["id"] != path.stem
             and ID_PATTERN.match(value["id"])
         ):
+            renamed[path.stem] = (len(problems), value["id"])
             problems.append(
                 positions.problem(
                     (*prefix, "id"),
                     f"id '{value['id']}' does not match the file name",
                     f"rename the file to {value['id']}.yaml or set id: {path.stem}",
+                    code="id-not-file-name",
+                    subject=path.stem,
                 )
             )
     ladder, found = validate(Ladder, data, positions, default=main)
-    # A file that could not be read must not also be reported as missing or unknown.
-    found = [p for p in found if not _caused_by_unread(p, unread_sections, unread_levels)]
+    # A file that could not be read must not also be reported as missing or unknown; nor must the
+    # references to a level by its file name when its id says otherwise: that is one mistake, said once.
+    for stem, (index, level_id) in renamed.items():
+        count = sum(1 for p in found if p.code == "unknown-level" and p.subject == stem)
+        if count:
+            references = (
+                f"the {count} references to '{stem}' expect" if count != 1 else f"the reference to '{stem}' expects"
+            )
+            problems[index] = replace(
+                problems[index],
+                hint=f"set id: {stem}, as {references}, "
+                f"or rename the file to {level_id}.yaml and change {'them' if count != 1 else 'it'}",
+            )
+    found = [p for p in found if not _caused_by_unread(p, unread_sections, unread_levels | set(renamed))]
+    if not data["levels"]:  # no level files, or none read: said already
+        found = [p for p in found if not (p.code == "schema.too_short" and p.field == "levels")]
     return (ladder if not problems else None), problems + found
 
 

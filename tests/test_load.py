@@ -176,12 +176,18 @@ def test_problems_in_sections_name_their_own_file(tmp_path: Path) -> None:
 
 
 def test_an_id_that_is_not_the_file_name(tmp_path: Path) -> None:
+    # said once: apm's leads_to: [pm] is not also an unknown level
     root = make(tmp_path / "p", {"content/levels/pm.yaml": level_text("product", 2)})
-    found = lines(root)
-    assert found[0] == (
+    assert lines(root) == [
         "content/levels/pm.yaml:1:5: id: id 'product' does not match the file name "
-        "(fix: rename the file to product.yaml or set id: pm)"
-    )
+        "(fix: set id: pm, as the reference to 'pm' expects, "
+        "or rename the file to product.yaml and change it)"
+    ]
+    root = make(tmp_path / "q", {"content/levels/apm.yaml": level_text("junior", 1, "pm")})
+    assert lines(root) == [
+        "content/levels/apm.yaml:1:5: id: id 'junior' does not match the file name "
+        "(fix: rename the file to junior.yaml or set id: apm)"
+    ]
 
 
 def test_a_section_given_in_two_files(tmp_path: Path) -> None:
@@ -207,14 +213,24 @@ def test_a_section_file_that_is_not_a_mapping(tmp_path: Path) -> None:
     ]
 
 
+def test_a_file_that_holds_no_mapping_says_how_it_starts(tmp_path: Path) -> None:
+    root = make(tmp_path / "p", {"content/levels/pm.yaml": "", "guides/handbook.yaml": "- a\n"})
+    assert lines(root) == [
+        "content/levels/pm.yaml:1:1: expected a mapping of 'key: value' lines, got nothing (empty) "
+        "(fix: start the file with 'id: …' and the other fields of a level)",
+        "guides/handbook.yaml:1:1: expected a mapping of 'key: value' lines, got a list "
+        "(fix: start the file with 'title: …' and the other fields of a recipe)",
+    ]
+
+
 def test_missing_folders_and_files(tmp_path: Path) -> None:
-    # (the ladder's fields are then also reported missing, at line 1 of the missing file)
-    assert lines(make(tmp_path / "a", {"content/ladder.yaml": None}))[0] == (
+    # one line each: the ladder's fields are not also reported missing, nor its levels empty
+    assert lines(make(tmp_path / "a", {"content/ladder.yaml": None})) == [
         "content/ladder.yaml: file not found (fix: every ladder needs content/ladder.yaml)"
-    )
-    assert lines(make(tmp_path / "b", {"content/levels/apm.yaml": None, "content/levels/pm.yaml": None}))[0] == (
+    ]
+    assert lines(make(tmp_path / "b", {"content/levels/apm.yaml": None, "content/levels/pm.yaml": None})) == [
         "content/levels: no level files found (fix: add one file per level, like content/levels/pm.yaml)"
-    )
+    ]
     assert lines(make(tmp_path / "c", {"guides/handbook.yaml": None})) == [
         "guides: no recipes found (fix: add a recipe such as guides/handbook.yaml)"
     ]
@@ -495,7 +511,7 @@ def test_a_missing_brand_folder_or_file(tmp_path: Path) -> None:
     (root / "brands/empty").mkdir()
     assert lines(root, root / "brands/empty") == [
         "brands/empty/brand.yaml: file not found "
-        "(fix: every brand folder needs a brand.yaml; python build.py new-brand NAME makes one)"
+        "(fix: every brand folder needs a brand.yaml; ladderpress new-brand NAME makes one)"
     ]
 
 
