@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -246,6 +246,20 @@ def engine_for(opened: Opened, request: BuildRequest) -> Engine:
     )
 
 
+@dataclass
+class Todo:
+    """What a build prints: jobs whose inputs changed, their HTML and keys; and what it does not."""
+
+    jobs: list[Job] = field(default_factory=list)
+    sources: list[str | None] = field(default_factory=list)
+    """Each job's HTML, printed as it is (None for a packet, printed from its parts)."""
+    keys: dict[PurePosixPath, str] = field(default_factory=dict)
+    fresh: list[PurePosixPath] = field(default_factory=list)
+    """Documents up to date, left as they are."""
+    failed: list[Failed] = field(default_factory=list)
+    """Documents whose templates failed before anything was printed."""
+
+
 class Printing:
     """One build's printing and writing, with the output folder locked by the caller."""
 
@@ -278,57 +292,46 @@ class Printing:
                 "folder writable, or free disk space)"
             )
 
-    def _keys(self, jobs: list[Job], cache: BuildCache) -> Iterator[Event | tuple[Job, str, str | None]]:
-        """For each job, a template failure, or (job, cache key, its HTML or None for a packet); up-to-date jobs
-        are left out and counted in the :class:`Planned` event that ends them."""
-        renderers = self.opened.renderers
-        fresh: list[PurePosixPath] = []
+    def _todo(self, jobs: list[Job], cache: BuildCache) -> Todo:
+        """The jobs whose inputs changed since their PDF was written, each with its cache key.
+
+        A job's key covers its HTML, and for a document held to ``max_pages``, the HTML of its
+        tighter layouts too, since it may be printed from one of them.
+        """
+        todo = Todo()
         for job in jobs:
-            renderer = renderers.for_job(job)
+            renderer = self.opened.renderers.for_job(job)
             try:
                 source = renderer.source(job)
-                # a document that must fit a page limit may be printed from a tighter layout's HTML
-                tighter = (
-                    "".join(renderer.source(job, fit) for fit in range(1, FIT_STEPS))
-                    if job.recipe.max_pages is not None
-                    else ""
-                )
+                tighter = [renderer.source(job, fit) for fit in range(1, FIT_STEPS)] if job.recipe.max_pages else []
             except TemplateProblem as exc:
-                yield Failed(f"{self.shown}/{job.output}", str(exc.problem), job.output)
+                todo.failed.append(Failed(f"{self.shown}/{job.output}", str(exc.problem), job.output))
                 continue
-            key = cache.key(source + tighter, job_extras(job, self.engine))
+            key = cache.key(source + "".join(tighter), job_extras(job, self.engine))
             if not self.request.force and cache.up_to_date(job.output, key, self.folder.root):
-                fresh.append(job.output)
+                todo.fresh.append(job.output)
                 continue
-            yield job, key, None if isinstance(job, PacketJob) else source  # a packet is printed from its parts
-        yield Planned((), tuple(fresh))
+            todo.jobs.append(job)
+            todo.sources.append(None if isinstance(job, PacketJob) else source)  # a packet is printed from parts
+            todo.keys[job.output] = key
+        return todo
 
     def _print(self, jobs: list[Job], cache: BuildCache) -> Iterator[Event]:
-        todo: list[Job] = []
-        sources: list[str | None] = []
-        keys: dict[PurePosixPath, str] = {}
-        for item in self._keys(jobs, cache):
-            if isinstance(item, tuple):
-                job, key, source = item
-                todo.append(job)
-                sources.append(source)
-                keys[job.output] = key
-            elif isinstance(item, Planned):
-                yield Planned(tuple(job.output for job in todo), item.up_to_date)
-            else:
-                yield item
-        if not todo:
+        todo = self._todo(jobs, cache)
+        yield from todo.failed
+        yield Planned(tuple(job.output for job in todo.jobs), tuple(todo.fresh))
+        if not todo.jobs:
             return
         from ladderpress.produce import Began, produce  # WeasyPrint is imported only when something is printed
 
         saved = time.monotonic()
         for outcome in produce(
-            self.opened.project, self.opened.renderers, self.engine, todo, sources, self.request.workers
+            self.opened.project, self.opened.renderers, self.engine, todo.jobs, todo.sources, self.request.workers
         ):
             if isinstance(outcome, Began):
-                yield Started(tuple(todo[i].output for i in outcome.indices))
+                yield Started(tuple(todo.jobs[i].output for i in outcome.indices))
                 continue
-            job = todo[outcome.index]
+            job = todo.jobs[outcome.index]
             target = f"{self.shown}/{job.output}"
             if outcome.printed is None:
                 yield Failed(target, outcome.error or "unknown failure", job.output)
@@ -336,7 +339,7 @@ class Printing:
             # recorded before it is written: stopped in between, the record names a PDF that is not
             # there yet, which only causes a rebuild (the other way round, a finished PDF would be
             # rebuilt for nothing, or an old one taken as new)
-            cache.record(job.output, keys[job.output], outcome.printed.data, outcome.printed.files)
+            cache.record(job.output, todo.keys[job.output], outcome.printed.data, outcome.printed.files)
             try:
                 path = self.folder.write(
                     job.output, outcome.printed.data, job.person.key if isinstance(job, PacketJob) else None
