@@ -13,10 +13,12 @@ ladder sets ``allow_html``.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 import jinja2
 import markdown
@@ -26,7 +28,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 from markupsafe import Markup
 
 from ladderpress.diagram import TextWidths, ladder_svg
-from ladderpress.errors import Problem, relative
+from ladderpress.errors import Problem, relative, suggestion
 from ladderpress.files import FileRefused, confining_root, read_text
 from ladderpress.limits import MEMORY_BUDGET, TimeLimitExceeded, bounded
 from ladderpress.load import LoadedBrand, Project, files_in
@@ -34,7 +36,7 @@ from ladderpress.model import Level
 from ladderpress.packaged import builtin_dir
 from ladderpress.plan import DUPLEX_STYLESHEET, SHARED_START, Job, PacketJob
 from ladderpress.theme import font_faces, palette
-from ladderpress.view import View, Views
+from ladderpress.view import View, Views, fields_of
 
 MAX_TEMPLATE_BYTES = 1_000_000
 """A template larger than this is refused: no layout needs one."""
@@ -77,7 +79,7 @@ class Renderer:
                 ]
             ),
             autoescape=True,
-            undefined=jinja2.StrictUndefined,
+            undefined=TemplateUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
@@ -158,14 +160,31 @@ class Renderer:
 
     def level_by_id(self, level_id: str) -> View:
         """``level_by_id("pm")``: the level of that id."""
-        return self.views(self.project.ladder.level(str(level_id)))
+        return self.views(self._level_of_id(str(level_id), "level_by_id"))
 
     def _level(self, view: View) -> Level:
         """The model behind a level's view (templates hand views back to the look-ups)."""
-        return self.project.ladder.level(str(view.id))
+        return self._level_of_id(str(view.id), "a look-up")
+
+    def _level_of_id(self, level_id: str, asked_by: str) -> Level:
+        ladder = self.project.ladder
+        try:
+            return ladder.level(level_id)
+        except KeyError:
+            raise UnknownId(
+                f"{asked_by} was given '{level_id}', which is not the id of a level",
+                suggestion(level_id, [lv.id for lv in ladder.levels]) or "use the id of a level in content/levels/",
+            ) from None
 
     def track_by_id(self, track_id: str) -> View:
-        return self.views(self.project.ladder.track(str(track_id)))
+        ladder = self.project.ladder
+        try:
+            return self.views(ladder.track(str(track_id)))
+        except KeyError:
+            raise UnknownId(
+                f"track_by_id was given '{track_id}', which is not the id of a track",
+                suggestion(str(track_id), [t.id for t in ladder.tracks]) or "use the id of a track in content/",
+            ) from None
 
     def next_levels(self, level: View) -> tuple[View, ...]:
         """The levels ``level`` leads to, junior first."""
@@ -296,9 +315,9 @@ class Renderer:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(self._syntax_problem(exc)) from None
         except jinja2.TemplateError as exc:
-            raise TemplateProblem(self._runtime_problem(exc, name)) from None
+            raise TemplateProblem(self._runtime_problem(exc, name, context)) from None
         except Exception as exc:  # noqa: BLE001 -- any error a template's expression raises, located at its line
-            raise TemplateProblem(self._runtime_problem(exc, name)) from None
+            raise TemplateProblem(self._runtime_problem(exc, name, context)) from None
 
     def context(self, job: Job, fit: int = 0, part: str = "full") -> dict[str, object]:
         """Everything a template sees: plain data only (see :mod:`ladderpress.view`)."""
@@ -352,9 +371,10 @@ class Renderer:
             tb = tb.tb_next
         return (relative(Path(file), self.project.root) if file else f"templates/{template_name}"), line
 
-    def _runtime_problem(self, exc: Exception, template_name: str) -> Problem:
+    def _runtime_problem(
+        self, exc: Exception, template_name: str, context: Mapping[str, object] | None = None
+    ) -> Problem:
         where, line = self._where(exc, template_name)
-        message = str(exc.message or exc) if isinstance(exc, jinja2.UndefinedError) else str(exc)
         if isinstance(exc, jinja2.TemplateNotFound):
             return Problem(
                 where,
@@ -363,12 +383,88 @@ class Renderer:
                 hint="name a template in the brand's, the project's or the built-in templates/ folder, "
                 "like 'blocks/footer.html'",
             )
-        if not isinstance(exc, jinja2.TemplateError):
-            message = f"{type(exc).__name__}: {message}"
-        hint = None
-        if isinstance(exc, jinja2.UndefinedError):
+        if isinstance(exc, Missing):
+            message, hint = self._missing(exc, context or {})
+        elif isinstance(exc, jinja2.UndefinedError):
+            message = str(exc.message or exc)
             hint = "check the spelling of the name, or the field in content that it reads"
+        elif isinstance(exc, UnknownId):
+            message, hint = str(exc), exc.hint
+        elif isinstance(exc, ZeroDivisionError):
+            message = "division by zero"
+            hint = "make sure the number this line divides by is never 0, or test it first with {% if %}"
+        elif isinstance(exc, SecurityError) and str(exc).endswith("is unsafe."):
+            message = str(exc)
+            hint = "templates may read the content's fields and call the globals listed in README, 'Safe by default'"
+        elif isinstance(exc, jinja2.TemplateError):
+            message, hint = str(exc), "check the expression on this line"
+        else:
+            message, hint = f"{type(exc).__name__}: {exc}", "check the expression on this line"
         return Problem(where, f"template error: {message}", line, hint=hint)
+
+    def _missing(self, exc: Missing, context: Mapping[str, object]) -> tuple[str, str]:
+        """(message, fix) for a name, or a field of a record, that a template used and that does not exist."""
+        name = str(exc.name)
+        if exc.owner is jinja2.utils.missing:  # a name of its own, like {{ levle }} or {{ cycler }}
+            names = [*context, *self.env.globals]
+            *others, last = self.env.globals
+            return f"'{name}' is not defined", suggestion(name, names) or (
+                "check the spelling: besides the content (ladder, level, levels, …) templates have only "
+                f"{', '.join(others)} and {last} (see README, 'Safe by default')"
+            )
+        if isinstance(exc.owner, View):
+            fields = list(fields_of(exc.owner))
+            # named by its kind ('a level'): the same view may be in the template as level, lv, …
+            model = self.views.model_of(exc.owner)
+            holder = next((key for key, value in context.items() if value is exc.owner), None)
+            what = _a(model) if model is not None else f"'{holder}'" if holder else "this record"
+            return f"{what} has no field '{name}'", suggestion(name, fields) or (
+                "check the spelling against the field names in the YAML files"
+            )
+        return str(exc.message or exc), "check the spelling of the name, or the field in content that it reads"
+
+
+def _a(model: object) -> str:
+    """'a level', 'an onboarding', 'a faq entry': a model named by its kind."""
+    kind = re.sub(r"(?<!^)(?=[A-Z])", " ", type(model).__name__).lower()
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
+class Missing(jinja2.UndefinedError):
+    """A name, or a field of a record, that a template used and that does not exist: says which, and on what."""
+
+    def __init__(self, message: str | None = None, *, name: str | None = None, owner: object = None) -> None:
+        super().__init__(message)
+        self.name = name
+        self.owner = owner
+
+
+class TemplateUndefined(jinja2.StrictUndefined):
+    """Jinja's StrictUndefined (using it is an error), failing with a :class:`Missing` that knows the name.
+
+    Undefined values the sandbox makes for unsafe attributes keep their own error (a SecurityError).
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        hint: str | None = None,
+        obj: Any = jinja2.utils.missing,
+        name: str | None = None,
+        exc: type[jinja2.exceptions.TemplateRuntimeError] = jinja2.UndefinedError,
+    ) -> None:
+        super().__init__(hint, obj, name, exc)
+        if exc is jinja2.UndefinedError and hint is None:
+            self._undefined_exception = functools.partial(Missing, name=name, owner=obj)  # type: ignore[assignment]
+
+
+class UnknownId(Exception):
+    """A template asked a look-up (level_by_id, …) for an id that is not there."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 MAX_RESULT_LENGTH = 5_000_000
@@ -405,6 +501,12 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
             if _whole(left) and _whole(right) and abs(left).bit_length() + abs(right).bit_length() > MAX_RESULT_BITS:
                 raise SecurityError("too large a number for a template")
         return super().call_binop(context, operator, left, right)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
+        """``cycler.__init__`` where ``cycler`` is not defined fails as ``cycler`` itself: it is not defined."""
+        if isinstance(obj, jinja2.Undefined):
+            obj._fail_with_undefined_error()
+        return super().unsafe_undefined(obj, attribute)
 
 
 def _whole(value: object) -> TypeGuard[int]:

@@ -99,6 +99,13 @@ class Views:
             made = self._made[id(model)] = (model, View(fields))
         return made[1]
 
+    def model_of(self, view: View) -> BaseModel | None:
+        """The model ``view`` was made from (None for a record), to name it in messages."""
+        for model, made in self._made.values():
+            if made is view:
+                return model if isinstance(model, BaseModel) else None
+        return None
+
     def record(self, **fields: Any) -> View:
         """A view of values that are not a model (a job's title and output, say)."""
         return View({name: self(value) for name, value in fields.items()})

@@ -203,7 +203,12 @@ def test_the_look_ups(project: Project) -> None:
 def test_an_unknown_id_in_a_look_up_is_a_located_problem(project: Project) -> None:
     assert (
         problem(project, "\n{{ level_by_id('cpo').title }}")
-        == "templates/t.html:2: template error: KeyError: \"no level 'cpo'\""
+        == "templates/t.html:2: template error: level_by_id was given 'cpo', which is not the id of a level "
+        "(fix: choose one of: 'apm', 'pm')"
+    )
+    assert problem(project, "{{ track_by_id('icc') }}") == (
+        "templates/t.html:1: template error: track_by_id was given 'icc', which is not the id of a track "
+        "(fix: did you mean 'ic'?)"
     )
 
 
@@ -219,10 +224,27 @@ def test_autoescape_is_on(project: Project) -> None:
 
 def test_undefined_names_are_errors_not_blanks(project: Project) -> None:
     assert problem(project, "a\nb {{ levle.title }}") == (
-        "templates/t.html:2: template error: 'levle' is undefined "
-        "(fix: check the spelling of the name, or the field in content that it reads)"
+        "templates/t.html:2: template error: 'levle' is not defined (fix: did you mean 'level'?)"
     )
-    assert "has no attribute 'scoop'" in problem(project, "{{ level.scoop }}")
+    assert problem(project, "{{ level.scoop }}") == (
+        "templates/t.html:1: template error: a level has no field 'scoop' (fix: did you mean 'scope'?)"
+    )
+    # named by what it is, whatever the template calls it; a record that is no model, by its name
+    assert problem(project, "{% for lv in levels %}{{ lv.scoop }}{% endfor %}") == (
+        "templates/t.html:1: template error: a level has no field 'scoop' (fix: did you mean 'scope'?)"
+    )
+    assert problem(project, "{{ job.titel }}") == (
+        "templates/t.html:1: template error: 'job' has no field 'titel' (fix: did you mean 'title'?)"
+    )
+    # a name Jinja has and templates do not: not defined, and what there is instead
+    assert problem(project, "{{ cycler.__init__.__globals__ }}") == (
+        "templates/t.html:1: template error: 'cycler' is not defined (fix: check the spelling: besides the "
+        "content (ladder, level, levels, …) templates have only range, namespace, diagram, level_by_id, "
+        "track_by_id, next_levels, previous_levels, shared_levels and faq_for (see README, 'Safe by default'))"
+    )
+    assert render(project, "{{ level.scoop is defined }}|{{ levle is defined }}|{{ level.scoop|default('-') }}") == (
+        "False|False|-"
+    )
 
 
 def test_markdown_escapes_raw_html_unless_the_ladder_allows_it(project: Project) -> None:
@@ -272,7 +294,8 @@ def test_a_runaway_template_is_stopped_at_its_time_limit(project: Project) -> No
 def test_a_problem_in_an_included_template_names_that_template(project: Project) -> None:
     template(project.root, "blocks/inner.html", "fine\n{{ 1 / 0 }}\n")
     assert problem(project, "one\ntwo\n{% include 'blocks/inner.html' %}") == (
-        "templates/blocks/inner.html:2: template error: ZeroDivisionError: division by zero"
+        "templates/blocks/inner.html:2: template error: division by zero "
+        "(fix: make sure the number this line divides by is never 0, or test it first with {% if %})"
     )
 
 

@@ -167,7 +167,7 @@ def test_a_template_cannot_write_a_file(project: Path, capsys: pytest.CaptureFix
     (blocks(project) / "footer.html").write_text(
         f"{{{{ job.brand.folder.joinpath('{target}').write_text('x') }}}}", encoding="utf-8")
     assert main(["--project", str(project), "--brand", str(project / "brands/evil"), "check"]) == 1
-    assert "footer.html:1: template error: 'ladderpress.view.View object' has no attribute 'brand'" \
+    assert "footer.html:1: template error: 'job' has no field 'brand'" \
         in capsys.readouterr().err
     assert not target.exists()
 
@@ -341,7 +341,7 @@ def test_no_persons_details_reach_another_persons_packet(tmp_path: Path, capsys:
     (brand / "templates/blocks/footer.html").write_text("{{ people | map(attribute='name') | join(', ') }}",
                                                        encoding="utf-8")
     assert main(["--project", str(project), "--brand", str(brand), "onboarding", "--roster", str(roster)]) == 1
-    assert "footer.html:1: template error: 'people' is undefined" in capsys.readouterr().err
+    assert "footer.html:1: template error: 'people' is not defined" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- found by trying as an attacker
