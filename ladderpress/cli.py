@@ -385,11 +385,15 @@ class RateColumn(ProgressColumn):
 class Reporter:
     """Turns a build's events into lines on the terminal (and a progress bar when it is one)."""
 
-    def __init__(self, out: Console, err: Console, quiet: bool = False, verbose: bool = False) -> None:
+    def __init__(
+        self, out: Console, err: Console, quiet: bool = False, verbose: bool = False, building: bool = True
+    ) -> None:
         self.out = out
         self.err = err
         self.quiet = quiet
         self.verbose = verbose
+        self.building = building
+        """False for ``check``, which builds nothing anyway: its problems end without 'nothing was built'."""
 
     def error(self, text: str) -> None:
         self.err.print(f"[bold red]error[/]: {escape(text)}", soft_wrap=True, highlight=False)
@@ -407,7 +411,8 @@ class Reporter:
         for problem in problems:
             self.error(str(problem))
         self.err.print(
-            f"[red]{len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was built.[/]",
+            f"[red]{len(problems)} problem{'s' if len(problems) != 1 else ''} found"
+            f"{'; nothing was built' if self.building else ''}.[/]",
             highlight=False,
         )
 
@@ -554,7 +559,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # emoji off: a value such as ':warning:' in a user's content must print as written
     out = Console(highlight=False, soft_wrap=True, emoji=False)
     err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-    reporter = Reporter(out, err, quiet=args.quiet, verbose=args.verbose)
+    reporter = Reporter(out, err, quiet=args.quiet, verbose=args.verbose, building=args.command != "check")
     configure_logging()
     try:
         with terminated_as_interrupt():
