@@ -55,7 +55,9 @@ def no_model_comparisons(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return compared
 
 
+@pytest.mark.slow
 def test_check_passes_with_the_most_levels_allowed(big_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The whole check of a ladder of MAX_LEVELS levels (4 s); the tests below load it and draw it."""
     assert main(["--project", str(big_project), "check"]) == 0
     assert f"ok: {MAX_LEVELS} levels" in capsys.readouterr().out
 
