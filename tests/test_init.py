@@ -17,18 +17,26 @@ def test_init_makes_a_project_that_builds_and_can_override_a_built_in(
     project = tmp_path / "our-ladder"
     assert main(["init", str(project)]) == 0
     assert sorted(p.name for p in project.iterdir()) == [
-        ".gitignore", "README.md", "brands", "content", "examples", "guides", "schemas"]
+        ".gitignore",
+        "README.md",
+        "brands",
+        "content",
+        "examples",
+        "guides",
+        "schemas",
+    ]
     assert not (project / "templates").exists() and not (project / "styles").exists()
-    assert main(["--project", str(project), "one-pagers", "handbook"]) == 0
+    assert main(["--project", str(project), "one-pagers", "level-guides", "--level", "pm"]) == 0
     assert len(PdfReader(project / "out/one-pagers/pm.pdf").pages) == 1
-    assert "Questions people ask" in text(project / "out/handbook.pdf")
+    assert "Questions people ask" in text(project / "out/levels/pm.pdf")
 
     # a file in the project's own templates/ replaces the built-in of the same name
     (project / "templates/blocks").mkdir(parents=True)
     (project / "templates/blocks/colophon.html").write_text(
-        '<footer class="colophon"><p>Our own colophon.</p></footer>\n', encoding="utf-8")
-    assert main(["--project", str(project), "handbook"]) == 0
-    assert "Our own colophon." in text(project / "out/handbook.pdf")
+        '<footer class="colophon"><p>Our own colophon.</p></footer>\n', encoding="utf-8"
+    )
+    assert main(["--project", str(project), "ic-track"]) == 0  # the shortest book with a colophon
+    assert "Our own colophon." in text(project / "out/ic-track.pdf")
 
     capsys.readouterr()
     assert main(["init", str(project)]) == 2

@@ -17,8 +17,13 @@ from ladderpress.request import BuildRequest
 from ladderpress.roster import person_slug
 from tests.conftest import ROOT, outline
 
-LEVEL_TITLES = {"apm": "Associate Product Manager", "pm": "Product Manager", "senior-pm": "Senior Product Manager",
-                "director": "Director of Product", "principal-pm": "Staff / Principal Product Manager"}
+LEVEL_TITLES = {
+    "apm": "Associate Product Manager",
+    "pm": "Product Manager",
+    "senior-pm": "Senior Product Manager",
+    "director": "Director of Product",
+    "principal-pm": "Staff / Principal Product Manager",
+}
 COLUMNS = ["name", "level", "team", "manager", "buddy", "start_date", "track", "preferred_name", "language"]
 
 
@@ -31,8 +36,15 @@ def write_roster(path: Path, rows: list[dict[str, str]], columns: list[str] = CO
 
 
 def person(i: int, level: str, **extra: str) -> dict[str, str]:
-    return {"name": f"Person Number{i}", "level": level, "team": f"Team{i}", "manager": f"Manager{i}",
-            "buddy": f"Buddy{i}", "start_date": f"2027-03-{1 + i % 28:02d}", **extra}
+    return {
+        "name": f"Person Number{i}",
+        "level": level,
+        "team": f"Team{i}",
+        "manager": f"Manager{i}",
+        "buddy": f"Buddy{i}",
+        "start_date": f"2027-03-{1 + i % 28:02d}",
+        **extra,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +53,10 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("batch")
     levels = ["apm", "pm", "senior-pm", "director"]
     roster = write_roster(folder / "roster.csv", [person(i, levels[i % 4]) for i in range(20)])
-    assert main(["--project", str(ROOT), "--out", str(folder / "out"), "--roster", str(roster), "-j", "2",
-                 "onboarding"]) == 0
+    assert (
+        main(["--project", str(ROOT), "--out", str(folder / "out"), "--roster", str(roster), "-j", "2", "onboarding"])
+        == 0
+    )
     return folder / "out" / "onboarding"
 
 
@@ -96,14 +110,35 @@ def print_whole(request: BuildRequest, out: Path) -> None:
         (out / job.output).write_bytes(printed.data)
 
 
-@pytest.mark.parametrize("printing", [[], ["--duplex"]], ids=["one-sided", "duplex"])
+@pytest.mark.parametrize(
+    "printing", [[], pytest.param(["--duplex"], marks=pytest.mark.slow)], ids=["one-sided", "duplex"]
+)
 def test_assembled_packet_is_text_identical_to_one_printed_whole(tmp_path: Path, printing: list[str]) -> None:
-    roster = write_roster(tmp_path / "r.csv", [person(1, "pm"), person(2, "pm", track="ic"),
-                                               person(3, "principal-pm", preferred_name="Tre")])
-    assert main(["--project", str(ROOT), "--out", str(tmp_path / "fast"), "--roster", str(roster), "-j", "1",
-                 *printing, "onboarding"]) == 0
-    print_whole(BuildRequest(project=ROOT, recipes=("onboarding",), roster=roster, duplex="--duplex" in printing),
-                tmp_path / "whole")
+    roster = write_roster(
+        tmp_path / "r.csv",
+        [person(1, "pm"), person(2, "pm", track="ic"), person(3, "principal-pm", preferred_name="Tre")],
+    )
+    assert (
+        main(
+            [
+                "--project",
+                str(ROOT),
+                "--out",
+                str(tmp_path / "fast"),
+                "--roster",
+                str(roster),
+                "-j",
+                "1",
+                *printing,
+                "onboarding",
+            ]
+        )
+        == 0
+    )
+    print_whole(
+        BuildRequest(project=ROOT, recipes=("onboarding",), roster=roster, duplex="--duplex" in printing),
+        tmp_path / "whole",
+    )
     for name in ("person-number1", "person-number2", "person-number3"):
         fast = PdfReader(tmp_path / "fast/onboarding" / f"{name}.pdf")
         whole = PdfReader(tmp_path / "whole/onboarding" / f"{name}.pdf")
@@ -117,12 +152,19 @@ def test_assembled_packet_is_text_identical_to_one_printed_whole(tmp_path: Path,
 
 
 def test_bad_rows_are_reported_and_good_rows_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rows = [person(1, "pm"), person(2, "senoir-pm"), {**person(3, "pm"), "name": ""},
-            person(4, "apm", start_date="2027-13-45"), person(1, "apm"), person(6, "pm", track="managr"),
-            person(7, "director")]
+    rows = [
+        person(1, "pm"),
+        person(2, "senoir-pm"),
+        {**person(3, "pm"), "name": ""},
+        person(4, "apm", start_date="2027-13-45"),
+        person(1, "apm"),
+        person(6, "pm", track="managr"),
+        person(7, "director"),
+    ]
     roster = write_roster(tmp_path / "r.csv", rows)
-    code = main(["--project", str(ROOT), "--out", str(tmp_path / "out"), "--roster", str(roster), "-j", "1",
-                 "onboarding"])
+    code = main(
+        ["--project", str(ROOT), "--out", str(tmp_path / "out"), "--roster", str(roster), "-j", "1", "onboarding"]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "r.csv:3: level: unknown level 'senoir-pm' (fix: did you mean 'senior-pm'?)" in err
@@ -135,16 +177,25 @@ def test_bad_rows_are_reported_and_good_rows_built(tmp_path: Path, capsys: pytes
     assert built == ["person-number1.pdf", "person-number7.pdf"]
 
 
-def test_names_make_safe_file_names_inside_the_output_folder(tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    rows = [{**person(1, "pm"), "name": "../../etc/x"}, {**person(2, "pm"), "name": "Zoë / Ørsted\\\\Ünal"},
-            {**person(3, "pm"), "name": "李 小龙"}, {**person(4, "pm"), "name": "/etc/passwd"}]
+def test_names_make_safe_file_names_inside_the_output_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {**person(1, "pm"), "name": "../../etc/x"},
+        {**person(2, "pm"), "name": "Zoë / Ørsted\\\\Ünal"},
+        {**person(3, "pm"), "name": "李 小龙"},
+        {**person(4, "pm"), "name": "/etc/passwd"},
+    ]
     roster = write_roster(tmp_path / "r.csv", rows)
     out = tmp_path / "out"
     assert main(["--project", str(ROOT), "--out", str(out), "--roster", str(roster), "-j", "1", "onboarding"]) == 0
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
-    assert files == ["onboarding/etc-passwd.pdf", "onboarding/etc-x.pdf", "onboarding/person.pdf",
-                     "onboarding/zoe-rsted-unal.pdf"]
+    assert files == [
+        "onboarding/etc-passwd.pdf",
+        "onboarding/etc-x.pdf",
+        "onboarding/person.pdf",
+        "onboarding/zoe-rsted-unal.pdf",
+    ]
     assert not (tmp_path / "etc").exists()
     # a name no font can show is printed apart: the others' packets keep text that can be read back
     assert "Zoë / Ørsted" in PdfReader(out / "onboarding/zoe-rsted-unal.pdf").pages[0].extract_text()
@@ -156,23 +207,42 @@ def test_names_make_safe_file_names_inside_the_output_folder(tmp_path: Path,
 def test_extra_columns_warn_once_and_yaml_rosters_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = [{**person(1, "pm"), "salary": "secret", "notes": "x"}, {**person(2, "apm"), "salary": "1", "notes": ""}]
     roster = write_roster(tmp_path / "r.csv", rows, COLUMNS + ["salary", "notes"])
-    assert main(["--project", str(ROOT), "--out", str(tmp_path / "a"), "--roster", str(roster), "-j", "1",
-                 "onboarding"]) == 0
+    assert (
+        main(["--project", str(ROOT), "--out", str(tmp_path / "a"), "--roster", str(roster), "-j", "1", "onboarding"])
+        == 0
+    )
     captured = capsys.readouterr()
     assert captured.err.count("ignoring column(s) salary, notes") == 1
     assert "secret" not in captured.err + captured.out
     (tmp_path / "r.yaml").write_text(
         "- {name: Yara Lind, level: vp, team: Core, manager: Ann, buddy: Bo, start_date: 2027-04-01}\n",
-        encoding="utf-8")
-    assert main(["--project", str(ROOT), "--out", str(tmp_path / "b"), "--roster", str(tmp_path / "r.yaml"),
-                 "-j", "1", "onboarding"]) == 0
+        encoding="utf-8",
+    )
+    assert (
+        main(
+            [
+                "--project",
+                str(ROOT),
+                "--out",
+                str(tmp_path / "b"),
+                "--roster",
+                str(tmp_path / "r.yaml"),
+                "-j",
+                "1",
+                "onboarding",
+            ]
+        )
+        == 0
+    )
     assert "Yara Lind" in PdfReader(tmp_path / "b/onboarding/yara-lind.pdf").pages[0].extract_text()
 
 
 def test_logs_name_only_the_file_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     roster = write_roster(tmp_path / "r.csv", [person(1, "pm")])
-    assert main(["--project", str(ROOT), "--out", str(tmp_path / "o"), "--roster", str(roster), "-j", "1",
-                 "onboarding"]) == 0
+    assert (
+        main(["--project", str(ROOT), "--out", str(tmp_path / "o"), "--roster", str(roster), "-j", "1", "onboarding"])
+        == 0
+    )
     captured = capsys.readouterr()
     logged = captured.out + captured.err
     assert "person-number1.pdf" in logged
@@ -181,11 +251,16 @@ def test_logs_name_only_the_file_written(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_names_that_make_the_same_file_name_get_their_own_files(tmp_path: Path) -> None:
-    rows = [{**person(1, "pm"), "name": "Ann Lee 2"}, {**person(2, "pm"), "name": "Ann Lee"},
-            {**person(3, "pm"), "name": "Ann-Lee"}]
+    rows = [
+        {**person(1, "pm"), "name": "Ann Lee 2"},
+        {**person(2, "pm"), "name": "Ann Lee"},
+        {**person(3, "pm"), "name": "Ann-Lee"},
+    ]
     roster = write_roster(tmp_path / "r.csv", rows)
-    assert main(["--project", str(ROOT), "--out", str(tmp_path / "o"), "--roster", str(roster), "-j", "1",
-                 "onboarding"]) == 0
+    assert (
+        main(["--project", str(ROOT), "--out", str(tmp_path / "o"), "--roster", str(roster), "-j", "1", "onboarding"])
+        == 0
+    )
     names = {p.name: PdfReader(p).pages[0].extract_text() for p in (tmp_path / "o/onboarding").glob("*.pdf")}
     assert len(names) == 3
     for row in rows:
