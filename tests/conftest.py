@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
+import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,6 +33,52 @@ def update_references(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-references"))
 
 
+XDIST = "PYTEST_XDIST_WORKER" in os.environ
+"""Run by pytest-xdist (``-n 2``): each worker process sets up the session's fixtures for itself."""
+
+
+def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder ``name`` that ``build`` fills, made once per test run.
+
+    Under pytest-xdist the first worker to ask builds it, holding a lock in the folder the workers of
+    this run share, and the others wait for it and read the same folder; without xdist it is built here.
+    """
+    if not XDIST:
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent  # this run's, shared by its workers
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir()
+                build(folder)
+                done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return folder
+
+
+REBUILT_RECIPES = ("one-pagers", "onboarding")
+"""The recipes of many documents, one per level and one per person (packets), whose printing the workers share."""
+
+
+def build_default(out: Path) -> None:
+    assert main(["--project", str(ROOT), "--out", str(out), "-j", "2"]) == 0
+
+
+def rebuild_default(out: Path) -> None:
+    assert main(["--project", str(ROOT), "--out", str(out), "-j", "1", *REBUILT_RECIPES]) == 0
+
+
+def build_and_rebuild_default(folder: Path) -> None:
+    build_default(folder / "built")
+    rebuild_default(folder / "rebuilt")
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every recipe of the default project, built once with two workers into a temporary output folder.
@@ -37,25 +86,21 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Shared by every test that only reads the default output: never write into it. A test that
     changes the project or the output builds its own, and only the recipes (or levels) it needs.
     """
-    out = tmp_path_factory.mktemp("out")
-    assert main(["--project", str(ROOT), "--out", str(out), "-j", "2"]) == 0
-    return out
-
-
-REBUILT_RECIPES = ("one-pagers", "onboarding", "ic-track")
-"""Some of each kind of document: per level, per person (packets) and a handbook (of one track)."""
+    if XDIST:  # `rebuilt` is made with it, to be made in the same process
+        return shared_build(tmp_path_factory, "default", build_and_rebuild_default) / "built"
+    return shared_build(tmp_path_factory, "built", build_default)
 
 
 @pytest.fixture(scope="session")
 def rebuilt(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``REBUILT_RECIPES`` built a second time in this process, with one worker, after ``built``.
+    """``REBUILT_RECIPES`` built a second time in the process that made ``built``, with one worker.
 
     Compared byte for byte with ``built``: the same input gives the same PDFs in one process
     and whatever the worker count.
     """
-    out = tmp_path_factory.mktemp("rebuilt")
-    assert main(["--project", str(ROOT), "--out", str(out), "-j", "1", *REBUILT_RECIPES]) == 0
-    return out
+    if XDIST:
+        return built.parent / "rebuilt"
+    return shared_build(tmp_path_factory, "rebuilt", rebuild_default)
 
 
 def copy_project(dest: Path, content: Path | None = None) -> Path:

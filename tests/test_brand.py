@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from ladderpress.cli import main
-from tests.conftest import ROOT, copy_project, page_texts, render_png, text
+from tests.conftest import ROOT, copy_project, page_texts, render_png, shared_build, text
 
 DEFAULT_PRIMARY = (0x1C, 0x2F, 0x4A)
 BRANDS = {
@@ -23,14 +23,15 @@ BRANDS = {
 @pytest.fixture(scope="module")
 def branded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The handbook and the PM one-pager (the one the tests read) built with each example brand."""
-    outputs = {}
-    for name in BRANDS:
-        out = tmp_path_factory.mktemp(name)
-        brand = ["--project", str(ROOT), "--out", str(out), "--brand", str(ROOT / "brands" / name)]
-        assert main([*brand, "handbook"]) == 0
-        assert main([*brand, "one-pagers", "--level", "pm"]) == 0
-        outputs[name] = out
-    return outputs
+
+    def build(folder: Path) -> None:
+        for name in BRANDS:
+            brand = ["--project", str(ROOT), "--out", str(folder / name), "--brand", str(ROOT / "brands" / name)]
+            assert main([*brand, "handbook"]) == 0
+            assert main([*brand, "one-pagers", "--level", "pm"]) == 0
+
+    folder = shared_build(tmp_path_factory, "branded", build)
+    return {name: folder / name for name in BRANDS}
 
 
 def colour_share(png: Path, colour: tuple[int, int, int], tolerance: int = 6) -> float:

@@ -377,7 +377,10 @@ def test_no_wait_says_so_in_one_line(tmp_path: Path) -> None:
 
 # --- 5. a user's file, or a user's edit, in a document's place -----------------------------------
 
+@pytest.mark.slow
 def test_a_users_file_in_a_failed_documents_place_and_an_edited_pdf_are_never_replaced(tmp_path: Path) -> None:
+    """Slow (7 s): the same protections are checked in-process by test_safety (a user's file, a failed
+    document's previous copy) and test_incremental (a PDF edited by hand); here, as a real process, together."""
     project = copy_project(tmp_path / "p")
     out = project / "out"
     level = project / "content/levels/vp.yaml"

@@ -105,17 +105,17 @@ def test_files_the_tool_did_not_write_are_never_replaced(
 ) -> None:
     project = copy_project(tmp_path / "p")
     out = project / "out"
-    out.mkdir()
-    (out / "handbook.pdf").write_bytes(b"my own notes")
+    (out / "one-pagers").mkdir(parents=True)
+    (out / "one-pagers/vp.pdf").write_bytes(b"my own notes")  # where the VP's one-pager goes
     (out / "notes.txt").write_text("keep me")
-    assert main(["--project", str(project), "handbook", "one-pagers"]) == 1
+    assert main(["--project", str(project), "one-pagers", "--level", "pm", "--level", "vp"]) == 1
     err = capsys.readouterr().err
     assert "exists and was not written by ladderpress" in err
-    assert (out / "handbook.pdf").read_bytes() == b"my own notes"
+    assert (out / "one-pagers/vp.pdf").read_bytes() == b"my own notes"
     assert (out / "notes.txt").read_text() == "keep me"
     assert len(PdfReader(out / "one-pagers/pm.pdf").pages) == 1
     # and what it did write, it may replace on the next build
-    assert main(["--project", str(project), "one-pagers"]) == 0
+    assert main(["--project", str(project), "one-pagers", "--level", "pm"]) == 0
 
 
 def test_ten_thousand_levels_are_refused_quickly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
