@@ -33,10 +33,10 @@ LEVEL_GUIDES = sorted(f"levels/{level}.pdf" for level in LEVELS)
 RUN_TIMEOUT = 180  # a bound on any one build, far above what it takes: only a hung build reaches it
 POLL_TIMEOUT = 120
 INTERRUPTED = "interrupted; PDFs already written are complete, the others were left as they were"
+TERMINATED = "stopped (SIGTERM); PDFs already written are complete, the others were left as they were"
 TWO_LEVELS = pytest.param(("--level", "pm", "--level", "vp"), id="two-levels")
 EVERY_DOCUMENT = pytest.param((), id="every-document", marks=pytest.mark.slow)
 """What a test that is not about timing builds: two levels' documents, or in the slow run all of them."""
-TERMINATED = "stopped (SIGTERM); PDFs already written are complete, the others were left as they were"
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -217,10 +217,6 @@ def one_pagers(only: tuple[str, ...]) -> list[str]:
     return sorted(f"one-pagers/{level}.pdf" for level in only[1::2]) if only else ONE_PAGERS
 
 
-def level_guides(only: tuple[str, ...]) -> list[str]:
-    return sorted(f"levels/{level}.pdf" for level in only[1::2]) if only else LEVEL_GUIDES
-
-
 # --- 1. Ctrl+C, then the next build resumes ------------------------------------------------------
 
 def test_an_interrupted_build_keeps_complete_pdfs_and_the_next_build_does_only_the_rest(tmp_path: Path) -> None:
@@ -329,15 +325,13 @@ def test_after_kill_9_the_workers_end_and_no_scratch_folder_outlives_the_next_bu
 
 # --- 4. two builds at once -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("only", [TWO_LEVELS, EVERY_DOCUMENT])
-def test_two_builds_at_once_both_succeed_and_keep_one_record_of_everything(
-    tmp_path: Path, only: tuple[str, ...]
-) -> None:
+@pytest.mark.slow  # 6 s; test_write checks the lock, the wait and the records read afresh, in-process
+def test_two_builds_at_once_both_succeed_and_keep_one_record_of_everything(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     out = project / "out"
     waiting = f"waiting for another build (process {os.getpid()}) writing to out/"
-    with started(project, ["one-pagers", *only], tmp_path / "a") as first, \
-            started(project, ["level-guides", *only], tmp_path / "b") as second:
+    with started(project, ["one-pagers"], tmp_path / "a") as first, \
+            started(project, ["level-guides"], tmp_path / "b") as second:
         # both start against a fresh folder while it is locked, so that both have read its (empty)
         # records before either can write; then they get the lock one after the other
         with holding_lock(out):
@@ -347,12 +341,12 @@ def test_two_builds_at_once_both_succeed_and_keep_one_record_of_everything(
         assert second.wait() == 0, second.stderr
         assert "failed" not in first.stderr + second.stderr
     files = manifest(out)
-    assert sorted(files) == sorted(one_pagers(only) + level_guides(only))
+    assert sorted(files) == sorted(ONE_PAGERS + LEVEL_GUIDES)
     for name, entry in files.items():
         assert digest(out / name) == entry["sha256"][-1]
-    code, stdout, stderr = run(project, ["one-pagers", "level-guides", *only], tmp_path / "c")
+    code, stdout, stderr = run(project, ["one-pagers", "level-guides"], tmp_path / "c")
     assert code == 0, stderr
-    assert f"nothing to do: {len(files)} documents up to date" in stdout  # 16 when every document is built
+    assert "nothing to do: 16 documents up to date" in stdout
     assert "not written by ladderpress" not in stderr
 
 
@@ -451,40 +445,35 @@ PM_GUIDE = ("title: PM guide\ntemplate: level-guide.html\nselect: {levels: [pm]}
             "output: 'guide-{level}.pdf'\n")
 
 
-@pytest.mark.parametrize("only", [TWO_LEVELS, EVERY_DOCUMENT])
-def test_a_project_override_added_after_a_build_rebuilds_exactly_what_it_styles(
-    tmp_path: Path, only: tuple[str, ...]
-) -> None:
+@pytest.mark.slow  # 5 s; test_cache checks in-process that a file looked for and absent, once there, rebuilds
+def test_a_project_override_added_after_a_build_rebuilds_exactly_what_it_styles(tmp_path: Path) -> None:
     project = plain_project(tmp_path / "p", styles=False)  # its stylesheets are the built-in ones
     (project / "guides/pm-guide.yaml").write_text(PM_GUIDE, encoding="utf-8")
-    code, stdout, stderr = run(project, ["one-pagers", "pm-guide", *only], tmp_path / "log1")
+    code, stdout, stderr = run(project, ["one-pagers", "pm-guide"], tmp_path / "log1")
     assert code == 0, stderr
-    assert built_lines(stdout) == sorted([*one_pagers(only), "guide-pm.pdf"])
+    assert built_lines(stdout) == sorted([*ONE_PAGERS, "guide-pm.pdf"])
     (project / "styles").mkdir()
     builtin = (ROOT / "styles/one-pager.css").read_text(encoding="utf-8")
     (project / "styles/one-pager.css").write_text(builtin + "\nh1 { letter-spacing: 0.01em; }\n", encoding="utf-8")
-    code, stdout, stderr = run(project, ["one-pagers", "pm-guide", *only], tmp_path / "log2")
+    code, stdout, stderr = run(project, ["one-pagers", "pm-guide"], tmp_path / "log2")
     assert code == 0, stderr
-    assert built_lines(stdout) == one_pagers(only)
-    assert f"built {len(one_pagers(only))} documents; 1 already up to date" in stdout
+    assert built_lines(stdout) == ONE_PAGERS
+    assert "built 8 documents; 1 already up to date" in stdout
 
 
-@pytest.mark.parametrize("only", [TWO_LEVELS, EVERY_DOCUMENT])
-def test_a_brand_stylesheet_added_after_a_build_rebuilds_every_document_of_the_brand(
-    tmp_path: Path, only: tuple[str, ...]
-) -> None:
+@pytest.mark.slow  # 5 s; as the test above
+def test_a_brand_stylesheet_added_after_a_build_rebuilds_every_document_of_the_brand(tmp_path: Path) -> None:
     project = plain_project(tmp_path / "p", styles=False)
     brand = shutil.copytree(ROOT / "brands/acme", tmp_path / "acme")
-    args = ["one-pagers", *only, "--brand", str(brand)]
-    count = len(one_pagers(only))
+    args = ["one-pagers", "--brand", str(brand)]
     code, stdout, stderr = run(project, args, tmp_path / "log1")
     assert code == 0, stderr
-    assert built_lines(stdout) == one_pagers(only)
+    assert built_lines(stdout) == ONE_PAGERS
     (brand / "styles").mkdir()
     (brand / "styles/brand.css").write_text("h1 { text-transform: uppercase; }\n", encoding="utf-8")
     code, stdout, stderr = run(project, args, tmp_path / "log2")
     assert code == 0, stderr
-    assert built_lines(stdout) == one_pagers(only)  # brand.css is applied after the stylesheets of every document
-    assert f"built {count} documents in" in stdout
+    assert built_lines(stdout) == ONE_PAGERS  # brand.css is applied after the stylesheets of every document
+    assert "built 8 documents in" in stdout
     code, stdout, stderr = run(project, args, tmp_path / "log3")
-    assert code == 0 and f"nothing to do: {count} documents up to date" in stdout
+    assert code == 0 and "nothing to do: 8 documents up to date" in stdout
