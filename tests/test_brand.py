@@ -111,7 +111,8 @@ def test_a_png_logo_is_embedded_as_an_image(tmp_path: Path) -> None:
 def test_overriding_one_block_changes_that_block_only(built: Path, tmp_path: Path) -> None:
     """A brand with the default look and one override: every page but the last reads the same.
 
-    Compared with the session's default handbook (``built``), built from the same project without a brand.
+    Compared with the session's default IC-track handbook (``built``), built from the same project without
+    a brand: the shortest book that ends with the colophon.
     """
     brand = tmp_path / "brands" / "plain"
     (brand / "templates" / "blocks").mkdir(parents=True)
@@ -119,9 +120,9 @@ def test_overriding_one_block_changes_that_block_only(built: Path, tmp_path: Pat
         'name: Northwind Labs\ncolours: {primary: "#1c2f4a", accent: "#2b6cb0"}\nlanguage: en-GB\n', encoding="utf-8")
     (brand / "templates" / "blocks" / "colophon.html").write_text(
         '<footer class="colophon"><p>Printed for the plain brand.</p></footer>\n', encoding="utf-8")
-    assert main(["--project", str(ROOT), "--out", str(tmp_path / "plain"), "--brand", str(brand), "handbook"]) == 0
-    default = page_texts(built / "handbook.pdf")
-    plain = page_texts(tmp_path / "plain/handbook.pdf")
+    assert main(["--project", str(ROOT), "--out", str(tmp_path / "plain"), "--brand", str(brand), "ic-track"]) == 0
+    default = page_texts(built / "ic-track.pdf")
+    plain = page_texts(tmp_path / "plain/ic-track.pdf")
     assert len(default) == len(plain)
     for number, (a, b) in enumerate(zip(default[:-1], plain[:-1]), start=1):
         assert a == b, f"page {number} changed"
@@ -147,8 +148,9 @@ def test_new_brand_scaffolds_a_brand_that_builds_as_is(tmp_path: Path, capsys: p
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
         "README.md", "brand.yaml", "logo.svg", "templates/blocks/colophon.html"]
     assert "#" in (folder / "brand.yaml").read_text()  # commented
-    assert main(["--project", str(project), "--brand", str(folder), "handbook"]) == 0
-    assert "Questions? Write to people-team@example.com" in text(project / "out/handbook.pdf")
+    # the shortest book that ends with the colophon the brand overrides
+    assert main(["--project", str(project), "--brand", str(folder), "ic-track"]) == 0
+    assert "Questions? Write to people-team@example.com" in text(project / "out/ic-track.pdf")
     assert main(["--project", str(project), "new-brand", "globex"]) == 2
     assert "already exists" in capsys.readouterr().err
 
