@@ -22,10 +22,14 @@ PROJECT_PARTS = ("content", "guides", "templates", "styles", "examples")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-references", action="store_true",
-                     help="rewrite the reference PNGs in tests/reference/ from the current output")
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden/errors.txt from the current error messages")
+    parser.addoption(
+        "--update-references",
+        action="store_true",
+        help="rewrite the reference PNGs in tests/reference/ from the current output",
+    )
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/errors.txt from the current error messages"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -145,6 +149,8 @@ def text(path: Path) -> str:
 def render_png(pdf: Path, page: int, dpi: int, dest: Path) -> Path:
     """Page ``page`` (1-based) of ``pdf`` as a PNG, through poppler's pdftoppm."""
     stem = dest.with_suffix("")
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
-                    str(pdf), str(stem)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(stem)],
+        check=True,
+    )
     return stem.with_suffix(".png")

@@ -37,7 +37,7 @@ def branded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def colour_share(png: Path, colour: tuple[int, int, int], tolerance: int = 6) -> float:
     image = Image.open(png).convert("RGB")
     pixels = list(image.getdata()) if not hasattr(image, "get_flattened_data") else image.get_flattened_data()
-    near = sum(1 for p in pixels if all(abs(a - b) <= tolerance for a, b in zip(p, colour)))
+    near = sum(1 for p in pixels if all(abs(a - b) <= tolerance for a, b in zip(p, colour, strict=False)))
     return near / len(pixels)
 
 
@@ -101,7 +101,8 @@ def test_a_png_logo_is_embedded_as_an_image(tmp_path: Path) -> None:
     brand.mkdir(parents=True)
     Image.new("RGB", (120, 40), (200, 30, 30)).save(brand / "logo.png")
     (brand / "brand.yaml").write_text(
-        'name: PNG Co\nlogo: logo.png\ncolours: {primary: "#7a1f1f", accent: "#1f5f7a"}\n', encoding="utf-8")
+        'name: PNG Co\nlogo: logo.png\ncolours: {primary: "#7a1f1f", accent: "#1f5f7a"}\n', encoding="utf-8"
+    )
     assert main(["--project", str(project), "--brand", str(brand), "one-pagers", "--level", "pm"]) == 0
     page = PdfReader(project / "out/one-pagers/pm.pdf").pages[0]
     images = [x.get_object() for x in page["/Resources"]["/XObject"].values() if x.get_object()["/Subtype"] == "/Image"]
@@ -117,14 +118,16 @@ def test_overriding_one_block_changes_that_block_only(built: Path, tmp_path: Pat
     brand = tmp_path / "brands" / "plain"
     (brand / "templates" / "blocks").mkdir(parents=True)
     (brand / "brand.yaml").write_text(
-        'name: Northwind Labs\ncolours: {primary: "#1c2f4a", accent: "#2b6cb0"}\nlanguage: en-GB\n', encoding="utf-8")
+        'name: Northwind Labs\ncolours: {primary: "#1c2f4a", accent: "#2b6cb0"}\nlanguage: en-GB\n', encoding="utf-8"
+    )
     (brand / "templates" / "blocks" / "colophon.html").write_text(
-        '<footer class="colophon"><p>Printed for the plain brand.</p></footer>\n', encoding="utf-8")
+        '<footer class="colophon"><p>Printed for the plain brand.</p></footer>\n', encoding="utf-8"
+    )
     assert main(["--project", str(ROOT), "--out", str(tmp_path / "plain"), "--brand", str(brand), "ic-track"]) == 0
     default = page_texts(built / "ic-track.pdf")
     plain = page_texts(tmp_path / "plain/ic-track.pdf")
     assert len(default) == len(plain)
-    for number, (a, b) in enumerate(zip(default[:-1], plain[:-1]), start=1):
+    for number, (a, b) in enumerate(zip(default[:-1], plain[:-1], strict=False), start=1):
         assert a == b, f"page {number} changed"
     assert "Printed for the plain brand." in plain[-1]
     assert "Printed for the plain brand." not in default[-1]
@@ -135,7 +138,9 @@ def test_a_recipe_may_name_its_brand(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "brands" / "acme", project / "brands" / "acme")
     (project / "guides" / "acme-pagers.yaml").write_text(
         "title: Acme one-pagers\ntemplate: one-pager.html\nper: level\nselect: {levels: [pm]}\n"
-        "output: acme/{level}.pdf\nmax_pages: 1\nbrand: brands/acme\n", encoding="utf-8")
+        "output: acme/{level}.pdf\nmax_pages: 1\nbrand: brands/acme\n",
+        encoding="utf-8",
+    )
     assert main(["--project", str(project), "acme-pagers", "one-pagers", "--level", "pm"]) == 0
     assert "lp-brand-body" in {f.split("-Bold")[0] for f in fonts_of(project / "out/acme/pm.pdf")}
     assert "lp-brand-body" not in {f.split("-Bold")[0] for f in fonts_of(project / "out/one-pagers/pm.pdf")}
@@ -146,7 +151,11 @@ def test_new_brand_scaffolds_a_brand_that_builds_as_is(tmp_path: Path, capsys: p
     assert main(["--project", str(project), "new-brand", "globex"]) == 0
     folder = project / "brands" / "globex"
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
-        "README.md", "brand.yaml", "logo.svg", "templates/blocks/colophon.html"]
+        "README.md",
+        "brand.yaml",
+        "logo.svg",
+        "templates/blocks/colophon.html",
+    ]
     assert "#" in (folder / "brand.yaml").read_text()  # commented
     # the shortest book that ends with the colophon the brand overrides
     assert main(["--project", str(project), "--brand", str(folder), "ic-track"]) == 0
@@ -156,22 +165,46 @@ def test_new_brand_scaffolds_a_brand_that_builds_as_is(tmp_path: Path, capsys: p
 
 
 BAD_BRANDS = [
-    ("bad colour", 'colours: {primary: "#1c2f4a", accent: "blue"}',
-     ("brand.yaml:", "colours.accent", "'blue' is not a valid value", "six hex digits")),
-    ("low contrast", 'colours: {primary: "#ffd700", accent: "#2b6cb0"}',
-     ("brand.yaml:", "colours.primary", "contrast of 1.", "darker shade")),
-    ("missing logo", 'logo: logo.svgg\ncolours: {primary: "#1c2f4a", accent: "#2b6cb0"}',
-     ("brand.yaml:1:7", "logo:", "file 'logo.svgg' not found", "did you mean 'logo.svg'")),
-    ("logo outside", 'logo: ../../styles/fonts/LICENSE-Inter.txt\ncolours: {primary: "#1c2f4a", accent: "#2b6cb0"}',
-     ("brand.yaml:1:7", "logo:", "is outside the brand folder", "copy the file into the brand folder")),
-    ("absolute logo", 'logo: /etc/passwd\ncolours: {primary: "#1c2f4a", accent: "#2b6cb0"}',
-     ("brand.yaml:1:7", "logo:", "not a valid value", "relative to the brand folder")),
-    ("missing font", 'colours: {primary: "#1c2f4a", accent: "#2b6cb0"}\nfonts:\n  body: {family: X, regular: X.ttf}',
-     ("brand.yaml:", "fonts.body.regular", "file 'X.ttf' not found")),
-    ("unknown key", 'colors: {primary: "#1c2f4a", accent: "#2b6cb0"}',
-     ("brand.yaml:", "unknown field 'colors'", "did you mean 'colours'")),
-    ("bad paper", 'colours: {primary: "#1c2f4a", accent: "#2b6cb0"}\npaper: A5',
-     ("brand.yaml:", "paper:", "'A5' is not allowed", "use one of")),
+    (
+        "bad colour",
+        'colours: {primary: "#1c2f4a", accent: "blue"}',
+        ("brand.yaml:", "colours.accent", "'blue' is not a valid value", "six hex digits"),
+    ),
+    (
+        "low contrast",
+        'colours: {primary: "#ffd700", accent: "#2b6cb0"}',
+        ("brand.yaml:", "colours.primary", "contrast of 1.", "darker shade"),
+    ),
+    (
+        "missing logo",
+        'logo: logo.svgg\ncolours: {primary: "#1c2f4a", accent: "#2b6cb0"}',
+        ("brand.yaml:1:7", "logo:", "file 'logo.svgg' not found", "did you mean 'logo.svg'"),
+    ),
+    (
+        "logo outside",
+        'logo: ../../styles/fonts/LICENSE-Inter.txt\ncolours: {primary: "#1c2f4a", accent: "#2b6cb0"}',
+        ("brand.yaml:1:7", "logo:", "is outside the brand folder", "copy the file into the brand folder"),
+    ),
+    (
+        "absolute logo",
+        'logo: /etc/passwd\ncolours: {primary: "#1c2f4a", accent: "#2b6cb0"}',
+        ("brand.yaml:1:7", "logo:", "not a valid value", "relative to the brand folder"),
+    ),
+    (
+        "missing font",
+        'colours: {primary: "#1c2f4a", accent: "#2b6cb0"}\nfonts:\n  body: {family: X, regular: X.ttf}',
+        ("brand.yaml:", "fonts.body.regular", "file 'X.ttf' not found"),
+    ),
+    (
+        "unknown key",
+        'colors: {primary: "#1c2f4a", accent: "#2b6cb0"}',
+        ("brand.yaml:", "unknown field 'colors'", "did you mean 'colours'"),
+    ),
+    (
+        "bad paper",
+        'colours: {primary: "#1c2f4a", accent: "#2b6cb0"}\npaper: A5',
+        ("brand.yaml:", "paper:", "'A5' is not allowed", "use one of"),
+    ),
 ]
 
 

@@ -22,10 +22,19 @@ LEVELS = {
     "cpo": "Chief Product Officer",
 }
 HANDBOOK_CHAPTERS = [
-    "Contents", "Introduction", "The ladder at a glance", "Levels compared", "The tracks compared",
+    "Contents",
+    "Introduction",
+    "The ladder at a glance",
+    "Levels compared",
+    "The tracks compared",
     *LEVELS.values(),
-    "Competencies", "Time at each level", "Specialisations", "Ways in", "Lateral moves",
-    "Skills for the years ahead", "Questions people ask",
+    "Competencies",
+    "Time at each level",
+    "Specialisations",
+    "Ways in",
+    "Lateral moves",
+    "Skills for the years ahead",
+    "Questions people ask",
 ]
 
 
@@ -81,7 +90,7 @@ def test_page_numbers_and_running_header(built: Path) -> None:
     pages = page_texts(built / "handbook.pdf")
     total = len(reader.pages)
     assert total >= 15
-    start = dict((t, p) for t, p, _ in outline(reader))["Associate Product Manager"]
+    start = {t: p for t, p, _ in outline(reader)}["Associate Product Manager"]
     page = pages[start - 1]
     assert f"{start} / {total}" in page
     assert page.count("Associate Product Manager") >= 2  # heading and running header
@@ -123,7 +132,7 @@ def test_level_guides_show_the_level_and_where_it_leads(built: Path) -> None:
 
 def test_competency_matrix_has_every_level_column(built: Path) -> None:
     reader = PdfReader(built / "handbook.pdf")
-    start = dict((t, p) for t, p, _ in outline(reader))["Competencies"]
+    start = {t: p for t, p, _ in outline(reader)}["Competencies"]
     matrix = page_texts(built / "handbook.pdf")[start - 1]
     for short in ("APM", "Senior PM", "Principal PM", "Group PM", "CPO"):
         assert short in matrix

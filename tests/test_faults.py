@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -40,6 +40,7 @@ EVERY_DOCUMENT = pytest.param((), id="every-document", marks=pytest.mark.slow)
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -82,10 +83,10 @@ def add_slow_recipe(project: Path) -> None:
     (project / "templates/slow.html").write_text(
         '{% extends "base.html" %}\n{% block body %}{% for i in range(30000) %}'
         "<p>Paragraph {{ i }} of a document that takes long to lay out.</p>{% endfor %}{% endblock %}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (project / "styles/slow.css").write_text("p { margin: 0 }\n", encoding="utf-8")
-    (project / "guides/slow.yaml").write_text("title: Slow\ntemplate: slow.html\noutput: slow.pdf\n",
-                                              encoding="utf-8")
+    (project / "guides/slow.yaml").write_text("title: Slow\ntemplate: slow.html\noutput: slow.pdf\n", encoding="utf-8")
 
 
 class Build:
@@ -97,9 +98,14 @@ class Build:
         self.stderr_path = logs / "stderr.txt"
         with open(self.stdout_path, "wb") as stdout, open(self.stderr_path, "wb") as stderr:
             self.proc = subprocess.Popen(
-                [sys.executable, BUILD, "--project", str(project), *args], cwd=project,
-                stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}, start_new_session=True)
+                [sys.executable, BUILD, "--project", str(project), *args],
+                cwd=project,
+                stdout=stdout,
+                stderr=stderr,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
+                start_new_session=True,
+            )
         self.pid = self.proc.pid
 
     @property
@@ -118,8 +124,9 @@ class Build:
         deadline = time.monotonic() + timeout
         while not condition():
             if self.proc.poll() is not None:
-                pytest.fail(f"the build ended (exit {self.proc.returncode}) before {what}:\n"
-                            f"{self.stdout}\n{self.stderr}")
+                pytest.fail(
+                    f"the build ended (exit {self.proc.returncode}) before {what}:\n{self.stdout}\n{self.stderr}"
+                )
             if time.monotonic() > deadline:
                 pytest.fail(f"the build never reached: {what}")
             time.sleep(0.02)
@@ -127,15 +134,11 @@ class Build:
     def kill(self) -> None:
         """End the build and everything in its process group, if anything is left."""
         if self.proc.poll() is None:
-            try:
+            with suppress(ProcessLookupError):
                 os.killpg(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.proc.wait(timeout=30)
-        try:
+        with suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pid, signal.SIGKILL)  # workers outliving their parent are in its group still
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 @contextmanager
@@ -219,6 +222,7 @@ def one_pagers(only: tuple[str, ...]) -> list[str]:
 
 # --- 1. Ctrl+C, then the next build resumes ------------------------------------------------------
 
+
 def test_an_interrupted_build_keeps_complete_pdfs_and_the_next_build_does_only_the_rest(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     out = project / "out"
@@ -245,6 +249,7 @@ def test_an_interrupted_build_keeps_complete_pdfs_and_the_next_build_does_only_t
 
 
 # --- 2. SIGTERM to the parent --------------------------------------------------------------------
+
 
 def test_sigterm_keeps_complete_pdfs_ends_every_worker_and_removes_the_scratch_folder(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
@@ -281,6 +286,7 @@ def test_sigterm_keeps_complete_pdfs_ends_every_worker_and_removes_the_scratch_f
 
 # --- 3. kill -9 of the parent --------------------------------------------------------------------
 
+
 def test_after_kill_9_the_workers_end_and_no_scratch_folder_outlives_the_next_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     out, tmpdir = project / "out", tmp_path / "tmp"
@@ -308,14 +314,17 @@ def test_after_kill_9_the_workers_end_and_no_scratch_folder_outlives_the_next_bu
     (stale / "font.ttf").write_bytes(b"left behind")
     # as are the temporary files of PDFs and records it was writing when killed; a user's file is kept
     first = out / next(iter(written))  # the record knows it, as it knows every file before it is written
-    killed_mid_write = [first.with_name(f".{first.name}.k9x_2abc.tmp"),
-                        out / "..ladderpress-manifest.json.q1w2e3r4.tmp", out / "..ladderpress-cache.json.zz99yy88.tmp"]
+    killed_mid_write = [
+        first.with_name(f".{first.name}.k9x_2abc.tmp"),
+        out / "..ladderpress-manifest.json.q1w2e3r4.tmp",
+        out / "..ladderpress-cache.json.zz99yy88.tmp",
+    ]
     for path in killed_mid_write:
         path.write_bytes(b"half written")
     users = out / "one-pagers/.notes.txt.abcdefgh.tmp"
     users.write_bytes(b"not ours")
     # (one process, to show that any build that prints something cleans up, not only a parallel one)
-    code, stdout, stderr = run(project, ["one-pagers", "-j", "1"], tmp_path / "log2", {"TMPDIR": str(tmpdir)})
+    code, _stdout, stderr = run(project, ["one-pagers", "-j", "1"], tmp_path / "log2", {"TMPDIR": str(tmpdir)})
     assert code == 0, stderr
     assert scratch_folders(tmpdir) == []
     assert leftovers(out) == ["one-pagers/.notes.txt.abcdefgh.tmp"] and users.read_bytes() == b"not ours"
@@ -325,13 +334,16 @@ def test_after_kill_9_the_workers_end_and_no_scratch_folder_outlives_the_next_bu
 
 # --- 4. two builds at once -----------------------------------------------------------------------
 
+
 @pytest.mark.slow  # 6 s; test_write checks the lock, the wait and the records read afresh, in-process
 def test_two_builds_at_once_both_succeed_and_keep_one_record_of_everything(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     out = project / "out"
     waiting = f"waiting for another build (process {os.getpid()}) writing to out/"
-    with started(project, ["one-pagers"], tmp_path / "a") as first, \
-            started(project, ["level-guides"], tmp_path / "b") as second:
+    with (
+        started(project, ["one-pagers"], tmp_path / "a") as first,
+        started(project, ["level-guides"], tmp_path / "b") as second,
+    ):
         # both start against a fresh folder while it is locked, so that both have read its (empty)
         # records before either can write; then they get the lock one after the other
         with holding_lock(out):
@@ -354,7 +366,7 @@ def test_no_wait_fails_at_once_naming_the_build_that_holds_the_folder(tmp_path: 
     project = copy_project(tmp_path / "p")
     out = project / "out"
     with holding_lock(out):
-        code, stdout, stderr = run(project, ["one-pagers", "--no-wait"], tmp_path / "log")
+        code, _stdout, stderr = run(project, ["one-pagers", "--no-wait"], tmp_path / "log")
     assert code == 1
     assert f"another build (process {os.getpid()}) is writing to {out}" in stderr
     assert "Traceback" not in stderr
@@ -371,6 +383,7 @@ def test_no_wait_says_so_in_one_line(tmp_path: Path) -> None:
 
 # --- 5. a user's file, or a user's edit, in a document's place -----------------------------------
 
+
 @pytest.mark.slow
 def test_a_users_file_in_a_failed_documents_place_and_an_edited_pdf_are_never_replaced(tmp_path: Path) -> None:
     """Slow (7 s): the same protections are checked in-process by test_safety (a user's file, a failed
@@ -380,14 +393,16 @@ def test_a_users_file_in_a_failed_documents_place_and_an_edited_pdf_are_never_re
     level = project / "content/levels/vp.yaml"
     original = level.read_text(encoding="utf-8")
     # two pages even in the tightest layout (60 duties made three, and took three times as long to try)
-    duties = "".join(f"  - A very long duty number {i} that keeps going and going to fill the page\n"
-                     for i in range(30))
+    duties = "".join(
+        f"  - A very long duty number {i} that keeps going and going to fill the page\n" for i in range(30)
+    )
     assert "duties:\n" in original
     level.write_text(original.replace("duties:\n", "duties:\n" + duties, 1), encoding="utf-8")
     code, _, stderr = run(project, ["one-pagers"], tmp_path / "log1")
     assert code == 1
-    assert re.search(r"level 'vp' needs \d+ pages even in the tightest layout, but recipe 'one-pagers' allows 1",
-                     stderr)
+    assert re.search(
+        r"level 'vp' needs \d+ pages even in the tightest layout, but recipe 'one-pagers' allows 1", stderr
+    )
     assert not (out / "one-pagers/vp.pdf").exists()
 
     mine = b"%PDF-1.4 my own notes, saved where the failed one-pager would go\n"
@@ -400,8 +415,10 @@ def test_a_users_file_in_a_failed_documents_place_and_an_edited_pdf_are_never_re
     assert code == 1
     assert (out / "one-pagers/vp.pdf").read_bytes() == mine
     assert edited.read_bytes() == changed
-    assert f"failed out/one-pagers/vp.pdf: {out}/one-pagers/vp.pdf exists and was not written by ladderpress; " \
-           "move it away or change the recipe's output name" in stderr
+    assert (
+        f"failed out/one-pagers/vp.pdf: {out}/one-pagers/vp.pdf exists and was not written by ladderpress; "
+        "move it away or change the recipe's output name" in stderr
+    )
     assert f"failed out/one-pagers/pm.pdf: {out}/one-pagers/pm.pdf was changed since ladderpress wrote it" in stderr
     assert "2 of 2 documents failed" in stderr  # the six others were up to date
     assert built_lines(stdout) == []
@@ -410,17 +427,20 @@ def test_a_users_file_in_a_failed_documents_place_and_an_edited_pdf_are_never_re
 
 # --- 6. records that cannot be written -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("only", [TWO_LEVELS, EVERY_DOCUMENT])
 def test_a_build_record_that_cannot_be_saved_is_one_line_with_a_fix(tmp_path: Path, only: tuple[str, ...]) -> None:
     project = copy_project(tmp_path / "p")
     out = project / "out"
     (out / ".ladderpress-cache.json").mkdir(parents=True)
-    code, stdout, stderr = run(project, ["one-pagers", *only], tmp_path / "log")
+    code, _stdout, stderr = run(project, ["one-pagers", *only], tmp_path / "log")
     assert code == 1
     assert "Traceback" not in stderr
     errors = [line for line in stderr.splitlines() if line.startswith("error")]
-    assert errors == ["error: out/.ladderpress-cache.json: cannot be saved (Is a directory) (fix: make the output "
-                      "folder writable, or free disk space)"], stderr
+    assert errors == [
+        "error: out/.ladderpress-cache.json: cannot be saved (Is a directory) (fix: make the output "
+        "folder writable, or free disk space)"
+    ], stderr
     assert sorted(pdfs(out)) == one_pagers(only)  # the PDFs themselves were written
     assert leftovers(out) == []
 
@@ -429,20 +449,23 @@ def test_a_manifest_that_cannot_be_saved_stops_the_build_in_one_line(tmp_path: P
     project = copy_project(tmp_path / "p")
     out = project / "out"
     (out / ".ladderpress-manifest.json").mkdir(parents=True)
-    code, stdout, stderr = run(project, ["one-pagers"], tmp_path / "log")
+    code, _stdout, stderr = run(project, ["one-pagers"], tmp_path / "log")
     assert code == 1
     assert "Traceback" not in stderr
     errors = [line for line in stderr.splitlines() if line.startswith("error")]
-    assert errors == [f"error: nothing was built: {out}/.ladderpress-manifest.json cannot be written (it is not a "
-                      "file) (fix: make the output folder writable, or free disk space)"], stderr
+    assert errors == [
+        f"error: nothing was built: {out}/.ladderpress-manifest.json cannot be written (it is not a "
+        "file) (fix: make the output folder writable, or free disk space)"
+    ], stderr
     assert pdfs(out) == {}  # no PDF is written that the record would not know
     assert leftovers(out) == []
 
 
 # --- 7. an override added after a build ----------------------------------------------------------
 
-PM_GUIDE = ("title: PM guide\ntemplate: level-guide.html\nselect: {levels: [pm]}\nper: level\n"
-            "output: 'guide-{level}.pdf'\n")
+PM_GUIDE = (
+    "title: PM guide\ntemplate: level-guide.html\nselect: {levels: [pm]}\nper: level\noutput: 'guide-{level}.pdf'\n"
+)
 
 
 @pytest.mark.slow  # 5 s; test_cache checks in-process that a file looked for and absent, once there, rebuilds

@@ -20,8 +20,10 @@ def built_lines(out: str) -> list[str]:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*.pdf"))}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*.pdf"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +75,8 @@ def test_a_build_with_nothing_changed_writes_nothing(project: Path, capsys: pyte
 
 def test_editing_one_level_rebuilds_only_what_shows_it(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     level = project / "content/levels/vp.yaml"
-    level.write_text(level.read_text(encoding="utf-8").replace("duties:\n", "duties:\n  - Chairs the product council\n"),
-                     encoding="utf-8")
+    duties = level.read_text(encoding="utf-8").replace("duties:\n", "duties:\n  - Chairs the product council\n")
+    level.write_text(duties, encoding="utf-8")
     code, rebuilt, _ = build(project, capsys)
     assert code == 0
     # the VP's own documents, and the Director's, whose "next step" describes the VP level
@@ -109,8 +111,10 @@ def test_a_corrupt_cache_or_a_changed_pdf_never_leaves_a_wrong_pdf(
     changed.write_bytes(b"%PDF-1.7 damaged")  # not what was written: maybe the user's own edit, never replaced
     code = main(["--project", str(project), *RECIPES, *only])
     assert code == 1 and changed.read_bytes() == b"%PDF-1.7 damaged"
-    assert "pm.pdf was changed since ladderpress wrote it (or replaced by another file); move it away" \
+    assert (
+        "pm.pdf was changed since ladderpress wrote it (or replaced by another file); move it away"
         in capsys.readouterr().err
+    )
     changed.unlink()
     _, rebuilt, _ = build(project, capsys, *only)
     assert rebuilt == ["one-pagers/pm.pdf"] and digests(project / "out") == good
@@ -137,9 +141,12 @@ def test_an_image_added_after_a_warning_rebuilds_the_document(
 ) -> None:
     levels = levels_built(project, only)
     header = project / "templates/blocks/header.html"
-    header.write_text(header.read_text(encoding="utf-8").replace(
-        "<header class=\"level-head\">", "<header class=\"level-head\"><img src=\"badge.png\" alt=\"\">"),
-        encoding="utf-8")
+    header.write_text(
+        header.read_text(encoding="utf-8").replace(
+            '<header class="level-head">', '<header class="level-head"><img src="badge.png" alt="">'
+        ),
+        encoding="utf-8",
+    )
     main(["--project", str(project), *RECIPES, *only])
     assert "badge.png' was not found" in capsys.readouterr().err
     from PIL import Image

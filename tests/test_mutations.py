@@ -34,8 +34,12 @@ SLOW_EXAMPLES = int(os.environ.get("MUTATION_EXAMPLES", "200"))
 ERROR_LINE = re.compile(r"^error: (content|guides|templates)/[^:]+(:\d+(:\d+)?)?: .+")
 
 VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 10_000), st.text(max_size=30),
-    st.lists(st.text(max_size=10), max_size=3), st.dictionaries(st.text(max_size=8), st.integers(), max_size=2),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10_000),
+    st.text(max_size=30),
+    st.lists(st.text(max_size=10), max_size=3),
+    st.dictionaries(st.text(max_size=8), st.integers(), max_size=2),
     st.sampled_from(["apm", "pm", "ic", "manager", "nope", "", "<script>x</script>", "x" * 300]),
 )
 
@@ -52,8 +56,25 @@ def paths(value: Any, prefix: tuple = ()) -> list[tuple]:
     return found
 
 
-TAGS = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp", "!!binary", "!!set", "!!omap", "!!pairs",
-        "!!seq", "!!map", "!!merge", "!!python/object:os.system", "!!python/object/apply:os.system", "!foo", "!"]
+TAGS = [
+    "!!str",
+    "!!int",
+    "!!float",
+    "!!bool",
+    "!!null",
+    "!!timestamp",
+    "!!binary",
+    "!!set",
+    "!!omap",
+    "!!pairs",
+    "!!seq",
+    "!!map",
+    "!!merge",
+    "!!python/object:os.system",
+    "!!python/object/apply:os.system",
+    "!foo",
+    "!",
+]
 MERGED = ["*a", "*b", "[*a, *b]", "{extra: 1}", "[{extra: 1}, *a]", "5", "[1, 2]", "~", "*a\n", "[*a, 5]"]
 FEATURES = ["anchor", "alias", "merge", "tag", "anchor-alias"]
 LINE = re.compile(r"^(?P<indent>\s*(?:- )*)(?:(?P<key>[^:#]+):(?: |$))?(?P<value>.*)$")
@@ -136,11 +157,14 @@ def check_random_damage(project: Path, data: st.DataObject, capsys) -> None:
         content = mutate(content, path, action, data.draw(VALUES, label="value"))
     lines = yaml.safe_dump(content, allow_unicode=True, sort_keys=False).splitlines() or ["{}"]
     for _ in range(data.draw(st.integers(0, 3), label="yaml features")):
-        lines = add_yaml_feature(lines, data.draw(st.sampled_from(FEATURES), label="feature"),
-                                 data.draw(st.integers(0, 10_000), label="line"),
-                                 data.draw(st.integers(0, 10_000), label="other line"),
-                                 data.draw(st.sampled_from(TAGS), label="tag"),
-                                 data.draw(st.sampled_from(MERGED), label="merged"))
+        lines = add_yaml_feature(
+            lines,
+            data.draw(st.sampled_from(FEATURES), label="feature"),
+            data.draw(st.integers(0, 10_000), label="line"),
+            data.draw(st.integers(0, 10_000), label="other line"),
+            data.draw(st.sampled_from(TAGS), label="tag"),
+            data.draw(st.sampled_from(MERGED), label="merged"),
+        )
     target = project / name
     try:
         target.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -72,8 +72,24 @@ def test_toc_and_cross_references_are_live_links(built: Path) -> None:
 def pdf_ua(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The one-pagers the PDF/UA tests read, built once as PDF/UA-1."""
     out = tmp_path_factory.mktemp("ua")
-    assert main(["--project", str(ROOT), "--out", str(out), "--pdf-variant", "pdf/ua-1", "one-pagers",
-                 "--level", "pm", "--level", "senior-pm"]) == 0
+    assert (
+        main(
+            [
+                "--project",
+                str(ROOT),
+                "--out",
+                str(out),
+                "--pdf-variant",
+                "pdf/ua-1",
+                "one-pagers",
+                "--level",
+                "pm",
+                "--level",
+                "senior-pm",
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -87,8 +103,22 @@ def test_pdf_ua_and_pdf_a_variants(pdf_ua: Path, tmp_path: Path) -> None:
     structure = str(root["/StructTreeRoot"].get_object())
     assert "/K" in structure
 
-    assert main(["--project", str(ROOT), "--out", str(tmp_path / "pdfa"), "--pdf-variant", "pdf/a-3b",
-                 "one-pagers", "--level", "pm"]) == 0
+    assert (
+        main(
+            [
+                "--project",
+                str(ROOT),
+                "--out",
+                str(tmp_path / "pdfa"),
+                "--pdf-variant",
+                "pdf/a-3b",
+                "one-pagers",
+                "--level",
+                "pm",
+            ]
+        )
+        == 0
+    )
     archived = PdfReader(tmp_path / "pdfa/one-pagers/pm.pdf").trailer["/Root"]
     xmp = archived["/Metadata"].get_object().get_data().decode()
     assert re.search(r"pdfaid:part[^0-9]{1,3}3", xmp) and re.search(r"pdfaid:conformance[^A-Z]{1,3}B", xmp)
@@ -96,11 +126,30 @@ def test_pdf_ua_and_pdf_a_variants(pdf_ua: Path, tmp_path: Path) -> None:
 
 
 def test_paper_and_bleed_set_the_page_size(tmp_path: Path) -> None:
-    assert main(["--project", str(ROOT), "--out", str(tmp_path), "--paper", "Letter", "--bleed", "3mm",
-                 "--crop-marks", "one-pagers", "--level", "vp"]) == 0
+    assert (
+        main(
+            [
+                "--project",
+                str(ROOT),
+                "--out",
+                str(tmp_path),
+                "--paper",
+                "Letter",
+                "--bleed",
+                "3mm",
+                "--crop-marks",
+                "one-pagers",
+                "--level",
+                "vp",
+            ]
+        )
+        == 0
+    )
     page = PdfReader(tmp_path / "one-pagers/vp.pdf").pages[0]
-    assert (round(float(page.mediabox.width), 1), round(float(page.mediabox.height), 1)) == \
-        (round(612 + 6 * MM, 1), round(792 + 6 * MM, 1))
+    assert (round(float(page.mediabox.width), 1), round(float(page.mediabox.height), 1)) == (
+        round(612 + 6 * MM, 1),
+        round(792 + 6 * MM, 1),
+    )
     assert (round(float(page.trimbox.width)), round(float(page.trimbox.height))) == (612, 792)
 
 
@@ -134,8 +183,12 @@ def test_two_builds_are_byte_identical_in_one_process_and_across_processes(
     for path in again:
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest[path.relative_to(rebuilt)], path
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(ROOT), "--out", str(tmp_path / "proc"),
-                    "one-pagers"], check=True, env=env, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(ROOT), "--out", str(tmp_path / "proc"), "one-pagers"],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     for path in all_pdfs(tmp_path / "proc"):
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest[path.relative_to(tmp_path / "proc")], path
 
@@ -192,7 +245,7 @@ def highlighted_box(png: Path) -> tuple[float, float]:
 
 
 def _near(colour: tuple[int, int, int], target: tuple[int, int, int], tolerance: int = 24) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(colour, target))
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, target, strict=False))
 
 
 def test_long_content_is_fitted_before_it_is_refused(tmp_path: Path) -> None:
@@ -280,7 +333,9 @@ def test_a_long_ladder_repeats_the_comparison_header_and_still_draws(tmp_path: P
             f"scope: A made-up level that makes the ladder longer than any real one.\n"
             f"description: Only here to test page breaks.\nduties: [Exists]\nexperience: Many years\n"
             f"years: [{i * 2}, {i * 2 + 2}]\ntime_at_level: Some time\nreports_to: Someone\n"
-            + (f"leads_to: [x{i + 1}]\n" if i < 19 else ""), encoding="utf-8")
+            + (f"leads_to: [x{i + 1}]\n" if i < 19 else ""),
+            encoding="utf-8",
+        )
     # the handbook whole, and of the twenty one-pagers the one of the top level
     assert main(["--project", str(project), "handbook"]) == 0
     assert main(["--project", str(project), "one-pagers", "--level", "x19"]) == 0

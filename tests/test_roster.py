@@ -50,40 +50,55 @@ def people(roster: Roster) -> list[tuple[str, int]]:
 
 
 @pytest.mark.parametrize("sep", BREAKS, ids=[f"U+{ord(c):04X}" for c in BREAKS])
-def test_a_line_separator_in_a_name_does_not_make_a_person_from_half_a_row(tmp_path: Path, ladder: Ladder,
-                                                                           sep: str) -> None:
+def test_a_line_separator_in_a_name_does_not_make_a_person_from_half_a_row(
+    tmp_path: Path, ladder: Ladder, sep: str
+) -> None:
     roster = read(write(tmp_path / "r.csv", [f'"Ann{sep}Lee"{REST}', f"Bo{sep}Ek{REST}", f"Cy Do{REST}"]), ladder)
     assert people(roster) == [("Ann Lee", 2), ("Bo Ek", 3), ("Cy Do", 4)]
     assert roster.problems == [] and not roster.fatal
     code = f"U+{ord(sep):04X}"
-    assert roster.warnings == [f"r.csv:2: name: line break(s) or control character(s) ({code}) replaced by spaces",
-                               f"r.csv:3: name: line break(s) or control character(s) ({code}) replaced by spaces"]
+    assert roster.warnings == [
+        f"r.csv:2: name: line break(s) or control character(s) ({code}) replaced by spaces",
+        f"r.csv:3: name: line break(s) or control character(s) ({code}) replaced by spaces",
+    ]
 
 
-def test_control_characters_in_any_value_become_spaces_with_one_warning_per_row(tmp_path: Path,
-                                                                                 ladder: Ladder) -> None:
+def test_control_characters_in_any_value_become_spaces_with_one_warning_per_row(tmp_path: Path, ladder: Ladder) -> None:
     lines = ['Ann\x00Lee,pm,"Se\r\narch",Priya\tRaman,\x1b[31mInes,2027-01-11\n', f"Bo Ek{REST}"]
     roster = read(write(tmp_path / "r.csv", lines), ladder)
     assert people(roster) == [("Ann Lee", 2), ("Bo Ek", 4)]  # the quoted CR LF is inside row 2
     person = roster.entries[0].person
     assert (person.team, person.manager, person.buddy) == ("Se arch", "Priya Raman", "[31mInes")
-    assert roster.warnings == ["r.csv:2: name, team, manager, buddy: line break(s) or control character(s) "
-                               "(U+0000, U+0009, U+000A, U+000D, U+001B) replaced by spaces"]
+    assert roster.warnings == [
+        "r.csv:2: name, team, manager, buddy: line break(s) or control character(s) "
+        "(U+0000, U+0009, U+000A, U+000D, U+001B) replaced by spaces"
+    ]
 
 
 def test_a_yaml_roster_is_cleaned_the_same_way(tmp_path: Path, ladder: Ladder) -> None:
     path = tmp_path / "r.yaml"
-    path.write_text('- {name: "Ann\\u2028Lee", level: pm, team: "A\\x1bB", manager: M, buddy: B, '
-                    "start_date: 2027-01-11}\n", encoding="utf-8")
+    path.write_text(
+        '- {name: "Ann\\u2028Lee", level: pm, team: "A\\x1bB", manager: M, buddy: B, start_date: 2027-01-11}\n',
+        encoding="utf-8",
+    )
     roster = read(path, ladder)
     assert people(roster) == [("Ann Lee", 1)] and roster.entries[0].person.team == "A B"
-    assert roster.warnings == ["r.yaml:1: name, team: line break(s) or control character(s) (U+001B, U+2028) "
-                               "replaced by spaces"]
+    assert roster.warnings == [
+        "r.yaml:1: name, team: line break(s) or control character(s) (U+001B, U+2028) replaced by spaces"
+    ]
 
 
 def test_rows_that_are_not_csv_are_each_reported_and_the_others_read(tmp_path: Path, ladder: Ladder) -> None:
-    lines = [f'"Ann"Lee{REST}', f"Bo Ek{REST}", f"Dubois, Lea{REST}", ",,,,,\n", "\n", f"Cy Do{REST[:-1]},,,\n",
-             f'Di Fa,pm,"Search{REST}', f"Ed Go{REST}"]
+    lines = [
+        f'"Ann"Lee{REST}',
+        f"Bo Ek{REST}",
+        f"Dubois, Lea{REST}",
+        ",,,,,\n",
+        "\n",
+        f"Cy Do{REST[:-1]},,,\n",
+        f'Di Fa,pm,"Search{REST}',
+        f"Ed Go{REST}",
+    ]
     roster = read(write(tmp_path / "r.csv", lines), ladder)
     assert people(roster) == [("Bo Ek", 3), ("Cy Do", 7)]
     assert [str(p) for p in roster.problems] == [
@@ -108,7 +123,8 @@ def test_a_header_with_a_byte_order_mark_and_a_repeated_column(tmp_path: Path, l
     assert people(read(bom, ladder)) == [("Ann Lee", 2)]
     twice = read(write(tmp_path / "twice.csv", [f"Ann Lee{REST[:-1]},x\n"], HEADER[:-1] + ",team\n"), ladder)
     assert twice.fatal and [str(p) for p in twice.problems] == [
-        "twice.csv:1: the header has column(s) team more than once (fix: keep one column of each name)"]
+        "twice.csv:1: the header has column(s) team more than once (fix: keep one column of each name)"
+    ]
 
 
 # --------------------------------------------------------------------------- who is who
@@ -131,7 +147,8 @@ def test_nfc_and_nfd_are_one_person_but_accents_make_another(tmp_path: Path, lad
     assert people(roster) == [("L\u00e9a Dubois", 2), ("Lea Dubois", 3)]
     assert [str(p) for p in roster.problems] == [
         "r.csv:4: name: 'L\u00e9a Dubois' is already on row 2, with its accents encoded differently "
-        "(fix: remove the duplicate row)"]
+        "(fix: remove the duplicate row)"
+    ]
     assert [entry.key for entry in roster.entries] == [person_key("L\u00e9a Dubois"), person_key("Lea Dubois")]
 
 
@@ -167,14 +184,21 @@ def test_a_packet_file_stays_with_the_person_it_was_written_for(tmp_path: Path) 
     assert placed(project, write(tmp_path / "3.csv", [lea_accent, lea]), owners) == kept
     # without the record, the row order decides: the hazard the record removes
     assert placed(project, write(tmp_path / "4.csv", [lea, lea_accent])) == {
-        "Lea Dubois": "onboarding/lea-dubois.pdf", "L\u00e9a Dubois": "onboarding/lea-dubois-2.pdf"}
+        "Lea Dubois": "onboarding/lea-dubois.pdf",
+        "L\u00e9a Dubois": "onboarding/lea-dubois-2.pdf",
+    }
 
 
 def test_recorded_files_are_never_given_to_anyone_else(tmp_path: Path) -> None:
     project = load_project(ROOT)
     gone, lea, ann = person_key("Someone Gone"), person_key("Lea Dubois"), person_key("Ann Lee")
-    owners = {"onboarding/lea-dubois.pdf": gone, "onboarding/lea-dubois-2.pdf": gone,
-              "onboarding/lea-dubois-4.pdf": lea, "onboarding/old-name.pdf": ann, "other/ann-lee.pdf": lea}
+    owners = {
+        "onboarding/lea-dubois.pdf": gone,
+        "onboarding/lea-dubois-2.pdf": gone,
+        "onboarding/lea-dubois-4.pdf": lea,
+        "onboarding/old-name.pdf": ann,
+        "other/ann-lee.pdf": lea,
+    }
     roster = write(tmp_path / "r.csv", [f"Ann Lee{REST}", f"Lea-Dubois{REST}", f"Lea Dubois{REST}"])
     assert placed(project, roster, owners) == {
         "Ann Lee": "onboarding/old-name.pdf",  # kept though the slug made today differs (a new slug library)
@@ -186,25 +210,35 @@ def test_recorded_files_are_never_given_to_anyone_else(tmp_path: Path) -> None:
 def test_a_new_person_does_not_take_a_name_numbered_for_another(tmp_path: Path) -> None:
     project = load_project(ROOT)
     roster = write(tmp_path / "r.csv", [f"Ann Lee 2{REST}", f"Ann Lee{REST}", f"Ann-Lee{REST}"])
-    assert placed(project, roster) == {"Ann Lee 2": "onboarding/ann-lee-2.pdf", "Ann Lee": "onboarding/ann-lee.pdf",
-                                       "Ann-Lee": "onboarding/ann-lee-3.pdf"}
+    assert placed(project, roster) == {
+        "Ann Lee 2": "onboarding/ann-lee-2.pdf",
+        "Ann Lee": "onboarding/ann-lee.pdf",
+        "Ann-Lee": "onboarding/ann-lee-3.pdf",
+    }
 
 
 # --------------------------------------------------------------------------- end to end
 
 
 def test_control_characters_never_reach_a_packet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    lines = ['"Ann\u2028Lee",pm,"Sea\x1b[31mrch",Priya\x85Raman,"Ines\x0cDuarte",2027-01-11\n', f"Bo\x0bEk{REST}",
-             f"Ann Lee\u200b{REST}"]
+    lines = [
+        '"Ann\u2028Lee",pm,"Sea\x1b[31mrch",Priya\x85Raman,"Ines\x0cDuarte",2027-01-11\n',
+        f"Bo\x0bEk{REST}",
+        f"Ann Lee\u200b{REST}",
+    ]
     roster = write(tmp_path / "r.csv", lines)
     out = tmp_path / "out"
     code = main(["--project", str(ROOT), "--out", str(out), "-j", "1", "onboarding", "--roster", str(roster)])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
-    assert f"error: {roster}:4: name: 'Ann Lee<U+200B>' is already on row 2 as 'Ann Lee' " \
-           "(fix: remove the duplicate row)" in err.splitlines()
-    assert f"warning: {roster}:2: name, team, manager, buddy: line break(s) or control character(s) " \
-           "(U+000C, U+001B, U+0085, U+2028) replaced by spaces" in err.splitlines()
+    assert (
+        f"error: {roster}:4: name: 'Ann Lee<U+200B>' is already on row 2 as 'Ann Lee' "
+        "(fix: remove the duplicate row)" in err.splitlines()
+    )
+    assert (
+        f"warning: {roster}:2: name, team, manager, buddy: line break(s) or control character(s) "
+        "(U+000C, U+001B, U+0085, U+2028) replaced by spaces" in err.splitlines()
+    )
     assert sorted(p.name for p in (out / "onboarding").iterdir()) == ["ann-lee.pdf", "bo-ek.pdf"]
     ann, bo = text(out / "onboarding/ann-lee.pdf"), text(out / "onboarding/bo-ek.pdf")
     assert "Ann Lee" in ann and "Sea [31mrch" in ann and "Priya Raman" in ann and "Bo Ek" in bo
@@ -237,30 +271,41 @@ def symlink_out(path: Path) -> None:
     path.symlink_to(outside)
 
 
-@pytest.mark.parametrize(("make", "message"), [
-    (fifo, "is not a regular file (it is a named pipe) (fix: replace it with an ordinary file)"),
-    (Path.mkdir, "is a folder, not a file (fix: remove the folder or give the file another name)"),
-    (symlink_out, "is a link to a file outside the allowed folders ({target}) "
-                  "(fix: keep the roster in the project, or give the roster's own folder to --roster)"),
-    (lambda path: path.symlink_to(path), "is a symlink loop (fix: replace the link with the file itself)"),
-    (lambda path: None, "not found (fix: check the file name and where the file is)"),
-], ids=["fifo", "directory", "symlink-outside", "symlink-loop", "missing"])
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (fifo, "is not a regular file (it is a named pipe) (fix: replace it with an ordinary file)"),
+        (Path.mkdir, "is a folder, not a file (fix: remove the folder or give the file another name)"),
+        (
+            symlink_out,
+            "is a link to a file outside the allowed folders ({target}) "
+            "(fix: keep the roster in the project, or give the roster's own folder to --roster)",
+        ),
+        (lambda path: path.symlink_to(path), "is a symlink loop (fix: replace the link with the file itself)"),
+        (lambda path: None, "not found (fix: check the file name and where the file is)"),
+    ],
+    ids=["fifo", "directory", "symlink-outside", "symlink-loop", "missing"],
+)
 @pytest.mark.parametrize("suffix", [".csv", ".yaml"])
-def test_a_roster_that_cannot_be_read_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                  make: object, message: str, suffix: str) -> None:
+def test_a_roster_that_cannot_be_read_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: object, message: str, suffix: str
+) -> None:
     roster = tmp_path / "hr" / f"r{suffix}"
     roster.parent.mkdir()
     make(roster)  # type: ignore[operator]
     code = main(["--project", str(ROOT), "--out", str(tmp_path / "out"), "onboarding", "--roster", str(roster)])
     target = tmp_path / "elsewhere" / "r.csv"
     assert code == 1
-    assert capsys.readouterr().err.splitlines() == [f"error: {roster}: {message.format(target=target.resolve())}",
-                                                    "1 problem found; nothing was built."]
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {roster}: {message.format(target=target.resolve())}",
+        "1 problem found; nothing was built.",
+    ]
     assert not (tmp_path / "out").exists()
 
 
-def test_an_unreadable_roster_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreadable_roster_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     roster = write(tmp_path / "r.csv", [f"Ann Lee{REST}"])
     real_open = os.open
 
@@ -273,15 +318,19 @@ def test_an_unreadable_roster_is_one_line(tmp_path: Path, capsys: pytest.Capture
     assert main(["--project", str(ROOT), "--out", str(tmp_path / "out"), "onboarding", "--roster", str(roster)]) == 1
     assert capsys.readouterr().err.splitlines() == [
         f"error: {roster}: cannot be read (Permission denied) (fix: give yourself permission to read it (chmod u+r))",
-        "1 problem found; nothing was built."]
+        "1 problem found; nothing was built.",
+    ]
 
 
-def test_a_recipe_roster_linked_out_of_the_project_is_one_line(tmp_path: Path,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_recipe_roster_linked_out_of_the_project_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = copy_project(tmp_path / "p")
     (project / "examples/new-hires.csv").unlink()
     (project / "examples/new-hires.csv").symlink_to(write(tmp_path / "elsewhere.csv", [f"Ann Lee{REST}"]))
     assert main(["--project", str(project), "onboarding"]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "error: guides/onboarding.yaml: roster: roster 'examples/new-hires.csv' is outside the project "
-        "(fix: keep rosters in the project, or pass --roster FILE)", "1 problem found; nothing was built."]
+        "(fix: keep rosters in the project, or pass --roster FILE)",
+        "1 problem found; nothing was built.",
+    ]

@@ -35,7 +35,8 @@ def test_raw_html_in_markdown_is_escaped_unless_the_ladder_opts_in(tmp_path: Pat
     project = copy_project(tmp_path / "p")
     _edit(project / "content/levels/pm.yaml", "description: |\n", "description: |\n  Uses <em>raw</em> HTML.\n\n")
     (project / "guides/pm-guide.yaml").write_text(
-        "title: PM guide\ntemplate: level-guide.html\nselect: {levels: [pm]}\nper: level\noutput: '{level}.pdf'\n")
+        "title: PM guide\ntemplate: level-guide.html\nselect: {levels: [pm]}\nper: level\noutput: '{level}.pdf'\n"
+    )
     assert main(["--project", str(project), "pm-guide"]) == 0
     assert "Uses <em>raw</em> HTML." in text(project / "out/pm.pdf")
     _edit(project / "content/ladder.yaml", "allow_html: false", "allow_html: true")
@@ -48,9 +49,12 @@ def test_outside_files_and_the_network_are_refused_with_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = copy_project(tmp_path / "p")
-    _edit(project / "templates/one-pager.html", "{% block body %}",
-          '{% block body %}<img src="file:///etc/passwd" alt=""><img src="http://example.com/logo.png" alt="">'
-          '<img src="../../outside.png" alt="">')
+    _edit(
+        project / "templates/one-pager.html",
+        "{% block body %}",
+        '{% block body %}<img src="file:///etc/passwd" alt=""><img src="http://example.com/logo.png" alt="">'
+        '<img src="../../outside.png" alt="">',
+    )
     (tmp_path / "outside.png").write_bytes(b"not really a png")
     assert main(["--project", str(project), "one-pagers", "--level", "pm"]) == 0
     err = capsys.readouterr().err
@@ -71,13 +75,16 @@ def test_a_failed_document_keeps_the_previous_pdf_byte_identical(
     assert main(one_pagers) == 0
     before = {p.name: _digest(p) for p in (project / "out/one-pagers").glob("*.pdf")}
     assert sorted(before) == ["pm.pdf", "vp.pdf"]
-    long_duties = "".join(f"  - A very long duty number {i} that keeps going and going to fill the page\n"
-                          for i in range(30))  # two pages even in the tightest layout
+    long_duties = "".join(
+        f"  - A very long duty number {i} that keeps going and going to fill the page\n" for i in range(30)
+    )  # two pages even in the tightest layout
     _edit(project / "content/levels/pm.yaml", "duties:\n", "duties:\n" + long_duties)
     _edit(project / "content/levels/vp.yaml", "title: VP of Product", "title: Vice President of Product")
     assert main(one_pagers) == 1
     err = capsys.readouterr().err
-    assert re.search(r"level 'pm' needs \d+ pages even in the tightest layout, but recipe 'one-pagers' allows 1; shorten", err)
+    assert re.search(
+        r"level 'pm' needs \d+ pages even in the tightest layout, but recipe 'one-pagers' allows 1; shorten", err
+    )
     assert re.search(r"1 of \d documents failed", err)  # only what changed was rebuilt
     after = {p.name: _digest(p) for p in (project / "out/one-pagers").glob("*.pdf")}
     assert after["pm.pdf"] == before["pm.pdf"]  # untouched
@@ -100,9 +107,7 @@ def test_a_template_error_fails_its_documents_and_keeps_their_pdfs(
     assert _digest(project / "out/one-pagers/apm.pdf") == before
 
 
-def test_files_the_tool_did_not_write_are_never_replaced(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_files_the_tool_did_not_write_are_never_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = copy_project(tmp_path / "p")
     out = project / "out"
     (out / "one-pagers").mkdir(parents=True)
@@ -132,7 +137,9 @@ def test_missing_stylesheet_and_image_name_the_file_that_asked(
 ) -> None:
     project = copy_project(tmp_path / "p")
     _edit(project / "styles/one-pager.css", "/* ---", '@import "extra-missing.css";\n/* ---')
-    _edit(project / "templates/one-pager.html", "{% block body %}", '{% block body %}<img src="missing-logo.png" alt="">')
+    _edit(
+        project / "templates/one-pager.html", "{% block body %}", '{% block body %}<img src="missing-logo.png" alt="">'
+    )
     assert main(["--project", str(project), "one-pagers", "--level", "pm"]) == 0
     err = capsys.readouterr().err
     assert re.search(r"warning: styles/one-pager\.css: '.*extra-missing\.css' was not found", err)

@@ -62,8 +62,7 @@ def test_check_passes_with_the_most_levels_allowed(big_project: Path, capsys: py
     assert f"ok: {MAX_LEVELS} levels" in capsys.readouterr().out
 
 
-def test_the_diagram_of_the_most_levels_draws_every_level(big_ladder: Ladder, no_model_comparisons: list[str]
-                                                          ) -> None:
+def test_the_diagram_of_the_most_levels_draws_every_level(big_ladder: Ladder, no_model_comparisons: list[str]) -> None:
     ladder = big_ladder
     svg = str(ladder_svg(ladder, width=174, row_height=18, max_height=200))
     assert svg.startswith("<svg") and svg.endswith("</svg>")
@@ -101,8 +100,9 @@ def test_a_drawing_marks_its_level_whatever_was_drawn_before(big_ladder: Ladder)
     assert str(ladder_svg(big_ladder, highlight=first)) == one
 
 
-def test_lookups_compare_no_models_and_agree_with_plain_searches(big_ladder: Ladder,
-                                                                 no_model_comparisons: list[str]) -> None:
+def test_lookups_compare_no_models_and_agree_with_plain_searches(
+    big_ladder: Ladder, no_model_comparisons: list[str]
+) -> None:
     ladder = big_ladder
     order = {t.id: i for i, t in enumerate(ladder.tracks)}
     ranked = sorted(ladder.levels, key=lambda lv: (lv.rank, min(order[t] for t in lv.tracks)))
@@ -138,7 +138,7 @@ class CountingList(list):
         super().__init__(items)
         self.passes = 0
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         self.passes += 1
         return super().__iter__()
 
@@ -175,4 +175,3 @@ def test_a_looked_up_ladder_stays_frozen_equal_and_picklable(big_ladder: Ladder)
     assert fewer.level(ladder.levels[7].id) is ladder.levels[7]
     with pytest.raises(KeyError):
         fewer.level(ladder.levels[8].id)
-

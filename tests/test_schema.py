@@ -16,13 +16,18 @@ from tests.conftest import ROOT
 def test_committed_schema_is_up_to_date(name: str) -> None:
     committed = ROOT / SCHEMA_DIR / f"{name}.schema.json"
     assert committed.read_text(encoding="utf-8") == render(schemas()[name]), (
-        f"{committed} is out of date with the models: run `python build.py schema` and commit the result")
+        f"{committed} is out of date with the models: run `python build.py schema` and commit the result"
+    )
 
 
 def test_every_shipped_yaml_file_names_its_schema() -> None:
     expected = {"content": "content", "levels": "level", "guides": "recipe"}
-    files = [*ROOT.glob("content/*.yaml"), *ROOT.glob("content/levels/*.yaml"), *ROOT.glob("guides/*.yaml"),
-             *ROOT.glob("brands/*/brand.yaml")]
+    files = [
+        *ROOT.glob("content/*.yaml"),
+        *ROOT.glob("content/levels/*.yaml"),
+        *ROOT.glob("guides/*.yaml"),
+        *ROOT.glob("brands/*/brand.yaml"),
+    ]
     assert len(files) > 20
     for path in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]

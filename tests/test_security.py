@@ -7,6 +7,7 @@ and ``pdfdetach -list``), no file is written outside ``out/``, and the message i
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import shutil
@@ -22,8 +23,8 @@ from pypdf import PdfReader
 from ladderpress.cli import main
 from ladderpress.load import load_project
 from ladderpress.plan import PacketJob, plan
-from ladderpress.request import BuildRequest
 from ladderpress.render import Renderers
+from ladderpress.request import BuildRequest
 from ladderpress.view import View, fields_of, walk
 from tests.conftest import ROOT, copy_project
 
@@ -31,8 +32,10 @@ PLAIN = (type(None), bool, int, float, str, datetime.date, tuple, View)
 SECRET = "TOP-SECRET-4f1c"
 """Written into files outside the project: it must never reach a PDF."""
 
-PROBE = ("title: Probe\ntemplate: one-pager.html\nselect: {levels: [pm]}\nper: level\n"
-         "output: 'probe/{level}.pdf'\nmax_pages: 1\n")
+PROBE = (
+    "title: Probe\ntemplate: one-pager.html\nselect: {levels: [pm]}\nper: level\n"
+    "output: 'probe/{level}.pdf'\nmax_pages: 1\n"
+)
 
 
 @pytest.fixture
@@ -63,10 +66,8 @@ def everything_in(pdf: Path) -> bytes:
     while (start := data.find(b"stream", start)) != -1:
         begin = data.find(b"\n", start) + 1
         end = data.find(b"endstream", begin)
-        try:
+        with contextlib.suppress(zlib.error):
             out.append(zlib.decompress(data[begin:end]))
-        except zlib.error:
-            pass
         start = end if end != -1 else len(data)
     return b"".join(out)
 
@@ -105,8 +106,9 @@ def test_every_template_context_holds_only_plain_data(brand: str | None) -> None
         kinds.add(where.split("/")[0])
         for name, value in context.items():
             for path, item in walk(value, name):
-                assert isinstance(item, PLAIN) or isinstance(item, Markup) or type(item).__name__ == "mappingproxy", \
+                assert isinstance(item, (PLAIN, Markup)) or type(item).__name__ == "mappingproxy", (
                     f"{where}: {path} is a {type(item).__name__}"
+                )
                 assert not isinstance(item, os.PathLike), f"{where}: {path} is a path"
     assert {"handbook.pdf", "one-pagers", "levels", "onboarding"} <= kinds
 
@@ -118,8 +120,17 @@ def test_views_are_frozen_and_globals_are_only_those_registered() -> None:
     with pytest.raises(AttributeError):
         level.title = "changed"  # type: ignore[misc]
     assert "title" in fields_of(level)
-    assert set(renderer.env.globals) == {"range", "namespace", "diagram", "level_by_id", "track_by_id",
-                                         "next_levels", "previous_levels", "shared_levels", "faq_for"}
+    assert set(renderer.env.globals) == {
+        "range",
+        "namespace",
+        "diagram",
+        "level_by_id",
+        "track_by_id",
+        "next_levels",
+        "previous_levels",
+        "shared_levels",
+        "faq_for",
+    }
     for name in ("next_levels", "previous_levels", "faq_for"):
         for path, item in walk(renderer.env.globals[name](level), name):
             assert isinstance(item, PLAIN) or type(item).__name__ == "mappingproxy", f"{path}: {type(item)}"
@@ -165,10 +176,10 @@ def test_no_template_reaches_a_file_or_python_internals(
 def test_a_template_cannot_write_a_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = project.parent / "written.txt"
     (blocks(project) / "footer.html").write_text(
-        f"{{{{ job.brand.folder.joinpath('{target}').write_text('x') }}}}", encoding="utf-8")
+        f"{{{{ job.brand.folder.joinpath('{target}').write_text('x') }}}}", encoding="utf-8"
+    )
     assert main(["--project", str(project), "--brand", str(project / "brands/evil"), "check"]) == 1
-    assert "footer.html:1: template error: 'job' has no field 'brand'" \
-        in capsys.readouterr().err
+    assert "footer.html:1: template error: 'job' has no field 'brand'" in capsys.readouterr().err
     assert not target.exists()
 
 
@@ -179,11 +190,15 @@ def test_a_template_cannot_attach_a_file(project: Path, capsys: pytest.CaptureFi
     roster = project / "examples/new-hires.csv"
     (blocks(project) / "footer.html").write_text(
         f'<a rel="attachment" href="{roster.as_uri()}">roster</a>'
-        f'<a rel="attachment" href="../../../secret.txt">secret</a>', encoding="utf-8")
+        f'<a rel="attachment" href="../../../secret.txt">secret</a>',
+        encoding="utf-8",
+    )
     assert build(project) == 0
     err = capsys.readouterr().err
-    assert f"(template one-pager.html): '{roster.as_uri()}' was not attached: a template cannot attach files; " \
-           "name them in the recipe's 'attachments:' list" in err
+    assert (
+        f"(template one-pager.html): '{roster.as_uri()}' was not attached: a template cannot attach files; "
+        "name them in the recipe's 'attachments:' list" in err
+    )
     assert_clean(project / "out/probe/pm.pdf", "Ada Lovelace")  # a name from the roster
     assert_clean(project / "out/probe/pm.pdf")
 
@@ -244,7 +259,8 @@ def test_a_linked_or_special_brand_stylesheet_fails_its_document(
 def test_a_linked_image_outside_the_project_is_not_loaded(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "brands/evil/badge.svg").symlink_to(project.parent / "secret.txt")
     (blocks(project) / "footer.html").write_text(
-        f'<img src="{(project / "brands/evil/badge.svg").as_uri()}" alt="">', encoding="utf-8")
+        f'<img src="{(project / "brands/evil/badge.svg").as_uri()}" alt="">', encoding="utf-8"
+    )
     assert build(project) == 0
     assert "badge.svg' was not loaded: it is outside the project folder" in capsys.readouterr().err
     assert_clean(project / "out/probe/pm.pdf")
@@ -258,34 +274,38 @@ def test_a_runaway_template_fails_its_document_and_the_others_are_built(
 ) -> None:
     (project / "guides/probe.yaml").write_text(PROBE + "time_limit: 1\n", encoding="utf-8")
     (blocks(project) / "footer.html").write_text(
-        "<p>\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}</p>", encoding="utf-8")
+        "<p>\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}</p>", encoding="utf-8"
+    )
     add_small_recipe(project)  # the other document: small, so that the test's time is the time limit's
     code = main(["--project", str(project), "--brand", str(project / "brands/evil"), "probe", "small"])
     err = capsys.readouterr().err
     assert code == 1
-    assert "brands/evil/templates/blocks/footer.html:2: rendering took longer than the 1 s allowed; it was stopped " \
-           "(fix: look for a loop that never ends, or raise time_limit in guides/probe.yaml)" in err
+    assert (
+        "brands/evil/templates/blocks/footer.html:2: rendering took longer than the 1 s allowed; it was stopped "
+        "(fix: look for a loop that never ends, or raise time_limit in guides/probe.yaml)" in err
+    )
     assert (project / "out/small.pdf").exists() and not (project / "out/probe/pm.pdf").exists()
 
 
 def add_small_recipe(project: Path) -> None:
     """A recipe ``small``: one page of its own template (no brand block), quick to print, written to small.pdf."""
-    (project / "templates/small.html").write_text('<html lang="en"><body><p>A small document.</p></body></html>',
-                                                  encoding="utf-8")
+    (project / "templates/small.html").write_text(
+        '<html lang="en"><body><p>A small document.</p></body></html>', encoding="utf-8"
+    )
     (project / "guides/small.yaml").write_text(
         "title: S\ntemplate: small.html\nstyles: [base.css]\nselect: {levels: [pm]}\noutput: small.pdf\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 # --------------------------------------------------------------------------- 13. words printed as written
 
 
-def test_user_values_are_printed_as_written_never_as_emoji(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_user_values_are_printed_as_written_never_as_emoji(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     level = project / "content/levels/pm.yaml"
-    level.write_text(level.read_text(encoding="utf-8").replace("leads_to:", "leads_to: [':x:']\nold_leads_to:", 1),
-                     encoding="utf-8")
+    level.write_text(
+        level.read_text(encoding="utf-8").replace("leads_to:", "leads_to: [':x:']\nold_leads_to:", 1), encoding="utf-8"
+    )
     assert main(["--project", str(project), "check"]) == 1
     err = capsys.readouterr().err
     assert ":x:" in err and "\N{CROSS MARK}" not in err
@@ -297,8 +317,11 @@ def test_every_packet_carries_the_recipes_attachments_and_nothing_else(tmp_path:
     recipe = project / "guides/onboarding.yaml"
     recipe.write_text(recipe.read_text(encoding="utf-8") + "attachments: [examples/handout.txt]\n", encoding="utf-8")
     roster = tmp_path / "r.csv"
-    roster.write_text("name,level,team,manager,buddy,start_date\nAnn Lee,pm,Zephyr,Priya Raman,Ines Duarte,2027-01-11\n"
-                      "Bo Ek,pm,Search,Priya Raman,Ines Duarte,2027-01-11\n", encoding="utf-8")
+    roster.write_text(
+        "name,level,team,manager,buddy,start_date\nAnn Lee,pm,Zephyr,Priya Raman,Ines Duarte,2027-01-11\n"
+        "Bo Ek,pm,Search,Priya Raman,Ines Duarte,2027-01-11\n",
+        encoding="utf-8",
+    )
     assert main(["--project", str(project), "-j", "1", "onboarding", "--roster", str(roster)]) == 0
     for name in ("ann-lee", "bo-ek"):
         reader = PdfReader(project / f"out/onboarding/{name}.pdf")
@@ -312,21 +335,30 @@ def test_no_persons_details_reach_another_persons_packet(tmp_path: Path, capsys:
     shutil.copytree(ROOT / "brands/acme", brand)
     (brand / "templates/blocks").mkdir(parents=True)
     base = (ROOT / "templates/base.html").read_text(encoding="utf-8")
-    (brand / "templates/base.html").write_text(base.replace(
-        '<meta name="generator" content="ladderpress">',
-        '<meta name="generator" content="ladderpress">'
-        '<meta name="keywords" content="{{ (person.name ~ \' / \' ~ person.manager) if person else \'\' }}">'),
-        encoding="utf-8")
+    (brand / "templates/base.html").write_text(
+        base.replace(
+            '<meta name="generator" content="ladderpress">',
+            '<meta name="generator" content="ladderpress">'
+            "<meta name=\"keywords\" content=\"{{ (person.name ~ ' / ' ~ person.manager) if person else '' }}\">",
+        ),
+        encoding="utf-8",
+    )
     roster = tmp_path / "r.csv"
-    roster.write_text("name,level,team,manager,buddy,start_date\n"
-                      "Ann Lee,pm,Zephyr,Priya Raman,Ines Duarte,2027-01-11\n"
-                      "Bo Ek,pm,Quokka,Kofi Mensah,Dev Patel,2027-01-11\n"
-                      "Cy Ode,pm,Wombat,Lena Fischer,Tom Reyes,2027-01-11\n", encoding="utf-8")
-    assert main(["--project", str(project), "--brand", str(brand), "-j", "1", "onboarding", "--roster",
-                 str(roster)]) == 0
-    details = {"ann-lee": ["Ann Lee", "Zephyr", "Priya Raman", "Ines Duarte"],
-               "bo-ek": ["Bo Ek", "Quokka", "Kofi Mensah", "Dev Patel"],
-               "cy-ode": ["Cy Ode", "Wombat", "Lena Fischer", "Tom Reyes"]}
+    roster.write_text(
+        "name,level,team,manager,buddy,start_date\n"
+        "Ann Lee,pm,Zephyr,Priya Raman,Ines Duarte,2027-01-11\n"
+        "Bo Ek,pm,Quokka,Kofi Mensah,Dev Patel,2027-01-11\n"
+        "Cy Ode,pm,Wombat,Lena Fischer,Tom Reyes,2027-01-11\n",
+        encoding="utf-8",
+    )
+    assert (
+        main(["--project", str(project), "--brand", str(brand), "-j", "1", "onboarding", "--roster", str(roster)]) == 0
+    )
+    details = {
+        "ann-lee": ["Ann Lee", "Zephyr", "Priya Raman", "Ines Duarte"],
+        "bo-ek": ["Bo Ek", "Quokka", "Kofi Mensah", "Dev Patel"],
+        "cy-ode": ["Cy Ode", "Wombat", "Lena Fischer", "Tom Reyes"],
+    }
     for name, own in details.items():
         pdf = project / f"out/onboarding/{name}.pdf"
         reader = PdfReader(pdf)
@@ -338,8 +370,9 @@ def test_no_persons_details_reach_another_persons_packet(tmp_path: Path, capsys:
                     assert value not in seen, f"{value} ({other}) in {name}.pdf"
                     assert value.encode() not in everything_in(pdf)
     # and a template cannot ask for the others
-    (brand / "templates/blocks/footer.html").write_text("{{ people | map(attribute='name') | join(', ') }}",
-                                                       encoding="utf-8")
+    (brand / "templates/blocks/footer.html").write_text(
+        "{{ people | map(attribute='name') | join(', ') }}", encoding="utf-8"
+    )
     assert main(["--project", str(project), "--brand", str(brand), "onboarding", "--roster", str(roster)]) == 1
     assert "footer.html:1: template error: 'people' is not defined" in capsys.readouterr().err
 
@@ -347,11 +380,14 @@ def test_no_persons_details_reach_another_persons_packet(tmp_path: Path, capsys:
 # --------------------------------------------------------------------------- found by trying as an attacker
 
 
-@pytest.mark.parametrize("payload, message", [
-    ("{{ (9 ** (9 ** 9)) > 1 }}", "9 ** 387420489 is too large a number for a template"),
-    ("{{ 'x' * 10**9 }}", "repeating a text or list 1000000000 times makes it too long"),
-    ("{% include '/etc/passwd' %}", "no template named '/etc/passwd'"),
-])
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ("{{ (9 ** (9 ** 9)) > 1 }}", "9 ** 387420489 is too large a number for a template"),
+        ("{{ 'x' * 10**9 }}", "repeating a text or list 1000000000 times makes it too long"),
+        ("{% include '/etc/passwd' %}", "no template named '/etc/passwd'"),
+    ],
+)
 def test_bombs_and_odd_names_fail_their_document_in_one_line(
     project: Path, payload: str, message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -371,7 +407,9 @@ def test_what_a_document_was_refused_is_never_read_nor_recorded(
     (styles / "brand.css").write_text(
         '@font-face { font-family: Z; src: url("/dev/zero") } body { font-family: Z }\n'
         f'.doc-footer {{ background-image: url("../pipe.svg") }}\n'
-        f'h1 {{ background-image: url("{(project.parent / "secret.txt").as_uri()}") }}\n', encoding="utf-8")
+        f'h1 {{ background-image: url("{(project.parent / "secret.txt").as_uri()}") }}\n',
+        encoding="utf-8",
+    )
     assert build(project) == 0
     record = (project / "out/.ladderpress-cache.json").read_text(encoding="utf-8")
     assert "/dev/zero" not in record and "secret.txt" not in record
@@ -433,15 +471,20 @@ def test_the_roster_is_never_read_by_the_printer(project: Path, capsys: pytest.C
 
 
 def test_a_memory_bomb_fails_its_own_document(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (blocks(project) / "footer.html").write_text("{{ 'x' | center(3000000000 + level.rank) | length }}",
-                                                 encoding="utf-8")
+    (blocks(project) / "footer.html").write_text(
+        "{{ 'x' | center(3000000000 + level.rank) | length }}", encoding="utf-8"
+    )
     assert build(project) == 1
-    assert "footer.html:1: rendering needed more than the 2 GB of memory a document may use; it was stopped" \
+    assert (
+        "footer.html:1: rendering needed more than the 2 GB of memory a document may use; it was stopped"
         in capsys.readouterr().err
+    )
     (blocks(project) / "footer.html").write_text("{{ 'x' | center(3000000000) | length }}", encoding="utf-8")
     assert build(project) == 1  # a constant, which Jinja tries to compute while compiling, under the same limit
-    assert "footer.html:1: rendering needed more than the 2 GB of memory a document may use; it was stopped" \
+    assert (
+        "footer.html:1: rendering needed more than the 2 GB of memory a document may use; it was stopped"
         in capsys.readouterr().err
+    )
 
 
 def test_a_worker_that_dies_fails_its_document_alone(
@@ -455,7 +498,8 @@ def test_a_worker_that_dies_fails_its_document_alone(
     (project / "styles/die.css").write_text("p { margin: 0 }\n", encoding="utf-8")
     (project / "guides/small.yaml").write_text(
         (project / "guides/small.yaml").read_text(encoding="utf-8").replace("[base.css]", "[base.css, die.css]"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     parent, original = os.getpid(), Printer.stylesheet
 
     def die_in_a_worker(self: Printer, name: str, *rest: object) -> object:
@@ -479,10 +523,13 @@ def test_a_document_that_crashes_the_engine_fails_alone(project: Path, capsys: p
     (project / "templates/cbomb.html").write_text(
         '<html lang="en"><head><style>@counter-style bomb { system: symbolic; symbols: "x"; }\n'
         "body { counter-reset: c 300000000; } p::before { content: counter(c, bomb); }</style></head>"
-        "<body><p>hi</p></body></html>", encoding="utf-8")
+        "<body><p>hi</p></body></html>",
+        encoding="utf-8",
+    )
     (project / "guides/cbomb.yaml").write_text(
         "title: C\ntemplate: cbomb.html\nstyles: [base.css]\nselect: {levels: [pm]}\noutput: cbomb.pdf\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert main(["--project", str(project), "-j", "1", "cbomb", "probe"]) == 1
     err = capsys.readouterr().err
     assert "failed out/cbomb.pdf: the worker process printing it ended abruptly" in err.replace(str(project) + "/", "")
@@ -492,11 +539,16 @@ def test_a_document_that_crashes_the_engine_fails_alone(project: Path, capsys: p
 def test_a_tighter_layout_and_the_page_limit_are_part_of_the_key(project: Path) -> None:
     template = project / "templates/fitprobe.html"
     recipe = project / "guides/fitprobe.yaml"
-    body = ('<html lang="en"><body>{% if fit == 0 %}<p style="break-after:page">a</p><p>b</p>'
-            "{% else %}<p>FIT VERSION 1</p>{% endif %}</body></html>")
+    body = (
+        '<html lang="en"><body>{% if fit == 0 %}<p style="break-after:page">a</p><p>b</p>'
+        "{% else %}<p>FIT VERSION 1</p>{% endif %}</body></html>"
+    )
     template.write_text(body, encoding="utf-8")
-    recipe.write_text("title: F\ntemplate: fitprobe.html\nstyles: [base.css]\nselect: {levels: [pm]}\n"
-                      "output: fit.pdf\nmax_pages: 1\n", encoding="utf-8")
+    recipe.write_text(
+        "title: F\ntemplate: fitprobe.html\nstyles: [base.css]\nselect: {levels: [pm]}\n"
+        "output: fit.pdf\nmax_pages: 1\n",
+        encoding="utf-8",
+    )
     assert main(["--project", str(project), "fitprobe"]) == 0
     template.write_text(body.replace("VERSION 1", "VERSION 2"), encoding="utf-8")
     assert main(["--project", str(project), "fitprobe"]) == 0
@@ -546,8 +598,9 @@ def test_a_stylesheet_saved_during_a_build_is_seen_by_the_next(
 
 def test_the_output_folder_is_never_an_input_folder(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for out in (project / "styles", project / "brands/evil/out", project.parent):
-        assert main(["--project", str(project), "--brand", str(project / "brands/evil"), "--out", str(out),
-                     "probe"]) == 2
+        assert (
+            main(["--project", str(project), "--brand", str(project / "brands/evil"), "--out", str(out), "probe"]) == 2
+        )
     err = capsys.readouterr().err
     assert f"--out {project / 'styles'} is inside {project / 'styles'}, which the build reads" in err
     assert f"--out {project.parent} holds the whole project" in err
