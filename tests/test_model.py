@@ -498,9 +498,7 @@ def test_good_output_patterns_pass(pattern: str, per: str) -> None:
 def test_the_output_check_sees_per_from_the_recipe() -> None:
     with pytest.raises(ValidationError) as exc:
         Recipe.model_validate(recipe(per="level", output="all.pdf"))
-    assert errors(exc) == [
-        (("output",), "'all.pdf' needs {level} when the recipe builds one document per level")
-    ]
+    assert errors(exc) == [(("output",), "'all.pdf' needs {level} when the recipe builds one document per level")]
 
 
 # --------------------------------------------------------------------------- brands

@@ -95,7 +95,7 @@ def test_people_at_the_same_level_share_identical_pages(batch: Path) -> None:
     assert len(first.pages) == len(second.pages)
     personal = 1  # the welcome page
     assert first.pages[0].extract_text() != second.pages[0].extract_text()
-    for a, b in zip(first.pages[personal:], second.pages[personal:]):
+    for a, b in zip(first.pages[personal:], second.pages[personal:], strict=True):
         assert a.extract_text() == b.extract_text()
 
 
@@ -206,7 +206,7 @@ def test_names_make_safe_file_names_inside_the_output_folder(
 
 def test_extra_columns_warn_once_and_yaml_rosters_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = [{**person(1, "pm"), "salary": "secret", "notes": "x"}, {**person(2, "apm"), "salary": "1", "notes": ""}]
-    roster = write_roster(tmp_path / "r.csv", rows, COLUMNS + ["salary", "notes"])
+    roster = write_roster(tmp_path / "r.csv", rows, [*COLUMNS, "salary", "notes"])
     assert (
         main(["--project", str(ROOT), "--out", str(tmp_path / "a"), "--roster", str(roster), "-j", "1", "onboarding"])
         == 0
