@@ -153,9 +153,10 @@ def test_paper_and_bleed_set_the_page_size(tmp_path: Path) -> None:
     assert (round(float(page.trimbox.width)), round(float(page.trimbox.height))) == (612, 792)
 
 
-def test_crop_marks_need_a_bleed(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--project", str(ROOT), "--crop-marks", "check"]) == 2
+def test_crop_marks_need_a_bleed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--project", str(ROOT), "--out", str(tmp_path), "--crop-marks", "one-pagers"]) == 2
     assert "--crop-marks needs a bleed" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())  # refused before anything was read or written
 
 
 def test_duplex_opens_chapters_on_right_hand_pages(tmp_path: Path) -> None:
