@@ -206,9 +206,12 @@ GOLDEN_HEADER = """\
 # The error output of every case in tests/test_bad_input.py, compared in full by that test.
 # One section per case: "## <case name>", the exit code, then each line the command wrote to
 # stderr, exactly (the case's temporary project folder is shown as <project>).
-# After an intended change to the messages: pytest --update-golden tests/test_bad_input.py
+# After an intended change to the messages: pytest -n 0 --update-golden tests/test_bad_input.py
 """
-UPDATE_HINT = "run `pytest --update-golden tests/test_bad_input.py`, read the new messages and commit the file"
+UPDATE_HINT = (
+    "run `pytest -n 0 --update-golden tests/test_bad_input.py` (in one process: each writes the whole file), "
+    "read the new messages and commit the file"
+)
 
 
 def read_golden(path: Path) -> dict[str, tuple[int, list[str]]]:
