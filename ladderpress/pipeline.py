@@ -12,7 +12,7 @@ comes from the :class:`~ladderpress.request.BuildRequest`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -126,24 +126,31 @@ def _announced(result: Plan) -> Iterator[Event]:
         yield Failed(problem.file, str(problem))
 
 
-def check(request: BuildRequest) -> Iterator[Event]:
-    """Read, plan and render every document (no PDF): every problem, or :class:`Checked`."""
-    started = time.perf_counter()
-    tally = Tally(request.output_dir)
+def _prepared(request: BuildRequest, tally: Tally) -> Generator[Event, None, tuple[Opened, Plan] | None]:
+    """Open and plan for ``check`` and ``list``: the plan's events (or the refusal), then what was made."""
     try:
         opened = open_project(request)
         result = planned(opened, request, {})
     except InputErrors as exc:
         yield tally.add(Refused(tuple(exc.problems)))
-        yield Finished(tally.result(time.perf_counter() - started))
-        return
+        return None
     for event in _announced(result):
         yield tally.add(event)
-    problems = render_all(opened.renderers, result.jobs)
-    if problems:
-        yield tally.add(Refused(tuple(problems)))
-    elif not result.rejected:
-        yield Checked(len(opened.project.ladder.levels), len(opened.project.recipes), len(result.jobs))
+    return opened, result
+
+
+def check(request: BuildRequest) -> Iterator[Event]:
+    """Read, plan and render every document (no PDF): every problem, or :class:`Checked`."""
+    started = time.perf_counter()
+    tally = Tally(request.output_dir)
+    prepared = yield from _prepared(request, tally)
+    if prepared is not None:
+        opened, result = prepared
+        problems = render_all(opened.renderers, result.jobs)
+        if problems:
+            yield tally.add(Refused(tuple(problems)))
+        elif not result.rejected:
+            yield Checked(len(opened.project.ladder.levels), len(opened.project.recipes), len(result.jobs))
     yield Finished(tally.result(time.perf_counter() - started))
 
 
@@ -162,21 +169,15 @@ def listing(request: BuildRequest) -> Iterator[Event]:
     """Each recipe and the files it would write (:class:`Listed`), without rendering anything."""
     started = time.perf_counter()
     tally = Tally(request.output_dir)
-    try:
-        opened = open_project(request)
-        result = planned(opened, request, {})
-    except InputErrors as exc:
-        yield tally.add(Refused(tuple(exc.problems)))
-        yield Finished(tally.result(time.perf_counter() - started))
-        return
-    for event in _announced(result):
-        yield tally.add(event)
-    by_recipe: dict[str, list[PurePosixPath]] = {}
-    for job in result.jobs:
-        by_recipe.setdefault(job.recipe_name, []).append(job.output)
-    for name, outputs in by_recipe.items():
-        recipe = opened.project.recipes[name]
-        yield Listed(name, recipe.title, recipe.template, tuple(outputs))
+    prepared = yield from _prepared(request, tally)
+    if prepared is not None:
+        opened, result = prepared
+        by_recipe: dict[str, list[PurePosixPath]] = {}
+        for job in result.jobs:
+            by_recipe.setdefault(job.recipe_name, []).append(job.output)
+        for name, outputs in by_recipe.items():
+            recipe = opened.project.recipes[name]
+            yield Listed(name, recipe.title, recipe.template, tuple(outputs))
     yield Finished(tally.result(time.perf_counter() - started))
 
 
