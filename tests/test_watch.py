@@ -9,6 +9,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.conftest import ROOT, copy_project
@@ -49,19 +51,31 @@ class Lines:
         raise AssertionError(f"no line with {parts} in {TIMEOUT} s; output so far:\n" + "\n".join(self.seen))
 
 
+@contextmanager
+def watching(cwd: Path, *args: str) -> Iterator[tuple[subprocess.Popen[str], Lines]]:
+    """A watch process with these arguments, its output read as it comes; stopped with Ctrl+C (SIGINT) after."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=cwd,
+    )
+    try:
+        yield process, Lines(process)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def test_watch_rebuilds_survives_a_broken_file_and_recovers(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     level = project / "content/levels/vp.yaml"
     original = level.read_text(encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "--project", str(project), "--watch", "-j", "1", "one-pagers"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=tmp_path,
-    )
-    try:
-        lines = Lines(process)
+    with watching(tmp_path, "--project", str(project), "--watch", "-j", "1", "one-pagers") as (process, lines):
         lines.wait_for("watching")
         time.sleep(0.5)
         level.write_text(original.replace("title: VP of Product", "title: Vice President of Product"), encoding="utf-8")
@@ -75,39 +89,14 @@ def test_watch_rebuilds_survives_a_broken_file_and_recovers(tmp_path: Path) -> N
 
         level.write_text(original, encoding="utf-8")
         lines.wait_for("one-pagers/vp.pdf", "1 page")
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
     assert process.returncode == 130  # stopped with Ctrl+C, as a build is
 
 
 def test_watch_follows_a_folder_that_appears_and_never_the_output_folder(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     shutil.rmtree(project / "styles")  # the built-in styles serve until the project has its own
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ladderpress",
-            "watch",
-            "--project",
-            str(project),
-            "-j",
-            "1",
-            "one-pagers",
-            "--level",
-            "pm",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=tmp_path,
-    )
-    try:
-        lines = Lines(process)
+    args = ("watch", "--project", str(project), "-j", "1", "one-pagers", "--level", "pm")
+    with watching(tmp_path, *args) as (process, lines):
         lines.wait_for("watching", "p/content")
         (project / "out" / "notes.txt").write_text("not an input", encoding="utf-8")  # the output is never news
         (project / "styles").mkdir()
@@ -116,12 +105,6 @@ def test_watch_follows_a_folder_that_appears_and_never_the_output_folder(tmp_pat
         lines.wait_for("changed", "p/styles")
         lines.wait_for("one-pagers/pm.pdf", "1 page")
         lines.wait_for("watching", "p/styles")
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
     assert process.returncode == 130
     seen = lines.drain()
     assert not any("notes.txt" in line for line in seen), seen
