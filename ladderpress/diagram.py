@@ -290,12 +290,14 @@ def _layout(
     parts = [_track_headers(tracks, column_x, palette, widths) if len(tracks) > 1 else ""]
     if axis:
         parts.append(_axis(years, ranks, row_top, box_h, axis, palette, widths))
-    parts += [_link(boxes[lv.id], boxes[n], palette) for lv in shown for n in lv.leads_to if n in boxes]
     parts += [
-        _equivalent(boxes[lv.id], boxes[e], palette)
+        _link(boxes[lv.id], boxes[n.id], palette) for lv in shown for n in ladder.next_levels(lv) if n.id in boxes
+    ]
+    parts += [
+        _equivalent(boxes[lv.id], boxes[e.id], palette)
         for lv in shown
-        for e in lv.equivalents
-        if e in boxes and lv.id < e and boxes[e].y == boxes[lv.id].y
+        for e in ladder.equivalents(lv)
+        if e.id in boxes and lv.id < e.id and boxes[e.id].y == boxes[lv.id].y
     ]
     return Layout(
         boxes=boxes,

@@ -20,9 +20,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ladderpress import files
+from ladderpress import files, upgrade
 from ladderpress.errors import InputErrors, Problem, did_you_mean, field_path, plain_words, relative, suggestion
-from ladderpress.model import Brand, Ladder, LocatedProblems, Recipe
+from ladderpress.model import FORMAT, Brand, Ladder, LocatedProblems, Recipe
 from ladderpress.packaged import builtin_dir
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -513,20 +513,28 @@ def _inner_model(annotation: Any) -> Any:
 # --------------------------------------------------------------------------- content
 
 
-def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Problem]]:
-    """Assemble ``content/*.yaml`` (top-level fields) and ``content/levels/*.yaml`` into a Ladder."""
+def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Problem], list[str]]:
+    """Assemble ``content/*.yaml`` (top-level fields) and ``content/levels/*.yaml`` into a Ladder.
+
+    Returns the ladder (None if it has problems), the problems, and warnings: a ladder of the
+    content model's first edition is upgraded in memory (:mod:`ladderpress.upgrade`), with one.
+    """
     main = content_dir / "ladder.yaml"
     positions = Positions(root, {(): (main, 1, 1)})
     problems: list[Problem] = []
     data: dict[str, Any] = {}
     if not content_dir.is_dir():
-        return None, [
-            Problem(
-                relative(content_dir, root),
-                "content folder not found",
-                hint="run the command from the project folder, or pass --project",
-            )
-        ]
+        return (
+            None,
+            [
+                Problem(
+                    relative(content_dir, root),
+                    "content folder not found",
+                    hint="run the command from the project folder, or pass --project",
+                )
+            ],
+            [],
+        )
     unread_sections = False
     if not os.path.lexists(main):  # anything else there (a folder, a broken link) is reported when read
         problems.append(Problem(relative(main, root), "file not found", hint="every ladder needs content/ladder.yaml"))
@@ -534,7 +542,7 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
     section_files = _yaml_files_in(content_dir, root, problems)
     level_files = _yaml_files_in(content_dir / "levels", root, problems)
     if section_files is None:
-        return None, problems
+        return None, problems, []
     section_files.sort(key=lambda p: (p.name != "ladder.yaml", p.name))
     unread_levels: set[str] = set()
     renamed: dict[str, tuple[int, str]] = {}  # a level file whose id is not its name → (its problem's index, the id)
@@ -578,7 +586,7 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
             positions.marks.update({loc: mark for loc, mark in marks.items() if loc[:1] == (key,)})
     data["levels"] = []
     if level_files is None:  # the folder cannot be read: its levels are unknown, not missing
-        return None, problems
+        return None, problems, []
     if len(level_files) > MAX_LEVELS:
         problems.append(
             Problem(
@@ -587,7 +595,7 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
                 hint="remove the files that are not levels",
             )
         )
-        return None, problems
+        return None, problems, []
     if not level_files:
         problems.append(
             Problem(
@@ -622,6 +630,13 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
                     subject=path.stem,
                 )
             )
+    warnings = []
+    if not unread_sections and upgrade.is_first_edition(data):
+        upgrade.upgrade_ladder(data, [level for level in data["levels"] if isinstance(level, dict)])
+        warnings.append(
+            f"{relative(main, root)}: written for the first edition of the content model (it has no "
+            f"'format: {FORMAT}'); it builds as before, but run 'ladderpress upgrade' to rewrite it for this one"
+        )
     ladder, found = validate(Ladder, data, positions, default=main)
     # A file that could not be read must not also be reported as missing or unknown; nor must the
     # references to a level by its file name when its id says otherwise: that is one mistake, said once.
@@ -639,7 +654,7 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
     found = [p for p in found if not _caused_by_unread(p, unread_sections, unread_levels | set(renamed))]
     if not data["levels"]:  # no level files, or none read: said already
         found = [p for p in found if not (p.code == "schema.too_short" and p.field == "levels")]
-    return (ladder if not problems else None), problems + found
+    return (ladder if not problems else None), problems + found, warnings
 
 
 def _caused_by_unread(problem: Problem, unread_sections: bool, unread_levels: set[str]) -> bool:
@@ -948,6 +963,8 @@ class Project:
     """Every brand in use, by folder."""
     forced_brand: LoadedBrand | None = None
     """The brand given on the command line: it applies to every document."""
+    warnings: list[str] = field(default_factory=list)
+    """What the build should say before it starts (a first-edition ladder, upgraded in memory)."""
 
     def brand_for(self, recipe: Recipe) -> LoadedBrand | None:
         if self.forced_brand is not None:
@@ -1014,8 +1031,10 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
     ``brand`` is the command line's ``--brand`` folder (relative to the current folder).
     """
     root = _real(root)
-    ladder, problems = load_ladder(root / "content", root)
+    ladder, problems, warnings = load_ladder(root / "content", root)
     recipes, recipe_positions, recipe_problems = load_recipes(root / "guides", root)
+    if warnings and ladder is not None:  # a first-edition project: its recipes' titles name the company too
+        recipes = {name: _renamed(recipe, ladder.organisation) for name, recipe in recipes.items()}
     problems += recipe_problems
     brands: dict[Path, LoadedBrand] = {}
     forced = None
@@ -1041,7 +1060,7 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
                 problems += [_from_recipe(p, name, root) for p in found]
                 if loaded is not None:
                     brands[loaded.folder] = loaded
-    project = Project(root, ladder, recipes, brands, forced) if ladder is not None else None
+    project = Project(root, ladder, recipes, brands, forced, warnings) if ladder is not None else None
     for name, recipe in recipes.items():
         chosen = forced if brand is not None else brands.get(_real(root / recipe.brand)) if recipe.brand else None
         if recipe.brand and brand is None and not _real(root / recipe.brand).is_relative_to(root):
@@ -1060,6 +1079,12 @@ def load_project(root: Path, brand: Path | None = None) -> Project:
     raise_if(problems)
     assert project is not None
     return project
+
+
+def _renamed(recipe: Recipe, organisation: str) -> Recipe:
+    """A first-edition recipe with ``{organisation}`` for the company's name, as ``ladderpress upgrade`` writes it."""
+    fields = {"title": recipe.title, "description": recipe.description}
+    return recipe.model_copy(update=fields) if upgrade.rename_organisation(fields, organisation) else recipe
 
 
 def _from_recipe(problem: Problem, recipe_name: str, root: Path) -> Problem:

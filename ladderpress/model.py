@@ -14,7 +14,7 @@ import difflib
 import re
 import string
 from functools import cached_property
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from ladderpress.errors import COLOUR, ID, LANGUAGE, RELATIVE_PATH, STYLESHEET, TEMPLATE, Refusal, suggestion
+from ladderpress.errors import COLOUR, ID, LANGUAGE, RELATIVE_PATH, STYLESHEET, TEMPLATE, Refusal
 
 Id = Annotated[
     str,
@@ -51,60 +51,209 @@ class Strict(BaseModel):
 
 # --------------------------------------------------------------------------- ladder
 
+FORMAT: Literal[2] = 2
+"""The content model's edition. A ladder without ``format: 2`` is read as the first edition:
+it is upgraded in memory (see :mod:`ladderpress.upgrade`) with one warning, and
+``ladderpress upgrade`` rewrites its files."""
+
+PLACEHOLDER = "{organisation}"
+"""Written in any text, it prints the company's name: the brand's, else the ladder's ``organisation``."""
+
 
 class Distinction(Strict):
     """A role that is often confused with this field, and how it differs."""
 
     role: Text
+    """The other role's name, such as "Project manager"."""
     difference: Text
+    """How that role differs from this field."""
+
+
+class Family(Strict):
+    """A job family (engineering, product, design, …): its own tracks, levels and competencies."""
+
+    id: Id
+    """Referred to by tracks (``family:``), competencies and recipes (``select: {family: …}``)."""
+    name: Text
+    """The family's name as printed, such as "Engineering"."""
+    summary: Markdown | None = None
+    """What people in this family do, printed where the family is introduced."""
+
+
+class Band(Strict):
+    """A grade shared by every family and track: levels in one band are equivalent."""
+
+    id: Id
+    """Referred to by levels (``band:``)."""
+    name: Text
+    """The band as printed: a number, a letter or a name ("Band 4", "E", "Senior")."""
+    rank: Annotated[int, Field(ge=0, le=1000)]
+    """Orders the bands, junior first; a level in the band takes this rank unless it gives its own."""
+    summary: Text | None = None
+    """What the band means across families, printed in "levels compared"."""
+
+
+class ScaleStep(Strict):
+    """One named step of a competency scale, such as "Practitioner"."""
+
+    id: Id
+    """Referred to by expectations (``step:``)."""
+    name: Text
+    """The step as printed in legends and matrices."""
+    description: Text | None = None
+    """What being at this step means, printed in the scale's legend."""
+
+
+class Scale(Strict):
+    """An ordered list of steps a competency is measured on, lowest first."""
+
+    id: Id
+    """Referred to by competencies (``scale:``)."""
+    name: Text
+    """The scale's name, printed above its legend."""
+    summary: Text | None = None
+    """How to read the scale."""
+    steps: Annotated[list[ScaleStep], Field(min_length=2, max_length=20)]
+    """The steps, lowest first."""
 
 
 class Track(Strict):
     """A career track (for example individual contributor or manager)."""
 
     id: Id
+    """Referred to by levels (``tracks:``), competencies and recipes (``select: {track: …}``)."""
     name: Text
+    """The track's name as printed, such as "Individual contributor"."""
     short_name: Text
+    """A short name for tight spaces, such as "IC"."""
     summary: Markdown
+    """What growing on this track means."""
+    family: Id | None = None
+    """The job family the track belongs to; needed when the ladder lists families."""
     scope: Text | None = None
+    """How the track's scope grows, in a sentence."""
     skills: list[Text] = []
+    """The skills the track depends on most."""
     promotion: Text | None = None
+    """How people on this track are promoted."""
     pros: list[Text] = []
+    """What speaks for the track."""
     cons: list[Text] = []
+    """What to watch out for on the track."""
 
 
 class SubLevel(Strict):
     """An optional step inside a level (for example L5a and L5b)."""
 
     code: Text
+    """The step's code, such as "L5a"."""
     title: Text
+    """The step's title."""
     summary: Text | None = None
+    """What sets this step apart."""
+
+
+class LevelSection(Strict):
+    """A named section of a level that the framework defines (scope, impact levers, span of control, …)."""
+
+    id: Id
+    """Names the section, so that a recipe can pick it (``level_sections:``)."""
+    title: Text
+    """The section's heading as printed."""
+    body: Markdown | None = None
+    """The section's text."""
+    items: list[Text] = []
+    """The section's points, printed as a list after its text."""
+
+    @model_validator(mode="after")
+    def has_content(self) -> LevelSection:
+        if self.body is None and not self.items:
+            raise Refusal("section has neither body nor items", "give it a body: (text) or items: (a list)")
+        return self
 
 
 Paper = Literal["A4", "Letter"]
+
+MoveKind = Literal["promotion", "transfer", "out"]
+
+
+class Move(Strict):
+    """A way from one level to another (or out of the ladder), with what it takes."""
+
+    to: Id | None = None
+    """The level moved to (its id)."""
+    role: Text | None = None
+    """For a move out of the ladder: the role moved to, such as "Product marketing"."""
+    kind: MoveKind | None = None
+    """promotion (up the ladder), transfer (same band, another track) or out (another family or role);
+    worked out from the levels when not given."""
+    summary: Markdown | None = None
+    """What the move means, in a few sentences."""
+    criteria: list[Text] = []
+    """What must be true for the move."""
+    evidence: list[Text] = []
+    """What shows the criteria are met."""
+    business_need: Text | None = None
+    """The need the organisation must have for the move to happen."""
+    typical_time: Text | None = None
+    """How long before the move is usual, such as "2–3 years"."""
+
+    @model_validator(mode="after")
+    def one_target(self) -> Move:
+        if (self.to is None) == (self.role is None):
+            raise Refusal(
+                "a move needs either 'to' (a level id) or 'role' (a role outside the ladder)",
+                "write to: <level id>, or role: <the role's name> for a move out",
+            )
+        if self.role is not None and self.kind not in (None, "out"):
+            raise Refusal(
+                f"a move to a role outside the ladder is a move out, not a {self.kind}",
+                "set kind: out, or point to a level with to:",
+            )
+        return self
 
 
 class Level(Strict):
     """One rung of the ladder."""
 
     id: Id
+    """The level's id: its file is content/levels/<id>.yaml."""
     code: Text
+    """A short code printed beside the title, such as "L3" or "IC4"."""
     title: Text
+    """The job title."""
     short_title: Text
+    """A short title for tight spaces, such as "Senior PM"."""
     rank: Annotated[int, Field(ge=0, le=1000)]
+    """Orders levels, junior first; levels of one track each need their own. Taken from the band when not given."""
+    band: Id | None = None
+    """The band (grade) the level belongs to; levels of different tracks in one band are equivalent."""
     tracks: Annotated[list[Id], Field(min_length=1)]
+    """The tracks the level belongs to (ids)."""
     scope: Text
+    """The level's scope, in one sentence."""
     description: Markdown
+    """What the level is, in a few paragraphs."""
     duties: NonEmptyTexts
-    experience: Text
+    """What people at this level do."""
+    experience: Text | None = None
+    """Typical experience, such as "4–6 years"; not printed when absent."""
     years: Annotated[list[Annotated[int, Field(ge=0, le=60)] | None], Field(min_length=2, max_length=2)] | None = None
     """Typical years of experience as ``[from, to]`` (``to`` may be null for "15+"); drawn on the diagram."""
-    time_at_level: Text
-    reports_to: Text
+    time_at_level: Text | None = None
+    """How long people usually stay, such as "2–3 years"; not printed when absent."""
+    reports_to: Text | Annotated[list[Id], Field(min_length=1)] | None = None
+    """Who the level reports to: text, or a list of level ids; not printed when absent."""
     leads_to: list[Id] = []
-    equivalents: list[Id] = []
+    """Shorthand for promotions: the levels this one usually leads to (ids, each ranked higher)."""
+    moves: list[Move] = []
+    """Moves from this level, of any kind, with their criteria."""
     promotion_signals: list[Text] = []
+    """Signs that someone is ready for the next level."""
     sublevels: list[SubLevel] = []
+    """Steps inside the level."""
+    sections: list[LevelSection] = []
+    """The framework's own sections for this level, printed in the order written."""
 
     @field_validator("years")
     @classmethod
@@ -124,53 +273,134 @@ class Level(Strict):
         return f"{start}+ yrs" if end is None else f"{start}–{end} yrs"
 
 
+class Expectation(Strict):
+    """What a competency asks of one level: a step of its scale, text, behaviours and examples."""
+
+    step: Id | None = None
+    """The step of the competency's scale expected at this level."""
+    text: Text | None = None
+    """The expectation in a sentence."""
+    builds_on: Id | None = None
+    """A level whose expectation this one adds to ("as at Senior PM, plus …"), instead of copying it."""
+    behaviours: list[Text] = []
+    """What someone meeting the expectation does."""
+    examples: list[Text] = []
+    """Examples of meeting it."""
+
+    @model_validator(mode="after")
+    def has_content(self) -> Expectation:
+        if self.step is None and self.text is None and not self.behaviours and not self.examples:
+            raise Refusal(
+                "expectation says nothing",
+                "give it a step:, text:, behaviours: or examples:, or write the expectation as one sentence",
+            )
+        return self
+
+
 class Competency(Strict):
     """A competency with what is expected of it at each level (keyed by level id)."""
 
     id: Id
+    """The competency's id."""
     name: Text
+    """The competency's name as printed."""
     summary: Text
-    expectations: dict[Id, Text]
+    """What the competency is, in a sentence."""
+    scale: Id | None = None
+    """The scale its expectations name steps of."""
+    tracks: list[Id] = []
+    """The tracks it applies to; all of its group's when empty."""
+    families: list[Id] = []
+    """The families it applies to; all of its group's when empty."""
+    expectations: dict[Id, Text | Expectation]
+    """Level id → what is expected there: a sentence, or a step with behaviours and examples."""
+
+    def expectation(self, level_id: str) -> Expectation | None:
+        """The expectation at one level, a sentence made into an :class:`Expectation`."""
+        found = self.expectations.get(level_id)
+        return Expectation(text=found) if isinstance(found, str) else found
 
 
 class CompetencyTheme(Strict):
     """A group of related competencies."""
 
+    id: Id | None = None
+    """The group's id (optional)."""
     name: Text
+    """The group's name as printed."""
+    summary: Text | None = None
+    """What the group covers."""
+    tracks: list[Id] = []
+    """The tracks the group applies to (all when empty), such as leadership for managers only."""
+    families: list[Id] = []
+    """The families the group applies to (all when empty)."""
     competencies: Annotated[list[Competency], Field(min_length=1)]
+    """The competencies of the group."""
 
 
 class Specialisation(Strict):
+    """A niche people deepen into without changing level."""
+
     id: Id
+    """The specialisation's id."""
     name: Text
+    """Its name as printed."""
     summary: Text
+    """What it is, in a sentence or two."""
     focus: list[Text] = []
+    """What it concentrates on."""
     typical_background: Text | None = None
+    """Where people in it usually come from."""
+    tracks: list[Id] = []
+    """The tracks it is open to (all when empty)."""
+    levels: list[Id] = []
+    """The levels it is open to (all when empty)."""
+    requirements: list[Text] = []
+    """What it asks for beyond the level."""
+    responsibilities: list[Text] = []
+    """What it adds to the level's duties."""
 
 
 class WayIn(Strict):
     """A route into the field (graduate programmes, transfers, portfolio, network)."""
 
     id: Id
+    """The route's id."""
     title: Text
+    """The route's title."""
     body: Markdown
+    """How the route works."""
     tips: list[Text] = []
+    """Practical tips."""
 
 
 class LateralMove(Strict):
+    """A group of roles outside the ladder that people move on to."""
+
     title: Text
+    """The group's title, such as "Customer-facing roles"."""
     summary: Text
+    """Who the roles suit."""
     roles: NonEmptyTexts
+    """The roles."""
 
 
 class Skill(Strict):
+    """A skill the whole field relies on."""
+
     name: Text
+    """The skill's name."""
     description: Text
+    """What it is and why it matters."""
 
 
 class FaqEntry(Strict):
+    """A question and its answer."""
+
     question: Text
+    """The question."""
     answer: Markdown
+    """The answer."""
     levels: list[Id] = []
     """Levels this answer is most relevant to; empty means every level."""
 
@@ -179,8 +409,11 @@ class Milestone(Strict):
     """A step of the first-days checklist: what to have done by a given day."""
 
     by_day: Annotated[int, Field(ge=1, le=365)]
+    """The day by which it is done."""
     title: Text
+    """The milestone's title."""
     items: NonEmptyTexts
+    """What to have done."""
 
 
 class Onboarding(Strict):
@@ -192,6 +425,7 @@ class Onboarding(Strict):
     introduction: Markdown | None = None
     """What the packet holds and how to use it: the same for everyone, printed above its contents."""
     checklist: Annotated[list[Milestone], Field(min_length=1)]
+    """The first-days checklist."""
     growth: list[Text] = []
     """Ways to grow, printed after the level's next steps."""
 
@@ -200,30 +434,40 @@ class Progression(Strict):
     """How long people spend at each level, in general terms."""
 
     summary: Markdown
+    """How progression works, in a few sentences."""
     notes: list[Text] = []
+    """Further points."""
     tip: Text | None = None
+    """One piece of advice, printed apart."""
 
 
 class _LadderIndex:
-    """A ladder's levels and tracks by id, and its orderings, for :class:`Ladder`'s lookups.
+    """A ladder's levels, tracks and bands by id, and its orderings, for :class:`Ladder`'s lookups.
 
     Levels are only ever matched by id: comparing models compares every field, slowly.
     """
 
-    def __init__(self, levels: list[Level], tracks: list[Track]) -> None:
-        self.levels = levels
-        self.tracks = tracks
+    def __init__(self, ladder: Ladder) -> None:
+        self.levels = ladder.levels
+        self.tracks = ladder.tracks
         self.level: dict[str, Level] = {}
-        for level in levels:
+        for level in self.levels:
             self.level.setdefault(level.id, level)  # the first of a repeated id, as a search would find
         self.track: dict[str, Track] = {}
-        for track in tracks:
+        for track in self.tracks:
             self.track.setdefault(track.id, track)
+        self.band: dict[str, Band] = {}
+        for band in ladder.bands:
+            self.band.setdefault(band.id, band)
+        self.scale: dict[str, Scale] = {}
+        for scale in ladder.scales:
+            self.scale.setdefault(scale.id, scale)
+        self._ladder = ladder
 
     @cached_property
     def ranked(self) -> tuple[Level, ...]:
         order = {track.id: i for i, track in enumerate(self.tracks)}
-        return tuple(sorted(self.levels, key=lambda lv: (lv.rank, min(order[t] for t in lv.tracks))))
+        return tuple(sorted(self.levels, key=lambda lv: (lv.rank, min(order.get(t, 0) for t in lv.tracks))))
 
     @cached_property
     def in_track(self) -> dict[str, tuple[Level, ...]]:
@@ -234,47 +478,121 @@ class _LadderIndex:
         return {track_id: tuple(sorted(lvs, key=lambda lv: lv.rank)) for track_id, lvs in members.items()}
 
     @cached_property
+    def moves(self) -> dict[str, tuple[Move, ...]]:
+        """Each level's moves, ``leads_to`` made into promotions and every kind worked out."""
+        return {level.id: tuple(self._ladder._moves_of(level)) for level in self.levels}
+
+    @cached_property
     def previous(self) -> dict[str, tuple[Level, ...]]:
         arrivals: dict[str, list[Level]] = {}
         for level in self.ranked:
-            for target in dict.fromkeys(level.leads_to):
-                arrivals.setdefault(target, []).append(level)
-        return {target: tuple(lvs) for target, lvs in arrivals.items()}
+            for move in self.moves.get(level.id, ()):
+                if move.kind == "promotion" and move.to is not None:
+                    arrivals.setdefault(move.to, []).append(level)
+        return {target: tuple({lv.id: lv for lv in lvs}.values()) for target, lvs in arrivals.items()}
 
     @cached_property
     def shared(self) -> tuple[Level, ...]:
         return tuple(lv for lv in self.ranked if len(lv.tracks) == len(self.tracks))
 
 
+ChangeKind = Literal["new", "step-up", "same-step", "more", "step-down", "unchanged"]
+
+
+class Change(NamedTuple):
+    """How one competency changes from a level to the next (see :meth:`Ladder.changes`)."""
+
+    competency: Competency
+    kind: ChangeKind
+    before: Expectation | None
+    after: Expectation
+
+
+class BandRow(NamedTuple):
+    """One row of "levels compared": a band, and the levels in it per track (see :meth:`Ladder.bands_compared`)."""
+
+    band: Band | None
+    rank: int
+    cells: tuple[tuple[Level, ...], ...]
+
+
 class Ladder(Strict):
     """The whole ladder, assembled from the files under ``content/``."""
 
+    format: Literal[2] = FORMAT
+    """The content model's edition; a ladder without it is read as the first edition and upgraded with a warning."""
     title: Text
+    """The ladder's title, printed on covers."""
     subtitle: Text | None = None
+    """A line under the title."""
     field: Text
+    """The field the ladder covers, such as "Product management"."""
     organisation: Text
+    """The company's name: printed wherever text says {organisation}, unless a brand gives its own."""
     language: Annotated[str, StringConstraints(pattern=LANGUAGE.regex)] = "en"
+    """The language the content is written in, such as "en-GB" (used for hyphenation)."""
     date: datetime.date | None = None
     """The edition date, written into the PDFs' metadata (SOURCE_DATE_EPOCH wins when set)."""
     paper: Paper = "A4"
+    """A4 or Letter."""
     allow_html: bool = False
     """Let raw HTML in Markdown fields through. Off by default: it is escaped."""
     introduction: Markdown
+    """What the field is, printed at the start of the handbook."""
     how_to_read: Markdown | None = None
+    """How to read the documents."""
     responsibilities: list[Text] = []
+    """What people in the field are responsible for."""
     distinctions: list[Distinction] = []
+    """Roles often confused with this field, and how they differ."""
+    families: list[Family] = []
+    """Job families, when the ladder holds more than one; each track names its family."""
+    bands: list[Band] = []
+    """Bands (grades) shared by every family and track; when given, every level names its band."""
+    scales: list[Scale] = []
+    """Competency scales: ordered, named steps that expectations point at."""
     tracks: Annotated[list[Track], Field(min_length=1)]
+    """The career tracks."""
     levels: Annotated[list[Level], Field(min_length=1, max_length=500)]
+    """The levels, one file each under content/levels/."""
     competencies: list[CompetencyTheme] = []
+    """Competency groups, each with its competencies."""
     specialisations: list[Specialisation] = []
+    """Niches people deepen into without changing level."""
     progression: Progression | None = None
+    """How progression works in general."""
     ways_in: list[WayIn] = []
+    """Routes into the field."""
     lateral_moves: list[LateralMove] = []
+    """Roles outside the ladder that people move on to."""
     skills_intro: Markdown | None = None
+    """An introduction to the skills."""
     skills: list[Skill] = []
+    """Skills the whole field relies on."""
     beyond_the_top: list[Text] = []
+    """Where people go after the top of the ladder."""
     faq: list[FaqEntry] = []
+    """Questions and answers."""
     onboarding: Onboarding | None = None
+    """What onboarding packets say to every new hire."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def rank_from_band(cls, data: Any) -> Any:
+        """A level with a band and no rank takes the band's rank: the ordering is typed once."""
+        if not isinstance(data, dict) or not isinstance(data.get("bands"), list):
+            return data
+        ranks: dict[Any, int] = {
+            band.get("id"): band["rank"]
+            for band in data["bands"]
+            if isinstance(band, dict) and isinstance(band.get("rank"), int)
+        }
+        levels = data.get("levels")
+        if isinstance(levels, list) and any(
+            isinstance(lv, dict) and "rank" not in lv and lv.get("band") in ranks for lv in levels
+        ):
+            data = {**data, "levels": [_with_rank(lv, ranks) for lv in levels]}
+        return data
 
     # -- lookups used by templates and the planner ---------------------------
     # By id, from an index made on first use: a 500-level ladder is looked up hundreds of
@@ -284,7 +602,7 @@ class Ladder(Strict):
     def _lookups(self) -> _LadderIndex:
         # a cached_property lives in the instance's __dict__, outside the fields: the model stays
         # frozen, and equality, dumps and schemas ignore it; pickling carries it along
-        return _LadderIndex(self.levels, self.tracks)
+        return _LadderIndex(self)
 
     def _index(self) -> _LadderIndex:
         index = self._lookups
@@ -305,16 +623,38 @@ class Ladder(Strict):
         except KeyError:
             raise KeyError(f"no track '{track_id}'") from None
 
+    def band(self, level: Level) -> Band | None:
+        """The level's band, if the ladder has bands."""
+        return self._index().band.get(level.band) if level.band else None
+
+    def scale_of(self, competency: Competency) -> Scale | None:
+        return self._index().scale.get(competency.scale) if competency.scale else None
+
+    def family_of(self, level: Level) -> Family | None:
+        """The family of the level's tracks, if the ladder lists families."""
+        family_id = self.track(level.tracks[0]).family
+        return next((f for f in self.families if f.id == family_id), None)
+
     def levels_in(self, track_id: str) -> list[Level]:
         """The levels of one track, from the most junior up."""
         return list(self._index().in_track.get(track_id, ()))
+
+    def levels_of_family(self, family_id: str) -> list[Level]:
+        """The levels of one family's tracks, junior first."""
+        tracks = {t.id for t in self.tracks if t.family == family_id}
+        return [lv for lv in self.ranked_levels() if tracks.intersection(lv.tracks)]
 
     def ranked_levels(self) -> list[Level]:
         """All levels, junior first; equal ranks keep their track order."""
         return list(self._index().ranked)
 
+    def moves_from(self, level: Level) -> list[Move]:
+        """Every move from the level, with its kind: its ``moves``, then ``leads_to`` as promotions."""
+        return list(self._index().moves.get(level.id, ()))
+
     def next_levels(self, level: Level) -> list[Level]:
-        return [self.level(i) for i in level.leads_to]
+        """The levels the level is promoted to."""
+        return [self.level(m.to) for m in self.moves_from(level) if m.kind == "promotion" and m.to is not None]
 
     def previous_levels(self, level: Level) -> list[Level]:
         return list(self._index().previous.get(level.id, ()))
@@ -323,105 +663,133 @@ class Ladder(Strict):
         """Levels that belong to every track (the common trunk before a fork)."""
         return list(self._index().shared)
 
+    def equivalents(self, level: Level) -> list[Level]:
+        """Levels of other tracks in the same band: equivalent, derived from the bands."""
+        if level.band is None:
+            return []
+        return [
+            other
+            for other in self.ranked_levels()
+            if other.band == level.band and other.id != level.id and not set(other.tracks) & set(level.tracks)
+        ]
+
     def all_competencies(self) -> list[Competency]:
         return [c for theme in self.competencies for c in theme.competencies]
 
+    def groups_for(self, tracks: list[str]) -> list[CompetencyTheme]:
+        """The competency groups that apply to any of ``tracks``, each holding only the competencies that do."""
+        families = {self.track(t).family for t in tracks}
+        groups = []
+        for group in self.competencies:
+            if not _applies(group.tracks, group.families, tracks, families):
+                continue
+            own = [c for c in group.competencies if _applies(c.tracks, c.families, tracks, families)]
+            if own:
+                groups.append(group if own == group.competencies else group.model_copy(update={"competencies": own}))
+        return groups
+
+    def changes(self, level: Level, next_level: Level) -> list[Change]:
+        """What each competency asks more of at ``next_level`` than at ``level``, computed per competency.
+
+        A step up the competency's scale is a step up; the same step with its own text or
+        behaviours is "more"; a competency first expected at the next level is new. A step down
+        is said as one, never called new.
+        """
+        found: list[Change] = []
+        for group in self.groups_for(next_level.tracks):
+            for comp in group.competencies:
+                after = comp.expectation(next_level.id)
+                if after is None:
+                    continue
+                before = comp.expectation(level.id)
+                found.append(Change(comp, self._change_kind(comp, before, after), before, after))
+        return found
+
+    def _change_kind(self, comp: Competency, before: Expectation | None, after: Expectation) -> ChangeKind:
+        if before is None:
+            return "new"
+        scale = self.scale_of(comp)
+        if scale is not None and before.step and after.step and before.step != after.step:
+            steps = [s.id for s in scale.steps]
+            return "step-up" if steps.index(after.step) > steps.index(before.step) else "step-down"
+        if after == before:
+            return "unchanged"
+        if scale is not None and before.step and after.step:
+            return "same-step" if (after.text, after.behaviours) != (before.text, before.behaviours) else "unchanged"
+        return "more"
+
+    def bands_compared(self, family_id: str | None = None) -> list[BandRow]:
+        """Bands (or ranks, without bands) junior first, with each track's levels in them.
+
+        Columns are the tracks (of one family, or all of them, family by family): levels compared across
+        tracks and families by band.
+        """
+        tracks = [t for t in self.tracks if family_id is None or t.family == family_id]
+        rows: list[BandRow] = []
+        if self.bands:
+            for band in sorted(self.bands, key=lambda b: b.rank):
+                cells = tuple(tuple(lv for lv in self.levels_in(t.id) if lv.band == band.id) for t in tracks)
+                if any(cells):
+                    rows.append(BandRow(band, band.rank, cells))
+        else:
+            for rank in sorted({lv.rank for lv in self.levels}):
+                cells = tuple(tuple(lv for lv in self.levels_in(t.id) if lv.rank == rank) for t in tracks)
+                if any(cells):
+                    rows.append(BandRow(None, rank, cells))
+        return rows
+
     def faq_for(self, level: Level) -> list[FaqEntry]:
         return [entry for entry in self.faq if not entry.levels or level.id in entry.levels]
+
+    def _moves_of(self, level: Level) -> list[Move]:
+        moves = [m if m.kind else m.model_copy(update={"kind": self.move_kind(level, m)}) for m in level.moves]
+        given = {m.to for m in level.moves}
+        moves += [Move(to=target, kind="promotion") for target in dict.fromkeys(level.leads_to) if target not in given]
+        return moves
+
+    def move_kind(self, level: Level, move: Move) -> MoveKind:
+        """The kind of a move that does not say: out of the family, up the ladder, or across in one band."""
+        if move.to is None or move.to not in self._index().level:
+            return "out"
+        target = self.level(move.to)
+        if self.families and self.track(target.tracks[0]).family != self.track(level.tracks[0]).family:
+            return "out"
+        return "promotion" if target.rank > level.rank else "transfer"
 
     # -- cross-reference checks ----------------------------------------------
 
     @model_validator(mode="after")
     def check_references(self) -> Ladder:
         """Check every id that points somewhere; raise one error listing them all."""
-        problems: list[Located] = []
-        track_ids = [t.id for t in self.tracks]
-        level_ids = [lv.id for lv in self.levels]
-        rank_of: dict[str, int] = {}  # by id, for lookups (the list is kept for "did you mean")
-        for lv in self.levels:
-            rank_of.setdefault(lv.id, lv.rank)
-        problems += _duplicates("tracks", track_ids)
-        problems += _duplicates("levels", level_ids)
-        problems += _duplicates("specialisations", [s.id for s in self.specialisations])
-        problems += _duplicates("ways_in", [w.id for w in self.ways_in])
-        for i, level in enumerate(self.levels):
-            where = ("levels", i)
-            for j, track_id in enumerate(level.tracks):
-                if track_id not in track_ids:
-                    problems.append(_unknown("track", track_id, track_ids, (*where, "tracks", j)))
-            for field in ("leads_to", "equivalents"):
-                for j, target in enumerate(getattr(level, field)):
-                    if target not in rank_of:
-                        problems.append(_unknown("level", target, level_ids, (*where, field, j)))
-                    elif target == level.id:
-                        problems.append(
-                            Located(
-                                (*where, field, j),
-                                f"level '{target}' cannot point to itself",
-                                None,
-                                "self-reference",
-                                target,
-                            )
-                        )
-            for j, target in enumerate(level.leads_to):
-                if target in rank_of and rank_of[target] <= level.rank:
-                    problems.append(
-                        Located(
-                            (*where, "leads_to", j),
-                            f"'{target}' has rank {rank_of[target]}, not above this level's rank {level.rank}",
-                            "leads_to must point up the ladder",
-                            "leads-down",
-                            target,
-                        )
-                    )
-        problems += self._rank_clashes(track_ids)
-        for t, theme in enumerate(self.competencies):
-            for c, comp in enumerate(theme.competencies):
-                for level_id in comp.expectations:
-                    if level_id not in rank_of:
-                        problems.append(
-                            _unknown(
-                                "level",
-                                level_id,
-                                level_ids,
-                                ("competencies", t, "competencies", c, "expectations", level_id),
-                            )
-                        )
-        for f, entry in enumerate(self.faq):
-            for j, level_id in enumerate(entry.levels):
-                if level_id not in rank_of:
-                    problems.append(_unknown("level", level_id, level_ids, ("faq", f, "levels", j)))
+        from ladderpress.references import problems_in  # the checks need the whole model defined
+
+        problems = problems_in(self)
         if problems:
             raise LocatedProblems(problems)
         return self
 
-    def _rank_clashes(self, track_ids: list[str]) -> list[Located]:
-        """Two levels of one track on the same rank: reported once per level, naming the tracks."""
-        problems: list[Located] = []
-        holders: dict[tuple[str, int], str] = {}
-        for i, level in enumerate(self.levels):
-            clashes: dict[str, list[str]] = {}
-            for track_id in level.tracks:
-                other = holders.setdefault((track_id, level.rank), level.id)
-                if other != level.id:
-                    clashes.setdefault(other, []).append(track_id)
-            for other, tracks in clashes.items():
-                problems.append(
-                    Located(
-                        ("levels", i, "rank"),
-                        f"rank {level.rank} is already used by '{other}' in track {', '.join(map(repr, tracks))}",
-                        "give each level of a track its own rank",
-                        "rank-clash",
-                        other,
-                    )
-                )
-        return problems
+
+def _with_rank(level: Any, ranks: dict[Any, int]) -> Any:
+    if isinstance(level, dict) and "rank" not in level and level.get("band") in ranks:
+        return {**level, "rank": ranks[level["band"]]}
+    return level
+
+
+def _applies(own_tracks: list[str], own_families: list[str], tracks: list[str], families: set[str | None]) -> bool:
+    """Whether something limited to ``own_tracks``/``own_families`` (none: no limit) applies to these tracks."""
+    if own_tracks and not set(own_tracks) & set(tracks):
+        return False
+    return not own_families or bool(set(own_families) & families)
+
+
+Loc = tuple[str | int, ...]
+"""Where a value is, as pydantic says it: field names and list indexes from the top of the model."""
 
 
 class Located(NamedTuple):
     """One problem a whole-model check found: where, what, how to fix it, its kind and what it is about."""
 
-    loc: tuple[str | int, ...]
+    loc: Loc
     message: str
     hint: str | None
     code: str
@@ -438,28 +806,6 @@ class LocatedProblems(ValueError):
     def __init__(self, problems: list[Located]) -> None:
         self.problems = problems
         super().__init__("; ".join(problem.message for problem in problems))
-
-
-def _duplicates(field: str, ids: list[str]) -> list[Located]:
-    seen: set[str] = set()
-    problems: list[Located] = []
-    for i, item_id in enumerate(ids):
-        if item_id in seen:
-            problems.append(
-                Located(
-                    (field, i, "id"),
-                    f"id '{item_id}' is used twice in {field}",
-                    "ids must be unique",
-                    "duplicate-id",
-                    item_id,
-                )
-            )
-        seen.add(item_id)
-    return problems
-
-
-def _unknown(kind: str, name: str, known: list[str], loc: tuple[str | int, ...]) -> Located:
-    return Located(loc, f"unknown {kind} '{name}'", suggestion(name, known), f"unknown-{kind}", name)
 
 
 # --------------------------------------------------------------------------- recipes
@@ -481,15 +827,23 @@ PACKET_SECTIONS = (
 
 
 class Selection(Strict):
-    """Which levels a recipe covers: all (default), one track, or a list of ids."""
+    """Which levels a recipe covers: all (default), one family, one track, or a list of ids."""
 
+    family: Id | None = None
+    """The levels of one job family."""
     track: Id | None = None
+    """The levels of one track."""
     levels: list[Id] | None = None
+    """These levels (ids)."""
 
     @model_validator(mode="after")
     def one_kind(self) -> Selection:
-        if self.track is not None and self.levels is not None:
-            raise Refusal("has both 'track' and 'levels'", "choose either 'track' or 'levels', not both")
+        given = [name for name in ("family", "track", "levels") if getattr(self, name) is not None]
+        if len(given) > 1:
+            raise Refusal(
+                f"has both {' and '.join(repr(name) for name in given)}",
+                f"choose one of {', '.join(repr(name) for name in given)}",
+            )
         return self
 
 
@@ -520,6 +874,9 @@ class Recipe(Strict):
     """For ``per: person``: the roster (CSV or YAML) used when ``--roster`` is not given."""
     sections: list[Literal[PACKET_SECTIONS]] | None = None  # type: ignore[valid-type]
     """For onboarding packets: which sections to print (all, in order, by default)."""
+    level_sections: list[Id] | None = None
+    """Which of the levels' own sections to print (ids), where a template shows them; one-pagers show none
+    unless named, handbooks and level guides all of them."""
 
     @property
     def packet_sections(self) -> tuple[str, ...]:

@@ -106,6 +106,7 @@ def planned(opened: Opened, request: BuildRequest, owners: dict[str, str]) -> Pl
     result = plan(opened.project, request, owners=owners, rosters=opened.rosters)
     if result.problems:
         raise InputErrors(result.problems)
+    result.warnings[:0] = opened.project.warnings
     if (
         request.roster is not None
         and not any(isinstance(job, PacketJob) for job in result.jobs)

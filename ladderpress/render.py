@@ -32,7 +32,7 @@ from ladderpress.errors import Problem, relative, suggestion
 from ladderpress.files import FileRefused, confining_root, read_text
 from ladderpress.limits import MEMORY_BUDGET, TimeLimitExceeded, bounded
 from ladderpress.load import LoadedBrand, Project, files_in
-from ladderpress.model import Level
+from ladderpress.lookups import Lookups, UnknownId
 from ladderpress.packaged import builtin_dir
 from ladderpress.plan import DUPLEX_STYLESHEET, SHARED_START, Job, PacketJob
 from ladderpress.theme import font_faces, palette
@@ -89,7 +89,8 @@ class Renderer:
             self._markdown.preprocessors.deregister("html_block")
             self._markdown.inlinePatterns.deregister("html")
         self._converted: dict[str, Markup] = {}
-        self.views = Views()
+        self.views = Views(company=brand.brand.name if brand else project.ladder.organisation)
+        self.lookups = Lookups(project.ladder, self.views)
         self.env.filters["md"] = self.markdown
         self.env.filters["md_inline"] = self.markdown_inline
         # the globals are exactly these: Jinja's own (lipsum, cycler, joiner, dict) are left out
@@ -99,12 +100,7 @@ class Renderer:
                 "range": safe_range,
                 "namespace": jinja2.utils.Namespace,
                 "diagram": self.diagram,
-                "level_by_id": self.level_by_id,
-                "track_by_id": self.track_by_id,
-                "next_levels": self.next_levels,
-                "previous_levels": self.previous_levels,
-                "shared_levels": self.shared_levels,
-                "faq_for": self.faq_for,
+                **self.lookups.globals(),
             }
         )
         self.palette = palette(brand)
@@ -142,8 +138,8 @@ class Renderer:
     ) -> Markup:
         """The ladder drawing for templates: ``{{ diagram(levels, highlight=level, width=80) }}``."""
         ladder = self.project.ladder
-        models = [self._level(view) for view in levels] if levels is not None else None
-        focus = self._level(highlight) if highlight is not None else None
+        models = [self.lookups.level(view) for view in levels] if levels is not None else None
+        focus = self.lookups.level(highlight) if highlight is not None else None
         return ladder_svg(
             ladder,
             models,
@@ -155,50 +151,6 @@ class Renderer:
             float(max_height) if max_height is not None else None,
             self.widths,
         )
-
-    # -- the ladder's look-ups, as globals over plain data ------------------------
-
-    def level_by_id(self, level_id: str) -> View:
-        """``level_by_id("pm")``: the level of that id."""
-        return self.views(self._level_of_id(str(level_id), "level_by_id"))
-
-    def _level(self, view: View) -> Level:
-        """The model behind a level's view (templates hand views back to the look-ups)."""
-        return self._level_of_id(str(view.id), "a look-up")
-
-    def _level_of_id(self, level_id: str, asked_by: str) -> Level:
-        ladder = self.project.ladder
-        try:
-            return ladder.level(level_id)
-        except KeyError:
-            raise UnknownId(
-                f"{asked_by} was given '{level_id}', which is not the id of a level",
-                suggestion(level_id, [lv.id for lv in ladder.levels]) or "use the id of a level in content/levels/",
-            ) from None
-
-    def track_by_id(self, track_id: str) -> View:
-        ladder = self.project.ladder
-        try:
-            return self.views(ladder.track(str(track_id)))
-        except KeyError:
-            raise UnknownId(
-                f"track_by_id was given '{track_id}', which is not the id of a track",
-                suggestion(str(track_id), [t.id for t in ladder.tracks]) or "use the id of a track in content/",
-            ) from None
-
-    def next_levels(self, level: View) -> tuple[View, ...]:
-        """The levels ``level`` leads to, junior first."""
-        return self.views(self.project.ladder.next_levels(self._level(level)))
-
-    def previous_levels(self, level: View) -> tuple[View, ...]:
-        return self.views(self.project.ladder.previous_levels(self._level(level)))
-
-    def shared_levels(self) -> tuple[View, ...]:
-        """The levels on more than one track."""
-        return self.views(self.project.ladder.shared_levels())
-
-    def faq_for(self, level: View) -> tuple[View, ...]:
-        return self.views(self.project.ladder.faq_for(self._level(level)))
 
     def render_person(self, job: PacketJob, fit: int = 0) -> str:
         """The personal pages of a packet alone (its welcome page), from this person's data only."""
@@ -457,14 +409,6 @@ class TemplateUndefined(jinja2.StrictUndefined):
         super().__init__(hint, obj, name, exc)
         if exc is jinja2.UndefinedError and hint is None:
             self._undefined_exception = functools.partial(Missing, name=name, owner=obj)  # type: ignore[assignment]
-
-
-class UnknownId(Exception):
-    """A template asked a look-up (level_by_id, …) for an id that is not there."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 MAX_RESULT_LENGTH = 5_000_000

@@ -23,6 +23,8 @@ from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
 
+from ladderpress.model import PLACEHOLDER
+
 M = TypeVar("M", bound=BaseModel)
 
 SCALARS = (type(None), bool, int, float, str, datetime.date)
@@ -67,10 +69,14 @@ class Views:
 
     Templates compare levels (``level.id == highlight.id``, ``select("in", levels)``), and a
     ladder's levels appear in many places; one view per model keeps that cheap and exact.
+
+    Every text has ``{organisation}`` replaced by ``company`` here, on its way to the templates,
+    so that the company is named in one place and a brand's name reaches every page.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, company: str | None = None) -> None:
         self._made: dict[int, tuple[object, View]] = {}  # the model is kept so that its id is not reused
+        self._company = company
 
     @overload
     def __call__(self, value: BaseModel) -> View: ...
@@ -81,6 +87,8 @@ class Views:
 
     def __call__(self, value: Any) -> Any:
         """``value`` as plain data for templates (see the module's docstring)."""
+        if isinstance(value, str):
+            return value.replace(PLACEHOLDER, self._company) if self._company and PLACEHOLDER in value else value
         if isinstance(value, SCALARS):
             return value
         if isinstance(value, BaseModel):

@@ -1,0 +1,216 @@
+"""From the first edition of the content model to the second: one set of rules, used twice.
+
+The loader applies them in memory to a ladder without ``format: 2``, so that a project of
+yesterday builds as it did, with one warning; ``ladderpress upgrade`` applies the same rules to
+the files, through ruamel.yaml's round trip, so that comments and key order survive. Both
+work on mutable mappings: plain dicts from the loader, ruamel's commented maps from the files.
+
+The rules:
+
+- ``format: 2`` is added to ``content/ladder.yaml``;
+- ``equivalents`` become bands: one band per rank, each level naming its band (and its
+  rank dropped when the band gives it); equivalent levels of different ranks are reported;
+- an experience, time at level or reports-to that only says it is not known ("Not stated",
+  "n/a", "TBD", "—") is removed: such facts are optional now and not printed when absent;
+- the organisation's name, written out in any text, becomes ``{organisation}``, so that a
+  brand's name replaces it everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from ladderpress.errors import InputErrors, Problem, UsageError, relative
+from ladderpress.model import FORMAT, PLACEHOLDER
+from ladderpress.write import atomic_write
+
+FILLER = re.compile(r"(not stated|not known|unknown|n/?a|none|tbd|tbc|-+|—|–|\?)\.?", re.IGNORECASE)
+"""Values that only say a fact is not known."""
+
+OPTIONAL_FACTS = ("experience", "time_at_level", "reports_to")
+NOT_NAMED = {"organisation", "id", "code", "band", "tracks", "leads_to", "levels", "to", "step", "builds_on"}
+"""Fields whose text is never the organisation's name in prose: ids, codes and the name itself."""
+
+
+def is_first_edition(top: MutableMapping[str, Any]) -> bool:
+    """Whether the ladder's top-level fields are of the first edition (no ``format``)."""
+    return "format" not in top
+
+
+def upgrade_ladder(top: MutableMapping[str, Any], levels: list[MutableMapping[str, Any]]) -> list[str]:
+    """Apply every rule to a ladder's top-level fields and its levels, in place; the notes of what changed.
+
+    ``top`` is ``content/ladder.yaml`` (or all top-level fields, merged); text in other files is
+    renamed with :func:`rename_organisation` by the caller.
+    """
+    notes: list[str] = []
+    _set_format(top)
+    notes += _bands_from_equivalents(top, levels)
+    for level in levels:
+        notes += drop_filler(level)
+    name = top.get("organisation")
+    if isinstance(name, str) and name.strip():
+        count = rename_organisation(top, name.strip()) + sum(rename_organisation(lv, name.strip()) for lv in levels)
+        if count:
+            notes.append(f"wrote {PLACEHOLDER} for '{name.strip()}' in {_times(count)}")
+    return notes
+
+
+def _set_format(top: MutableMapping[str, Any]) -> None:
+    insert = getattr(top, "insert", None)
+    if callable(insert):  # ruamel's map: put it first, where a reader looks for it
+        insert(0, "format", FORMAT)
+    else:
+        top["format"] = FORMAT
+
+
+def _bands_from_equivalents(top: MutableMapping[str, Any], levels: list[MutableMapping[str, Any]]) -> list[str]:
+    """Equivalent levels share a band: one band per rank, named by its place, junior first."""
+    if not any("equivalents" in level for level in levels) or "bands" in top:
+        for level in levels:
+            level.pop("equivalents", None)
+        return []
+    ranks = sorted({lv["rank"] for lv in levels if isinstance(lv.get("rank"), int)})
+    band_of = {rank: f"band-{i}" for i, rank in enumerate(ranks, 1)}
+    top["bands"] = [{"id": band_of[rank], "name": f"Band {i}", "rank": rank} for i, rank in enumerate(ranks, 1)]
+    notes = [f"made {len(ranks)} bands from the levels' ranks, and gave each level its band"]
+    rank_of = {lv.get("id"): lv.get("rank") for lv in levels}
+    for level in levels:
+        for other in level.pop("equivalents", None) or []:
+            if other in rank_of and rank_of[other] != level.get("rank"):
+                notes.append(
+                    f"'{level.get('id')}' and '{other}' were equivalent but have different ranks, "
+                    "so they are in different bands; give them one band if they are equivalent"
+                )
+        rank = level.get("rank")
+        if rank in band_of:
+            _replace_key(level, "rank", "band", band_of[rank])
+    return notes
+
+
+def _replace_key(mapping: MutableMapping[str, Any], old: str, new: str, value: Any) -> None:
+    """Put ``new: value`` where ``old`` was (ruamel keeps the position; a dict gets it at the end)."""
+    keys = list(mapping)
+    position = keys.index(old)
+    del mapping[old]
+    insert = getattr(mapping, "insert", None)
+    if callable(insert):
+        insert(position, new, value)
+    else:
+        mapping[new] = value
+
+
+def drop_filler(level: MutableMapping[str, Any]) -> list[str]:
+    """Remove optional facts that only say they are not known."""
+    notes = []
+    for key in OPTIONAL_FACTS:
+        value = level.get(key)
+        if isinstance(value, str) and FILLER.fullmatch(value.strip()):
+            del level[key]
+            notes.append(f"removed {key}: '{value.strip()}' from '{level.get('id')}' (an absent fact is not printed)")
+    return notes
+
+
+def rename_organisation(value: Any, name: str) -> int:
+    """Write ``{organisation}`` for ``name`` in every text inside ``value``, in place; how many were replaced."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    return _walk_text(value, lambda text: pattern.subn(PLACEHOLDER, text))
+
+
+def _walk_text(value: Any, change: Callable[[str], tuple[str, int]]) -> int:
+    count = 0
+    if isinstance(value, MutableMapping):
+        for key in list(value):
+            item = value[key]
+            if key in NOT_NAMED:
+                continue
+            if isinstance(item, str):
+                new, n = change(item)
+                if n:
+                    value[key] = _same_style(item, new)
+                    count += n
+            else:
+                count += _walk_text(item, change)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                new, n = change(item)
+                if n:
+                    value[i] = _same_style(item, new)
+                    count += n
+            else:
+                count += _walk_text(item, change)
+    return count
+
+
+def _same_style(old: str, new: str) -> str:
+    """``new`` in the style ``old`` was written in (ruamel's literal and folded blocks are str subclasses)."""
+    return new if type(old) is str else type(old)(new)
+
+
+def _times(count: int) -> str:
+    return "1 place" if count == 1 else f"{count} places"
+
+
+# --------------------------------------------------------------------------- files
+
+
+def upgrade_project(root: Path) -> list[str]:
+    """Rewrite a project's content and recipes in the second edition, in place; the notes of what changed.
+
+    Every file is read before any is written, and a file that cannot be read stops the
+    upgrade with nothing changed. Files are replaced atomically, comments and key order kept.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    yaml = YAML()  # round trip: comments, key order and block styles survive
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a user's lines
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    content = root / "content"
+    main = content / "ladder.yaml"
+    if not main.is_file():
+        raise UsageError(f"{main} not found; run the command in a project folder, or pass --project DIR")
+    files = sorted(content.glob("*.yaml")) + sorted((content / "levels").glob("*.yaml"))
+    recipes = sorted((root / "guides").glob("*.yaml"))
+    data: dict[Path, Any] = {}
+    problems = []
+    for path in [*files, *recipes]:
+        try:
+            data[path] = yaml.load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, YAMLError) as exc:
+            problems.append(Problem(relative(path, root), f"cannot be read ({_first_line(exc)})", hint="fix it first"))
+    if problems:
+        raise InputErrors(problems)
+    top = data[main]
+    if not isinstance(top, MutableMapping):
+        raise InputErrors([Problem(relative(main, root), "is not a mapping of fields", hint="fix it first")])
+    if not is_first_edition(top):
+        return []
+    levels = [data[p] for p in files if p.parent.name == "levels" and isinstance(data[p], MutableMapping)]
+    notes = upgrade_ladder(top, levels)
+    name = top.get("organisation")
+    if isinstance(name, str) and name.strip():
+        others = [p for p in files if p != main and p.parent == content] + recipes
+        count = sum(rename_organisation(data[p], name.strip()) for p in others)
+        if count:
+            notes.append(f"wrote {PLACEHOLDER} for '{name.strip()}' in {_times(count)} of other files")
+    for path, value in data.items():
+        atomic_write(path, _dump(yaml, value).encode("utf-8"))
+    return notes
+
+
+def _dump(yaml: Any, value: Any) -> str:
+    from io import StringIO
+
+    stream = StringIO()
+    yaml.dump(value, stream)
+    return stream.getvalue()
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
