@@ -166,6 +166,12 @@ LANGUAGE = Pattern(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", "write a language tag
 PATTERN_HINTS = {pattern.regex: pattern.hint for pattern in (ID, TEMPLATE, STYLESHEET, COLOUR, RELATIVE_PATH, LANGUAGE)}
 
 
+RETIRED_FIELDS = {
+    "equivalents": "equivalent levels are those in one band now: remove it and give the levels the same band:",
+}
+"""Fields of the content model's first edition that the second drops, and what replaces each."""
+
+
 def plain_words(error: Mapping[str, Any], allowed_keys: Sequence[str] = ()) -> tuple[str, str | None]:
     """Turn one pydantic error dict into (message, hint) a non-programmer can act on."""
     kind = error["type"]
@@ -177,6 +183,8 @@ def plain_words(error: Mapping[str, Any], allowed_keys: Sequence[str] = ()) -> t
     if kind not in PLAIN_WORDS:
         return error["msg"], None
     key = str(error["loc"][-1]) if error.get("loc") else ""
+    if kind == "extra_forbidden" and key in RETIRED_FIELDS:
+        return f"'{key}' is no longer a field", RETIRED_FIELDS[key]
     suggestion = did_you_mean(key, allowed_keys).removeprefix(";").strip() if kind == "extra_forbidden" else ""
     fields = {
         **{name: _number(item) for name, item in ctx.items()},

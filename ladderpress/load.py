@@ -35,7 +35,8 @@ MAX_DEPTH = 50
 MAX_NODES = 200_000
 """Bound on values built from one file, so an alias bomb cannot exhaust memory."""
 
-RESERVED_RECIPE_NAMES = {"build", "check", "list", "watch", "init", "new-brand", "schema"}  # the CLI's COMMAND_WORDS
+# the CLI's COMMAND_WORDS
+RESERVED_RECIPE_NAMES = {"build", "check", "list", "watch", "init", "new-brand", "schema", "upgrade"}
 """Words the command line uses itself, so they cannot name a recipe."""
 
 Loc = tuple[str | int, ...]
@@ -820,6 +821,15 @@ def check_recipe_references(
                 )
         if recipe.select.levels == []:
             report(("select", "levels"), "selects no levels", "list at least one level id", "schema.too_short")
+        family = recipe.select.family
+        if family is not None and family not in (family_ids := [f.id for f in ladder.families]):
+            hint = suggestion(family, family_ids) if family_ids else "list the families under families: in content/"
+            report(("select", "family"), f"unknown family '{family}'", hint, "unknown-family", family)
+        section_ids = list(dict.fromkeys(s.id for lv in ladder.levels for s in lv.sections))
+        for i, section_id in enumerate(recipe.level_sections or []):
+            if section_id not in section_ids:
+                hint = suggestion(section_id, section_ids) if section_ids else "no level has sections: to print"
+                report(("level_sections", i), f"no level has a section '{section_id}'", hint, "unknown-section")
     return problems
 
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -297,6 +298,14 @@ class Expectation(Strict):
         return self
 
 
+def _sentence(value: Any) -> Any:
+    """An expectation written as one sentence is its text: ``pm: Owns the plan`` is ``pm: {text: Owns the plan}``."""
+    return {"text": value} if isinstance(value, str) else value
+
+
+ExpectationField = Annotated[Expectation, BeforeValidator(_sentence, json_schema_input_type=Text | Expectation)]
+
+
 class Competency(Strict):
     """A competency with what is expected of it at each level (keyed by level id)."""
 
@@ -312,13 +321,12 @@ class Competency(Strict):
     """The tracks it applies to; all of its group's when empty."""
     families: list[Id] = []
     """The families it applies to; all of its group's when empty."""
-    expectations: dict[Id, Text | Expectation]
+    expectations: dict[Id, ExpectationField]
     """Level id → what is expected there: a sentence, or a step with behaviours and examples."""
 
     def expectation(self, level_id: str) -> Expectation | None:
-        """The expectation at one level, a sentence made into an :class:`Expectation`."""
-        found = self.expectations.get(level_id)
-        return Expectation(text=found) if isinstance(found, str) else found
+        """The expectation at one level, if the competency has one there."""
+        return self.expectations.get(level_id)
 
 
 class CompetencyTheme(Strict):

@@ -172,13 +172,13 @@ def listing(request: BuildRequest) -> Iterator[Event]:
     tally = Tally(request.output_dir)
     prepared = yield from _prepared(request, tally)
     if prepared is not None:
-        opened, result = prepared
-        by_recipe: dict[str, list[PurePosixPath]] = {}
+        _, result = prepared
+        by_recipe: dict[str, list[Job]] = {}
         for job in result.jobs:
-            by_recipe.setdefault(job.recipe_name, []).append(job.output)
-        for name, outputs in by_recipe.items():
-            recipe = opened.project.recipes[name]
-            yield Listed(name, recipe.title, recipe.template, tuple(outputs))
+            by_recipe.setdefault(job.recipe_name, []).append(job)
+        for name, jobs in by_recipe.items():
+            outputs = tuple(job.output for job in jobs)
+            yield Listed(name, jobs[0].recipe_title, jobs[0].recipe.template, outputs)
     yield Finished(tally.result(time.perf_counter() - started))
 
 

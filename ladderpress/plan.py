@@ -18,7 +18,7 @@ from types import MappingProxyType
 from ladderpress.errors import Problem, UsageError, did_you_mean
 from ladderpress.files import FileRefused, confined
 from ladderpress.load import LoadedBrand, Project
-from ladderpress.model import Ladder, Level, Person, Recipe, Track
+from ladderpress.model import PLACEHOLDER, Ladder, Level, Person, Recipe, Track
 from ladderpress.request import BuildRequest
 from ladderpress.roster import Entry, Roster, assign_files, person_key, read_roster
 
@@ -93,13 +93,20 @@ class Job:
     layout: Layout = Layout()
     stylesheets: tuple[str, ...] = ()
     brand: LoadedBrand | None = None
+    organisation: str = ""
+    """The ladder's organisation: the company a recipe's title names, unless the brand names its own."""
+
+    @property
+    def recipe_title(self) -> str:
+        """The recipe's title with ``{organisation}`` filled in: the brand's name, else the ladder's organisation."""
+        return self.recipe.title.replace(PLACEHOLDER, self.brand.brand.name if self.brand else self.organisation)
 
     @property
     def title(self) -> str:
         """The PDF's title (templates show it as ``job.title``)."""
         if self.focus is not None:
-            return f"{self.focus.title} — {self.recipe.title}"
-        return self.recipe.title
+            return f"{self.focus.title} — {self.recipe_title}"
+        return self.recipe_title
 
     @property
     def subject(self) -> str:
@@ -129,7 +136,7 @@ class PacketJob(Job):
 
     @property
     def title(self) -> str:
-        return f"{self.person.person.name} — {self.recipe.title}"
+        return f"{self.person.person.name} — {self.recipe_title}"
 
     @property
     def subject(self) -> str:
@@ -178,6 +185,8 @@ def even_parts(items: list, most: int) -> list[list]:
 
 
 def selected_levels(ladder: Ladder, recipe: Recipe) -> tuple[Level, ...]:
+    if recipe.select.family is not None:
+        return tuple(ladder.levels_of_family(recipe.select.family))
     if recipe.select.track is not None:
         return tuple(ladder.levels_in(recipe.select.track))
     if recipe.select.levels is not None:
@@ -275,7 +284,18 @@ def plan(
                 )
                 continue
             result.jobs.append(
-                DocumentJob(name, recipe, output, levels, track, focus, layout, stylesheets_for(recipe, request), brand)
+                DocumentJob(
+                    name,
+                    recipe,
+                    output,
+                    levels,
+                    track,
+                    focus,
+                    layout,
+                    stylesheets_for(recipe, request),
+                    brand,
+                    project.ladder.organisation,
+                )
             )
     result.problems += _clashes(result.jobs)
     if request.levels or request.people:
@@ -440,6 +460,7 @@ def _plan_people(
                 layout,
                 stylesheets_for(recipe, request),
                 brand,
+                project.ladder.organisation,
                 person=entry,
             )
         )

@@ -286,6 +286,7 @@ class Renderer:
             "level": views(job.focus),
             "track": views(job.track),
             "tracks": views([t for t in ladder.tracks if _track_has(job, t.id)]),
+            "family": views(next((f for f in ladder.families if f.id == job.recipe.select.family), None)),
             "fit": fit,
             "edition": self.edition,
             "person": views(person),

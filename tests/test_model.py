@@ -29,6 +29,8 @@ from ladderpress.model import (
 
 # --------------------------------------------------------------------------- small inline content
 
+OPTIONAL_FACTS = ("experience", "time_at_level", "reports_to")
+
 
 def level(level_id: str, rank: int, tracks: tuple[str, ...] = ("ic",), **fields: Any) -> dict[str, Any]:
     return {
@@ -100,7 +102,10 @@ def error_types(exc: pytest.ExceptionInfo[ValidationError]) -> list[tuple[tuple[
 
 def test_a_valid_level_gets_its_defaults() -> None:
     lv = Level.model_validate(level("pm", 2))
-    assert (lv.leads_to, lv.equivalents, lv.promotion_signals, lv.sublevels, lv.years) == ([], [], [], [], None)
+    defaults = (lv.leads_to, lv.moves, lv.promotion_signals, lv.sublevels, lv.sections, lv.years)
+    assert defaults == ([], [], [], [], [], None)
+    bare = Level.model_validate({k: v for k, v in level("pm", 2).items() if k not in OPTIONAL_FACTS})
+    assert (bare.experience, bare.time_at_level, bare.reports_to, bare.band) == (None, None, None, None)
     assert lv.years_label() is None
 
 
@@ -227,7 +232,7 @@ def test_a_ladder_holds_at_most_500_levels() -> None:
 
 def test_every_broken_reference_is_reported_at_its_own_place() -> None:
     levels = [
-        level("apm", 1, ("ic", "mgr"), leads_to=["pm", "senoir-pm"], equivalents=["apm"]),
+        level("apm", 1, ("ic", "mgr"), leads_to=["pm", "senoir-pm"], moves=[{"to": "apm"}]),
         level("pm", 2, ("ic", "managr"), leads_to=["apm"]),
     ]
     data = ladder(
@@ -253,11 +258,12 @@ def test_every_broken_reference_is_reported_at_its_own_place() -> None:
     ]
     assert errors(exc) == [
         (("levels", 0, "leads_to", 1), "unknown level 'senoir-pm'; choose one of: 'apm', 'pm'"),
-        (("levels", 0, "equivalents", 0), "level 'apm' cannot point to itself"),
+        (("levels", 0, "moves", 0, "to"), "level 'apm' cannot move to itself"),
         (("levels", 1, "tracks", 1), "unknown track 'managr'; did you mean 'mgr'?"),
         (
             ("levels", 1, "leads_to", 0),
-            "'apm' has rank 1, not above this level's rank 2; leads_to must point up the ladder",
+            "'apm' has rank 1, not above this level's rank 2; leads_to is for promotions; write a move to "
+            "the same band under moves: with kind: transfer",
         ),
         (("competencies", 0, "competencies", 0, "expectations", "pmm"), "unknown level 'pmm'; did you mean 'pm'?"),
         (("faq", 0, "levels", 1), "unknown level 'cpo'; choose one of: 'apm', 'pm'"),
