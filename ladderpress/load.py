@@ -61,6 +61,13 @@ class Positions:
                 return path, line, column, inside
         return None, None, None, tuple(loc)
 
+    def level_index(self, file: str) -> int | None:
+        """The index in ``levels`` of the level read from ``file`` (as problems name it), if one was."""
+        for path, prefix in self.prefixes.items():
+            if relative(path, self.root) == file and len(prefix) == 2 and isinstance(prefix[1], int):
+                return prefix[1]
+        return None
+
     def problem(
         self,
         loc: Loc,
@@ -653,9 +660,41 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
                 f"or rename the file to {level_id}.yaml and change {'them' if count != 1 else 'it'}",
             )
     found = [p for p in found if not _caused_by_unread(p, unread_sections, unread_levels | set(renamed))]
+    found = _rank_from_unknown_band(found, data, positions, unread_sections)
     if not data["levels"]:  # no level files, or none read: said already
         found = [p for p in found if not (p.code == "schema.too_short" and p.field == "levels")]
     return (ladder if not problems else None), problems + found, warnings
+
+
+def _rank_from_unknown_band(
+    found: list[Problem], data: dict[str, Any], positions: Positions, unread_sections: bool
+) -> list[Problem]:
+    """A level without a rank takes its band's: when the band is unknown, that is the mistake to report
+    (and nothing at all when the file listing the bands could not be read: that is said already)."""
+    bands = data.get("bands")
+    ids = (
+        [b["id"] for b in bands if isinstance(b, dict) and isinstance(b.get("id"), str)]
+        if isinstance(bands, list)
+        else []
+    )
+    changed = []
+    for problem in found:
+        index = (
+            positions.level_index(problem.file)
+            if problem.code == "schema.missing" and problem.field == "rank"
+            else None
+        )
+        level = data["levels"][index] if index is not None else None
+        band = level.get("band") if isinstance(level, dict) else None
+        if isinstance(band, str) and band not in ids and unread_sections:
+            continue
+        if isinstance(band, str) and band not in ids:
+            hint = suggestion(band, ids) if ids else "list the bands under bands: in content/ladder.yaml"
+            problem = positions.problem(
+                ("levels", index, "band"), f"unknown band '{band}'", hint, code="unknown-band", subject=band
+            )
+        changed.append(problem)
+    return changed
 
 
 def _caused_by_unread(problem: Problem, unread_sections: bool, unread_levels: set[str]) -> bool:

@@ -47,7 +47,7 @@ NonEmptyTexts = Annotated[list[Text], Field(min_length=1, max_length=200)]
 class Strict(BaseModel):
     """Base for all models: unknown keys are refused, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 # --------------------------------------------------------------------------- ladder
@@ -848,10 +848,8 @@ class Selection(Strict):
     def one_kind(self) -> Selection:
         given = [name for name in ("family", "track", "levels") if getattr(self, name) is not None]
         if len(given) > 1:
-            raise Refusal(
-                f"has both {' and '.join(repr(name) for name in given)}",
-                f"choose one of {', '.join(repr(name) for name in given)}",
-            )
+            named = " and ".join(repr(name) for name in given)
+            raise Refusal(f"has both {named}", f"choose either {named.replace(' and ', ' or ')}, not both")
         return self
 
 

@@ -146,7 +146,7 @@ def _pointers(level: Level, where: Loc, ids: _Ids) -> Iterator[Located]:
             yield Located(
                 loc,
                 f"'{target}' has rank {ids.rank[target]}, not above this level's rank {level.rank}",
-                "leads_to is for promotions; write a move to the same band under moves: with kind: transfer",
+                "leads_to names promotions, which go up; a move within a band goes under moves: with kind: transfer",
                 "leads-down",
                 target,
             )
@@ -228,6 +228,7 @@ def _transfer(ladder: Ladder, level: Level, target: Level, loc: Loc, found: str)
 def _rank_clashes(ladder: Ladder) -> Iterator[Located]:
     """Two levels of one track on the same rank: reported once per level, naming the tracks."""
     holders: dict[tuple[str, int], str] = {}
+    band_rank = {band.id: band.rank for band in ladder.bands}
     for i, level in enumerate(ladder.levels):
         clashes: dict[str, list[str]] = {}
         for track_id in level.tracks:
@@ -235,11 +236,14 @@ def _rank_clashes(ladder: Ladder) -> Iterator[Located]:
             if other != level.id:
                 clashes.setdefault(other, []).append(track_id)
         for other, tracks in clashes.items():
-            hint = "give each level of a track its own rank"
-            if level.band is not None:
-                hint += " (a level in a band takes the band's rank unless it gives rank:)"
+            from_band = level.band is not None and band_rank.get(level.band) == level.rank
+            hint = (
+                "give each level of a track its own band, or its own rank: within the band"
+                if from_band
+                else "give each level of a track its own rank"
+            )
             yield Located(
-                ("levels", i, "rank"),
+                ("levels", i, "band" if from_band else "rank"),
                 f"rank {level.rank} is already used by '{other}' in track {', '.join(map(repr, tracks))}",
                 hint,
                 "rank-clash",

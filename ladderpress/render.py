@@ -360,10 +360,9 @@ class Renderer:
         name = str(exc.name)
         if exc.owner is jinja2.utils.missing:  # a name of its own, like {{ levle }} or {{ cycler }}
             names = [*context, *self.env.globals]
-            *others, last = self.env.globals
             return f"'{name}' is not defined", suggestion(name, names) or (
                 "check the spelling: besides the content (ladder, level, levels, …) templates have only "
-                f"{', '.join(others)} and {last} (see README, 'Safe by default')"
+                "the look-ups listed in README, 'Safe by default'"
             )
         if isinstance(exc.owner, View):
             fields = list(fields_of(exc.owner))

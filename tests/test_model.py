@@ -262,8 +262,8 @@ def test_every_broken_reference_is_reported_at_its_own_place() -> None:
         (("levels", 1, "tracks", 1), "unknown track 'managr'; did you mean 'mgr'?"),
         (
             ("levels", 1, "leads_to", 0),
-            "'apm' has rank 1, not above this level's rank 2; leads_to is for promotions; write a move to "
-            "the same band under moves: with kind: transfer",
+            "'apm' has rank 1, not above this level's rank 2; leads_to names promotions, which go up; a move "
+            "within a band goes under moves: with kind: transfer",
         ),
         (("competencies", 0, "competencies", 0, "expectations", "pmm"), "unknown level 'pmm'; did you mean 'pm'?"),
         (("faq", 0, "levels", 1), "unknown level 'cpo'; choose one of: 'apm', 'pm'"),
