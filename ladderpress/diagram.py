@@ -1,10 +1,14 @@
 """The ladder drawn as an SVG, from any valid ladder: 3 levels or 12, one track or three.
 
 Rank runs upward, one row per distinct rank, so equivalent levels of different tracks sit
-level with each other. Each track has a column; a level that belongs to several tracks
-(the shared trunk before a fork) is centred between their columns. ``leads_to`` links are
-drawn as arrows, typical years run up an axis on the left, and one level may be
-highlighted ("you are here"). Units are millimetres, so text sizes are true print sizes.
+level with each other. Each track has a column, grouped under its family's name when the
+drawing spans several families; a level that belongs to several tracks (the shared trunk
+before a fork) is centred between their columns. Moves are drawn by kind: a promotion is a
+solid arrow up, a transfer (same band, another track) a dashed connector with a head at each
+end it leads to, and a move out of the ladder is not drawn. Levels of one band that no
+transfer joins are marked equivalent by a faint dotted line. The axis on the left names each
+row's band and, where there is room, its typical years. One level may be highlighted
+("you are here"). Units are millimetres, so text sizes are true print sizes.
 
 Every label is placed by where it starts, its width measured from the font file: WeasyPrint
 draws an SVG text that is anchored at its middle or end in a group of its own, which puts
@@ -17,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from math import hypot
 from pathlib import Path
 
 from markupsafe import Markup
 
-from ladderpress.model import Ladder, Level, Track
+from ladderpress.model import Family, Ladder, Level, Track
 
 PT = 0.3528
 """One typographic point in millimetres."""
@@ -136,7 +141,9 @@ class Layout:
     axis: float
     stacked: bool
     background: str
-    """Track headers, axis, arrows and equivalence lines."""
+    """Family and track headers, axis, arrows, transfer connectors and equivalence lines."""
+    transfers: bool
+    """Whether a transfer is drawn, so that the legend explains the dashed connector."""
     plain_boxes: tuple[str, ...]
     """Each box unmarked, in the order of ``boxes``."""
     position: dict[str, int]
@@ -208,11 +215,16 @@ def ladder_svg(
     if layout is None:
         return Markup("")
     labels = layout.labels
-    legend = (12.0 if layout.stacked and highlight is not None and highlight.leads_to else 7.0) if highlight else 0.0
+    next_ids = {lv.id for lv in ladder.next_levels(highlight)} if highlight is not None else set()
+    items = [
+        *(["here"] if highlight else []),
+        *(["next"] if next_ids else []),
+        *(["transfer"] if layout.transfers else []),
+    ]
+    legend = (5.0 * len(items) + 2 if layout.stacked else 7.0) if items else 0.0
     height = layout.header + layout.rows * layout.row_height + legend + 1
 
     boxes: Sequence[str] = layout.plain_boxes
-    next_ids = set(highlight.leads_to) if highlight else set()
     if highlight is not None:
         marked = list(boxes)
         for level_id in {highlight.id} | next_ids:
@@ -222,8 +234,8 @@ def ladder_svg(
                 )
         boxes = marked
     parts = [layout.background, *boxes]
-    if highlight is not None:
-        parts.append(_legend(height - legend + 2, layout.axis + 1, palette, widths, bool(next_ids), layout.stacked))
+    if items:
+        parts.append(_legend(height - legend + 2, layout.axis + 1, palette, widths, items, layout.stacked))
 
     description = layout.description  # escaped already, as is what is added to it
     if highlight is not None:
@@ -257,7 +269,11 @@ def _layout(
 ) -> Layout | None:
     """The unmarked drawing of ``shown`` (ranked, junior first); None when there is nothing to draw."""
     track_ids = {t for lv in shown for t in lv.tracks}
-    tracks = [t for t in ladder.tracks if t.id in track_ids]
+    family_order = {f.id: i for i, f in enumerate(ladder.families)}
+    tracks = sorted(
+        (t for t in ladder.tracks if t.id in track_ids),
+        key=lambda t: family_order.get(t.family or "", len(family_order)),
+    )  # a stable sort: within a family, tracks keep their order
     ranks = sorted({lv.rank for lv in shown})
     if not shown:
         return None
@@ -265,16 +281,26 @@ def _layout(
         row_height = max(5.0, (max_height - 16) / len(ranks))
         if row_height < 10:
             labels = "code"
-    years = _year_labels(shown, ranks)
-    # the axis is as wide as its longest label needs, and never narrower than 17.5 mm
-    axis = max(17.5, *(widths.width(label, 8.5, 400) + AXIS_GAP + 0.5 for label in years.values())) if years else 0.0
-    header = 7.0 if len(tracks) > 1 else 1.0
+    box_h = min(row_height * 0.7, 9.0) if labels == "full" else min(row_height * 0.78, 6.0)
+    axis_labels = _axis_labels(ladder, shown, ranks, width, row_height, labels, widths)
+    axis = _axis_width(axis_labels, widths)
     stacked = width < 80  # a narrow drawing puts its legend items one under the other
     col_w = (width - axis - 2) / max(len(tracks), 1)
-    box_w = min(col_w - 3, 44.0 if labels == "full" else 20.0)
-    box_h = min(row_height * 0.7, 9.0) if labels == "full" else min(row_height * 0.78, 6.0)
     columns = {t.id: i for i, t in enumerate(tracks)}
     rows = {rank: i for i, rank in enumerate(ranks)}
+    transfers = _transfers(ladder, shown)
+    families = _families(ladder, tracks, col_w, widths)
+    header = (12.5 if families else 7.0) if len(tracks) > 1 else 1.0
+
+    box_w = min(col_w - 3, 44.0 if labels == "full" else 20.0)
+    if any(ladder.level(a).rank == ladder.level(b).rank for a, b in transfers):
+        # a connector between two boxes of one row needs room for its two heads and some dashes
+        # (but never so narrow that a label overflows its box: the marked box's title is the boldest)
+        widest = 2.5 + max(
+            max(widths.width(lv.code, 8.5, 700), widths.width(lv.short_title, 9, 600) if labels == "full" else 0.0)
+            for lv in shown
+        )
+        box_w = max(min(box_w, col_w - 7.5), min(widest, col_w - 3))
 
     def column_x(track_id: str) -> float:
         return axis + 1 + col_w * (columns[track_id] + 0.5)
@@ -287,18 +313,29 @@ def _layout(
         xs = [column_x(t) for t in level.tracks if t in columns]
         boxes[level.id] = Box(level, sum(xs) / len(xs), row_top(level.rank), box_w, box_h)
 
-    parts = [_track_headers(tracks, column_x, palette, widths) if len(tracks) > 1 else ""]
+    parts = []
+    if families:
+        parts.append(_family_headers(families, column_x, col_w, palette, widths))
+    if len(tracks) > 1:
+        parts.append(_track_headers(tracks, column_x, header - 2.8, palette, widths))
     if axis:
-        parts.append(_axis(years, ranks, row_top, box_h, axis, palette, widths))
+        parts.append(_axis(axis_labels, ranks, row_top, box_h, axis, palette, widths))
     parts += [
         _link(boxes[lv.id], boxes[n.id], palette) for lv in shown for n in ladder.next_levels(lv) if n.id in boxes
     ]
+    joined = {frozenset(pair) for pair in transfers}
     parts += [
         _equivalent(boxes[lv.id], boxes[e.id], palette)
         for lv in shown
         for e in ladder.equivalents(lv)
-        if e.id in boxes and lv.id < e.id and boxes[e.id].y == boxes[lv.id].y
+        if e.id in boxes
+        and lv.id < e.id
+        and boxes[e.id].y == boxes[lv.id].y
+        and frozenset((lv.id, e.id)) not in joined  # a transfer's connector says more: it alone is drawn
     ]
+    for pair in dict.fromkeys(frozenset(pair) for pair in transfers):
+        a, b = sorted(pair)
+        parts.append(_transfer(boxes[a], boxes[b], (b, a) in transfers, (a, b) in transfers, palette))
     return Layout(
         boxes=boxes,
         labels=labels,
@@ -308,19 +345,42 @@ def _layout(
         axis=axis,
         stacked=stacked,
         background="".join(parts),
+        transfers=bool(transfers),
         plain_boxes=tuple(_box(box, labels, palette, widths, False, False) for box in boxes.values()),
         position={level_id: i for i, level_id in enumerate(boxes)},
-        description=escape(_describe(shown, tracks)),
+        description=escape(_describe(shown, tracks, _transfer_names(ladder, shown))),
     )
+
+
+def _transfers(ladder: Ladder, shown: list[Level]) -> dict[tuple[str, str], None]:
+    """The transfers between shown levels, as (from, to) ids in the order they are met."""
+    ids = {lv.id for lv in shown}
+    return {
+        (lv.id, move.to): None
+        for lv in shown
+        for move in ladder.moves_from(lv)
+        if move.kind == "transfer" and move.to in ids and move.to != lv.id
+    }
+
+
+def _transfer_names(ladder: Ladder, shown: list[Level]) -> list[tuple[Level, Level, bool]]:
+    """Each pair of shown levels joined by a transfer, once, and whether the move goes both ways."""
+    found = _transfers(ladder, shown)
+    pairs = []
+    for a, b in found:
+        if (b, a) in found and b < a:
+            continue  # said once, with the other's order
+        pairs.append((ladder.level(a), ladder.level(b), (b, a) in found))
+    return pairs
 
 
 def describe(ladder: Ladder, shown: list[Level], tracks: list, highlight: Level | None) -> str:
     """The text alternative: the same structure in words."""
-    sentences = _describe(shown, tracks)
+    sentences = _describe(shown, tracks, _transfer_names(ladder, shown))
     return sentences if highlight is None else f"{sentences} {_you_are_here(highlight)}"
 
 
-def _describe(shown: list[Level], tracks: list) -> str:
+def _describe(shown: list[Level], tracks: list, transfers: Sequence[tuple[Level, Level, bool]] = ()) -> str:
     def names(levels: list[Level]) -> str:
         return ", ".join(f"{lv.short_title} ({lv.code})" for lv in levels)
 
@@ -334,6 +394,10 @@ def _describe(shown: list[Level], tracks: list) -> str:
         own = [lv for lv in shown if track.id in lv.tracks and lv.id not in shared_ids]
         if own:
             sentences.append(f"{track.name} track: {names(own)}.")
+    for a, b, both in transfers:
+        sentences.append(
+            f"Transfer {'between' if both else 'from'} {names([a])} {'and' if both else 'to'} {names([b])}."
+        )
     return " ".join(sentences)
 
 
@@ -393,8 +457,8 @@ def _link(start: Box, end: Box, palette: Palette) -> str:
         path = f"M{x0:.2f},{y0:.2f} V{mid:.2f} H{x1:.2f} V{y1 + head:.2f}"
     arrow = f"M{x1 - 1:.2f},{y1 + head:.2f} L{x1:.2f},{y1:.2f} L{x1 + 1:.2f},{y1 + head:.2f} Z"
     return (
-        f'<path d="{path}" fill="none" stroke="{palette.muted}" stroke-width="0.35"/>'
-        f'<path d="{arrow}" fill="{palette.muted}"/>'
+        f'<path class="promotion" d="{path}" fill="none" stroke="{palette.muted}" stroke-width="0.35"/>'
+        f'<path class="promotion-head" d="{arrow}" fill="{palette.muted}"/>'
     )
 
 
@@ -402,17 +466,113 @@ def _equivalent(a: Box, b: Box, palette: Palette) -> str:
     left, right = sorted((a, b), key=lambda box: box.x)
     y = left.y + left.h / 2
     return (
-        f'<line x1="{left.x + left.w / 2:.2f}" y1="{y:.2f}" x2="{right.x - right.w / 2:.2f}" y2="{y:.2f}" '
-        f'stroke="{palette.rule}" stroke-width="0.4" stroke-dasharray="1,1"/>'
+        f'<line class="equivalent" x1="{left.x + left.w / 2:.2f}" y1="{y:.2f}" x2="{right.x - right.w / 2:.2f}" '
+        f'y2="{y:.2f}" stroke="{palette.rule}" stroke-width="0.4" stroke-dasharray="1,1"/>'
     )
 
 
-def _track_headers(tracks: list[Track], column_x: Callable[[str], float], palette: Palette, widths: TextWidths) -> str:
-    return "".join(_text(widths, column_x(t.id), 4.2, t.short_name.upper(), 8.5, palette.muted, 600) for t in tracks)
+TRANSFER_DASH = "1.2,0.8"
+"""The transfer connector's dashes: longer and darker than the equivalence line's dots."""
+
+
+def _transfer(a: Box, b: Box, into_a: bool, into_b: bool, palette: Palette) -> str:
+    """A dashed connector between two boxes, with a head at each end a transfer leads to.
+
+    Boxes side by side are joined edge to edge at mid-height; boxes one above the other, where
+    they overlap, from one's bottom to the other's top.
+    """
+    left, right = sorted((a, b), key=lambda box: box.x)
+    if right.x - right.w / 2 >= left.x + left.w / 2:  # side by side
+        start, end = (left.x + left.w / 2, left.y + left.h / 2), (right.x - right.w / 2, right.y + right.h / 2)
+    else:
+        lower, upper = sorted((a, b), key=lambda box: -box.y)
+        x = (max(lower.x - lower.w / 2, upper.x - upper.w / 2) + min(lower.x + lower.w / 2, upper.x + upper.w / 2)) / 2
+        start, end = (x, lower.y), (x, upper.bottom)
+        left, right = lower, upper
+    into_start, into_end = (into_a, into_b) if left is a else (into_b, into_a)
+    (x0, y0), (x1, y1) = start, end
+    length = hypot(x1 - x0, y1 - y0) or 1.0
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    head = min(1.4, length / 3)
+    dash = TRANSFER_DASH if length > 6 else "0.7,0.5"  # a short connector still shows a few dashes
+    # the dashes stop at the heads' bases, so that no dash pokes through a head's tip
+    sx, sy = (x0 + ux * head, y0 + uy * head) if into_start else (x0, y0)
+    ex, ey = (x1 - ux * head, y1 - uy * head) if into_end else (x1, y1)
+    parts = [
+        f'<line class="transfer" x1="{sx:.2f}" y1="{sy:.2f}" x2="{ex:.2f}" y2="{ey:.2f}" stroke="{palette.muted}" '
+        f'stroke-width="0.35" stroke-dasharray="{dash}"/>'
+    ]
+    for into, (tx, ty), sign in ((into_start, start, -1), (into_end, end, 1)):
+        if into:
+            parts.append(
+                f'<path class="transfer-head" d="{_head(tx, ty, ux * sign, uy * sign, head)}" fill="{palette.muted}"/>'
+            )
+    return "".join(parts)
+
+
+def _head(x: float, y: float, ux: float, uy: float, length: float) -> str:
+    """A filled arrowhead with its tip at (x, y), pointing along (ux, uy)."""
+    bx, by = x - ux * length, y - uy * length
+    px, py = -uy * 1.0, ux * 1.0  # half the base's width, across the direction
+    return f"M{bx + px:.2f},{by + py:.2f} L{x:.2f},{y:.2f} L{bx - px:.2f},{by - py:.2f} Z"
+
+
+def _families(
+    ladder: Ladder, tracks: list[Track], col_w: float, widths: TextWidths
+) -> list[tuple[Family, list[Track]]]:
+    """The families of the drawn tracks with their tracks, when there are several and each name fits above them."""
+    if len(ladder.families) < 2:
+        return []
+    groups: dict[str, list[Track]] = {}
+    for track in tracks:
+        groups.setdefault(track.family or "", []).append(track)
+    by_id = {f.id: f for f in ladder.families}
+    if len(groups) < 2 or not all(family_id in by_id for family_id in groups):
+        return []
+    found = [(by_id[family_id], members) for family_id, members in groups.items()]
+    if any(widths.width(family.name, 8.5, 700) > col_w * len(members) - 2 for family, members in found):
+        return []  # a name wider than its columns would run into the next family's
+    return found
+
+
+def _family_headers(
+    families: list[tuple[Family, list[Track]]],
+    column_x: Callable[[str], float],
+    col_w: float,
+    palette: Palette,
+    widths: TextWidths,
+) -> str:
+    """Each family's name over its tracks' columns, with a rule under it as wide as they are."""
+    parts = []
+    for family, members in families:
+        first, last = column_x(members[0].id), column_x(members[-1].id)
+        parts.append(_text(widths, (first + last) / 2, 3.6, family.name, 8.5, palette.text, 700))
+        parts.append(
+            f'<line x1="{first - col_w / 2 + 1.5:.2f}" y1="{5.0:.2f}" x2="{last + col_w / 2 - 1.5:.2f}" '
+            f'y2="{5.0:.2f}" stroke="{palette.rule}" stroke-width="0.3"/>'
+        )
+    return "".join(parts)
+
+
+def _track_headers(
+    tracks: list[Track], column_x: Callable[[str], float], y: float, palette: Palette, widths: TextWidths
+) -> str:
+    return "".join(_text(widths, column_x(t.id), y, t.short_name.upper(), 8.5, palette.muted, 600) for t in tracks)
 
 
 AXIS_GAP = 4.6
-"""Millimetres between the end of a years label and the axis' left edge."""
+"""Millimetres between the end of an axis label and the axis' left edge."""
+
+AXIS_SHARE = 0.35
+"""The most of a drawing's width the axis may take; labels that need more are shortened or left out."""
+
+
+@dataclass(frozen=True)
+class AxisLabel:
+    """What the axis says beside one row: the band's name, the typical years, or both (one above the other)."""
+
+    band: str | None
+    years: str | None
 
 
 def _year_labels(shown: list[Level], ranks: list[int]) -> dict[int, str]:
@@ -436,8 +596,66 @@ def _year_labels(shown: list[Level], ranks: list[int]) -> dict[int, str]:
     return result
 
 
+def _band_labels(ladder: Ladder, shown: list[Level], ranks: list[int]) -> dict[int, str]:
+    """The band of each rank whose levels name one, as the axis shows it (two bands on one row: both)."""
+    by_rank: dict[int, list[str]] = {}
+    for lv in shown:
+        band = ladder.band(lv)
+        if band is not None and band.name not in by_rank.get(lv.rank, []):
+            by_rank.setdefault(lv.rank, []).append(band.name)
+    return {rank: " / ".join(by_rank[rank]) for rank in ranks if rank in by_rank}
+
+
+def _axis_labels(
+    ladder: Ladder,
+    shown: list[Level],
+    ranks: list[int],
+    width: float,
+    row_height: float,
+    labels: str,
+    widths: TextWidths,
+) -> dict[int, AxisLabel]:
+    """The axis' labels by rank: band names and years where rows are tall enough for two lines, else
+    band names alone (else years alone); none when the labels would take more than their share of the width."""
+    bands = _band_labels(ladder, shown, ranks)
+    years = _year_labels(shown, ranks)
+    choices = []
+    if bands and years and labels == "full" and row_height >= 10:
+        choices.append({rank: AxisLabel(bands.get(rank), years.get(rank)) for rank in ranks})
+    if bands:
+        choices.append({rank: AxisLabel(bands[rank], None) for rank in bands})
+    if years:
+        choices.append({rank: AxisLabel(None, years[rank]) for rank in years})
+    for choice in choices:
+        if _axis_width(choice, widths) <= max(17.5, width * AXIS_SHARE):
+            return choice
+    return {}
+
+
+def _axis_width(axis_labels: dict[int, AxisLabel], widths: TextWidths) -> float:
+    """As wide as the longest label needs, and never narrower than 17.5 mm; 0 without labels."""
+    if not axis_labels:
+        return 0.0
+    needed = [
+        max(
+            widths.width(label.band, BAND_PT, 600) if label.band else 0.0,
+            widths.width(label.years, YEARS_PT if label.band else BAND_PT, 400) if label.years else 0.0,
+        )
+        + AXIS_GAP
+        + 0.5
+        for label in axis_labels.values()
+    ]
+    return max(17.5, *needed)
+
+
+BAND_PT = 8.5
+"""The axis' band names, and its years when they are alone."""
+YEARS_PT = 7.5
+"""The axis' years under a band name."""
+
+
 def _axis(
-    years: dict[int, str],
+    axis_labels: dict[int, AxisLabel],
     ranks: list[int],
     row_top: Callable[[int], float],
     box_h: float,
@@ -451,23 +669,43 @@ def _axis(
         f'<line x1="{axis - 3:.2f}" y1="{top:.2f}" x2="{axis - 3:.2f}" y2="{bottom:.2f}" '
         f'stroke="{palette.rule}" stroke-width="0.4"/>'
     ]
-    for rank, label in years.items():
+    x = axis - AXIS_GAP
+    for rank, label in axis_labels.items():
         y = row_top(rank) + box_h / 2
         parts.append(f'<circle cx="{axis - 3:.2f}" cy="{y:.2f}" r="0.7" fill="{palette.muted}"/>')
-        parts.append(_text(widths, axis - AXIS_GAP, y + 1.1, label, 8.5, palette.muted, 400, anchor="end"))
+        if label.band and label.years:
+            parts.append(_text(widths, x, y - 0.4, label.band, BAND_PT, palette.muted, 600, anchor="end"))
+            parts.append(_text(widths, x, y + 2.9, label.years, YEARS_PT, palette.muted, 400, anchor="end"))
+        elif label.band:
+            parts.append(_text(widths, x, y + 1.1, label.band, BAND_PT, palette.muted, 600, anchor="end"))
+        elif label.years:
+            parts.append(_text(widths, x, y + 1.1, label.years, BAND_PT, palette.muted, 400, anchor="end"))
     return "".join(parts)
 
 
-def _legend(y: float, x: float, palette: Palette, widths: TextWidths, with_next: bool, stacked: bool) -> str:
-    parts = [
-        f'<rect x="{x:.2f}" y="{y:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.primary}"/>',
-        _text(widths, x + 5.5, y + 2.3, "You are here", 8.5, palette.text, 500, anchor="start"),
-    ]
-    if with_next:
-        nx, ny = (x, y + 5) if stacked else (x + 30, y)
-        parts += [
-            f'<rect x="{nx:.2f}" y="{ny:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.paper}" '
-            f'stroke="{palette.accent}" stroke-width="0.6"/>',
-            _text(widths, nx + 5.5, ny + 2.3, "Next step", 8.5, palette.text, 500, anchor="start"),
-        ]
+LEGEND = {"here": "You are here", "next": "Next step", "transfer": "Transfer"}
+"""The legend's items, in the order they are drawn."""
+
+
+def _legend(y: float, x: float, palette: Palette, widths: TextWidths, items: list[str], stacked: bool) -> str:
+    """A key to the marks drawn: side by side, or one under the other in a narrow drawing."""
+    parts = []
+    for i, item in enumerate(items):
+        ix, iy = (x, y + 5 * i) if stacked else (x + 30 * i, y)
+        if item == "here":
+            parts.append(f'<rect x="{ix:.2f}" y="{iy:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.primary}"/>')
+        elif item == "next":
+            parts.append(
+                f'<rect x="{ix:.2f}" y="{iy:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.paper}" '
+                f'stroke="{palette.accent}" stroke-width="0.6"/>'
+            )
+        else:
+            mid = iy + 1.3
+            parts.append(
+                f'<line class="legend" x1="{ix:.2f}" y1="{mid:.2f}" x2="{ix + 3.0:.2f}" y2="{mid:.2f}" '
+                f'stroke="{palette.muted}" '
+                f'stroke-width="0.35" stroke-dasharray="{TRANSFER_DASH}"/>'
+                f'<path class="legend" d="{_head(ix + 4.2, mid, 1.0, 0.0, 1.2)}" fill="{palette.muted}"/>'
+            )
+        parts.append(_text(widths, ix + 5.5, iy + 2.3, LEGEND[item], 8.5, palette.text, 500, anchor="start"))
     return "".join(parts)

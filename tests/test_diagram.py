@@ -37,7 +37,7 @@ def level(level_id: str, rank: int, tracks: tuple[str, ...] = ("ic",), **fields:
     }
 
 
-def make_ladder(levels: list[dict[str, Any]], tracks: tuple[str, ...] = ("ic", "m")) -> Ladder:
+def make_ladder(levels: list[dict[str, Any]], tracks: tuple[str, ...] = ("ic", "m"), **fields: Any) -> Ladder:
     return Ladder.model_validate(
         {
             "title": "Ladder",
@@ -46,22 +46,25 @@ def make_ladder(levels: list[dict[str, Any]], tracks: tuple[str, ...] = ("ic", "
             "introduction": "Hello.",
             "tracks": [{"id": t, "name": f"Track {t}", "short_name": t, "summary": "S."} for t in tracks],
             "levels": levels,
+            **fields,
         }
     )
 
 
-def forked() -> Ladder:
-    """Two shared levels, then a fork into ic3 → ic4 and m3 → m4, with ic3 and m3 equivalent."""
-    return make_ladder(
-        [
-            level("a", 1, ("ic", "m"), leads_to=["b"], years=[0, 2]),
-            level("b", 2, ("ic", "m"), leads_to=["ic3", "m3"], years=[2, 4]),
-            level("ic3", 3, ("ic",), leads_to=["ic4"], equivalents=["m3"], years=[4, 6]),
-            level("m3", 3, ("m",), leads_to=["m4"], years=[5, 8]),
-            level("ic4", 4, ("ic",), years=[8, None]),
-            level("m4", 4, ("m",)),
-        ]
-    )
+def forked(**moves: list[dict[str, Any]]) -> Ladder:
+    """Two shared levels, then a fork into ic3 → ic4 and m3 → m4; ic3 and m3 share band "Grade 3", ic4 and m4
+    "Grade 4", so each pair is equivalent. ``moves`` are added to the levels they are keyed by."""
+    levels = [
+        level("a", 1, ("ic", "m"), leads_to=["b"], band="g1", years=[0, 2]),
+        level("b", 2, ("ic", "m"), leads_to=["ic3", "m3"], band="g2", years=[2, 4]),
+        level("ic3", 3, ("ic",), leads_to=["ic4"], band="g3", years=[4, 6]),
+        level("m3", 3, ("m",), leads_to=["m4"], band="g3", years=[5, 8]),
+        level("ic4", 4, ("ic",), band="g4", years=[8, None]),
+        level("m4", 4, ("m",), band="g4"),
+    ]
+    levels = [{**lv, "moves": moves[lv["id"]]} if lv["id"] in moves else lv for lv in levels]
+    bands = [{"id": f"g{r}", "name": f"Grade {r}", "rank": r} for r in range(1, 5)]
+    return make_ladder(levels, bands=bands)
 
 
 def parse(svg: str) -> ET.Element:
@@ -79,8 +82,12 @@ def texts(root: ET.Element) -> list[str]:
 
 
 def arrows(root: ET.Element) -> list[ET.Element]:
-    """The shafts of ``leads_to`` arrows (each has a filled head beside it)."""
+    """The shafts of promotion arrows (each has a filled head beside it)."""
     return [p for p in root.iter(f"{SVG}path") if p.get("fill") == "none"]
+
+
+def of_class(root: ET.Element, name: str) -> list[ET.Element]:
+    return [e for e in root.iter() if e.get("class") == name]
 
 
 def box_of(root: ET.Element, code: str) -> tuple[float, float]:
@@ -118,7 +125,8 @@ def test_one_arrow_per_leads_to_link_and_a_line_per_equivalence() -> None:
     heads = [p for p in root.iter(f"{SVG}path") if p.get("fill") != "none"]
     assert len(heads) == len(arrows(root))
     dashed = [line for line in root.iter(f"{SVG}line") if line.get("stroke-dasharray")]
-    assert len(dashed) == 1
+    assert len(dashed) == 2  # ic3 and m3 in band b3, ic4 and m4 in band b4
+    assert of_class(root, "equivalent") == dashed
 
 
 def test_rank_runs_upward_and_equal_ranks_share_a_row() -> None:
@@ -154,6 +162,139 @@ def test_a_text_alternative_describes_the_structure() -> None:
     title = root.find(f"{SVG}title")
     assert title is not None and title.text == label
     assert describe(forked(), forked().ranked_levels(), list(forked().tracks), None) == label
+
+
+# --------------------------------------------------------------------------- bands, moves by kind, families
+
+
+def test_band_names_label_the_rows_with_the_years_under_them_where_there_is_room() -> None:
+    root = parse(ladder_svg(forked()))
+    shown = texts(root)
+    assert {"Grade 1", "Grade 2", "Grade 3", "Grade 4"} <= set(shown)
+    assert {"0–2 yrs", "2–4 yrs", "4–8 yrs", "8+ yrs"} <= set(shown)
+    # each band name sits on its row, level with the row's boxes
+    labels = {t.text: float(t.get("y", 0)) for t in root.iter(f"{SVG}text")}
+    for band, code in (("Grade 1", "L1"), ("Grade 3", "IC3"), ("Grade 4", "M4")):
+        _, top = box_of(root, code)
+        assert top < labels[band] < top + 9
+
+    small = texts(parse(ladder_svg(forked(), labels="code", width=56, row_height=8)))
+    assert "Grade 3" in small and not any(t.endswith("yrs") for t in small)  # two lines do not fit a small row
+
+
+def test_band_names_too_long_for_a_small_drawing_give_way_to_the_years_or_to_no_axis() -> None:
+    ladder = forked()
+    long = [
+        band.model_copy(update={"name": f"Senior individual contributor grade {band.rank}"}) for band in ladder.bands
+    ]
+    ladder = ladder.model_copy(update={"bands": long})
+    root = parse(ladder_svg(ladder, labels="code", width=56, row_height=8))
+    assert not any(t.startswith("Senior individual") for t in texts(root))
+    assert "8+ yrs" in texts(root)
+    assert any(t.startswith("Senior individual") for t in texts(parse(ladder_svg(ladder, width=300))))
+
+    no_years = ladder.model_copy(update={"levels": [lv.model_copy(update={"years": None}) for lv in ladder.levels]})
+    root = parse(ladder_svg(no_years, labels="code", width=56, row_height=8))
+    assert not list(root.iter(f"{SVG}circle"))  # no axis at all, rather than one crowding out the boxes
+    assert len(boxes(root)) == 6 and not any(t.startswith("Senior") for t in texts(root))
+
+
+def test_a_transfer_is_a_dashed_connector_with_a_head_at_each_end_and_never_a_promotion_arrow() -> None:
+    plain = parse(ladder_svg(forked()))
+    ladder = forked(ic4=[{"to": "m4", "kind": "transfer"}], m4=[{"to": "ic4", "kind": "transfer"}])
+    root = parse(ladder_svg(ladder))
+    (connector,) = of_class(root, "transfer")
+    assert connector.tag == f"{SVG}line" and connector.get("stroke-dasharray")
+    assert len(of_class(root, "transfer-head")) == 2  # one connector, a head at both ends
+    # promotions are unchanged: the same five arrows, solid, as without the transfer
+    assert len(arrows(root)) == len(arrows(plain)) == 5
+    assert [a.get("d") for a in arrows(root)] == [a.get("d") for a in arrows(plain)]
+    assert not any(a.get("stroke-dasharray") for a in arrows(root))
+    assert all(a.get("class") == "promotion" for a in arrows(root))
+    # the connector joins the two boxes' facing edges at mid-height
+    ic4_x, ic4_y = box_of(root, "IC4")
+    m4_x, _ = box_of(root, "M4")
+    (ic4_box,) = [r for r in boxes(root) if float(r.get("y", 0)) == ic4_y and float(r.get("x", 0)) < ic4_x]
+    half_w, half_h = float(ic4_box.get("width", 0)) / 2, float(ic4_box.get("height", 0)) / 2
+    heads = [p.get("d", "") for p in of_class(root, "transfer-head")]
+    tips = sorted(float(d.split(" L")[1].split(",")[0]) for d in heads)
+    assert tips == [pytest.approx(ic4_x + half_w, abs=0.01), pytest.approx(m4_x - half_w, abs=0.01)]
+    assert float(connector.get("y1", 0)) == pytest.approx(ic4_y + half_h, abs=0.01)
+    assert ic4_x + half_w < float(connector.get("x1", 0)) < float(connector.get("x2", 0)) < m4_x - half_w
+
+
+def test_a_one_way_transfer_has_one_head_at_the_level_it_leads_to() -> None:
+    root = parse(ladder_svg(forked(m4=[{"to": "ic4", "kind": "transfer"}])))
+    assert len(of_class(root, "transfer")) == 1
+    (head,) = of_class(root, "transfer-head")
+    ic4_x, _ = box_of(root, "IC4")
+    m4_x, _ = box_of(root, "M4")
+    tip = float(head.get("d", "").split(" L")[1].split(",")[0])
+    assert abs(tip - ic4_x) < abs(tip - m4_x)
+    assert "Transfer from T-m4 (M4) to T-ic4 (IC4)." in (root.get("aria-label") or "")
+
+
+def test_a_transfer_replaces_the_equivalence_line_of_its_pair() -> None:
+    root = parse(ladder_svg(forked(ic4=[{"to": "m4", "kind": "transfer"}])))
+    assert len(of_class(root, "equivalent")) == 1  # ic3–m3 still; ic4–m4 is the transfer's alone
+    (line,) = of_class(root, "equivalent")
+    _, ic3_y = box_of(root, "IC3")
+    assert float(line.get("y1", 0)) > ic3_y and float(line.get("y1", 0)) < ic3_y + 9
+    dashed = [e for e in root.iter() if e.get("stroke-dasharray") and e.get("class") != "legend"]
+    assert len(dashed) == 2
+
+
+def test_a_level_reached_only_by_a_transfer_is_joined_to_the_drawing_by_it() -> None:
+    levels = [
+        level("a", 1, ("ic", "m"), leads_to=["b"], band="g1"),
+        level("b", 2, ("ic",), band="g2", moves=[{"to": "c", "kind": "transfer"}]),
+        level("c", 2, ("m",), band="g2"),
+    ]
+    ladder = make_ladder(levels, bands=[{"id": f"g{r}", "name": f"Grade {r}", "rank": r} for r in (1, 2)])
+    root = parse(ladder_svg(ladder))
+    assert len(arrows(root)) == 1 and len(of_class(root, "transfer")) == 1
+    assert "Transfer" in texts(root)  # the legend says what the dashed connector is
+    assert len(of_class(root, "transfer-head")) == 1
+
+
+def test_moves_out_of_the_ladder_are_not_drawn() -> None:
+    out = forked(ic4=[{"role": "Product marketing"}], m4=[{"role": "Chief of staff", "summary": "Away."}])
+    assert str(ladder_svg(out)) == str(ladder_svg(forked()))
+    assert "Product marketing" not in ladder_svg(out)
+
+
+def test_promotions_written_as_moves_are_arrows_and_next_steps() -> None:
+    ladder = forked(ic4=[{"to": "m4", "kind": "transfer"}], ic3=[{"to": "m4", "kind": "promotion"}])
+    root = parse(ladder_svg(ladder, highlight=ladder.level("ic3")))
+    assert len(arrows(root)) == 6
+    assert len([r for r in boxes(root) if r.get("stroke") == Palette().accent]) == 2  # ic4 and m4
+    assert {"You are here", "Next step", "Transfer"} <= set(texts(root))
+
+
+def families_ladder() -> Ladder:
+    """Three tracks, listed ic, m, d: ic and d of family "Product", m of "Engineering"."""
+    tracks = [
+        {"id": "ic", "name": "IC", "short_name": "IC", "summary": "S.", "family": "product"},
+        {"id": "m", "name": "Eng", "short_name": "Eng", "summary": "S.", "family": "engineering"},
+        {"id": "d", "name": "Design", "short_name": "Des", "summary": "S.", "family": "product"},
+    ]
+    levels = [level("p1", 1, ("ic",), leads_to=["p2"]), level("p2", 2, ("ic",)), level("e1", 1, ("m",))]
+    levels.append(level("d1", 1, ("d",)))
+    families = [{"id": "product", "name": "Product"}, {"id": "engineering", "name": "Engineering"}]
+    base = make_ladder(levels[:2], tracks=("ic",)).model_dump()
+    return Ladder.model_validate({**base, "tracks": tracks, "levels": levels, "families": families})
+
+
+def test_tracks_are_grouped_by_family_under_the_family_name() -> None:
+    root = parse(ladder_svg(families_ladder()))
+    labels = {t.text: (float(t.get("x", 0)), float(t.get("y", 0))) for t in root.iter(f"{SVG}text")}
+    assert {"Product", "Engineering", "IC", "ENG", "DES"} <= set(labels)
+    assert labels["Product"][1] < labels["IC"][1]  # the family's name above its tracks
+    assert labels["IC"][0] < labels["DES"][0] < labels["ENG"][0]  # design moves next to IC, its family
+    assert labels["IC"][0] < labels["Product"][0] < labels["DES"][0]  # centred over its two tracks
+    one_family = families_ladder()
+    shown = [one_family.level("p1"), one_family.level("d1")]
+    assert "Product" not in texts(parse(ladder_svg(one_family, shown)))  # one family drawn: no family row
 
 
 # --------------------------------------------------------------------------- highlight, selection, palette
