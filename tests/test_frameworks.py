@@ -1,0 +1,226 @@
+"""Three published frameworks encoded as projects (tests/fixtures/ft, snowflake, monzo).
+
+Each is read back to check that the model carries the framework's own concepts (named scales,
+bands shared across tracks and families, moves of every kind, cumulative expectations, level
+sections, specialisations) and that facts the framework does not give stay absent. Every recipe
+of each is then built once, and the PDFs are read back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import ladderpress
+from ladderpress.load import load_project
+from ladderpress.model import Ladder
+from tests.conftest import FIXTURES, page_texts, shared_build
+
+FRAMEWORKS = ("ft", "snowflake", "monzo")
+
+
+def ladder_of(name: str) -> Ladder:
+    return load_project(FIXTURES / name).ladder
+
+
+@pytest.fixture(scope="module")
+def ft() -> Ladder:
+    return ladder_of("ft")
+
+
+@pytest.fixture(scope="module")
+def snowflake() -> Ladder:
+    return ladder_of("snowflake")
+
+
+@pytest.fixture(scope="module")
+def monzo() -> Ladder:
+    return ladder_of("monzo")
+
+
+def steps_at(ladder: Ladder, competency_id: str) -> dict[str, str | None]:
+    comp = next(c for c in ladder.all_competencies() if c.id == competency_id)
+    return {level: comp.expectation(level).step for level in comp.expectations}
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@pytest.mark.parametrize("name", FRAMEWORKS)
+def test_absent_facts_stay_absent(name: str) -> None:
+    for level in ladder_of(name).levels:
+        assert (level.experience, level.years, level.time_at_level, level.reports_to) == (None, None, None, None)
+
+
+@pytest.mark.parametrize("name", FRAMEWORKS)
+def test_every_level_names_a_band(name: str) -> None:
+    ladder = ladder_of(name)
+    assert ladder.bands
+    assert all(ladder.band(level) is not None for level in ladder.levels)
+
+
+def test_ft_named_scale_with_a_step_per_cell(ft: Ladder) -> None:
+    (scale,) = ft.scales
+    assert [s.name for s in scale.steps] == ["Awareness", "Foundational", "Working knowledge", "Practitioner", "Expert"]
+    assert all(s.description for s in scale.steps)
+    # the step does not follow the level: at Engineer, Communication stays at Awareness
+    assert steps_at(ft, "communication")["engineer"] == "awareness"
+    assert steps_at(ft, "planning-organising")["engineer"] == "foundational"
+    assert steps_at(ft, "technical")["junior"] == "foundational"
+    # the IC and PM versions of Principal rate Technical differently
+    assert steps_at(ft, "technical")["principal-ic"] == "expert"
+    assert steps_at(ft, "technical")["principal-pm"] == "practitioner"
+    assert set(steps_at(ft, "leadership").values()) == {s.id for s in scale.steps}
+
+
+def test_ft_trunk_pairs_and_bands(ft: Ladder) -> None:
+    for trunk in ("junior", "engineer", "senior-1"):
+        assert ft.level(trunk).tracks == ["ic", "manager"]
+    assert ft.level("tech-director").tracks == ["manager"]
+    for ic, pm, band in (("senior-2-ic", "senior-2-pm", "senior-2"), ("principal-ic", "principal-pm", "principal")):
+        assert ft.level(ic).band == ft.level(pm).band == band
+        assert ft.level(ic).rank == ft.level(pm).rank
+        assert ft.level(pm) in ft.equivalents(ft.level(ic))
+
+
+def test_ft_moves_promotion_and_transfer(ft: Ladder) -> None:
+    kinds = {(m.to, m.kind) for m in ft.moves_from(ft.level("senior-2-ic"))}
+    assert kinds == {("principal-ic", "promotion"), ("senior-2-pm", "transfer")}
+    pairs = (("senior-2-ic", "senior-2-pm"), ("senior-2-pm", "senior-2-ic"), ("principal-pm", "principal-ic"))
+    for level, other in pairs:
+        (move,) = [m for m in ft.moves_from(ft.level(level)) if m.kind == "transfer"]
+        assert move.to == other and move.criteria and move.business_need
+    (to_director,) = ft.moves_from(ft.level("principal-pm"))[:1]
+    assert to_director.to == "tech-director" and to_director.kind == "promotion" and to_director.business_need
+    assert [m.kind for m in ft.moves_from(ft.level("junior"))] == ["promotion"]
+    assert not any(m.kind == "out" for lv in ft.levels for m in ft.moves_from(lv))
+
+
+def test_ft_families_and_legacy_evidence(ft: Ladder) -> None:
+    assert [f.id for f in ft.families] == ["engineering", "engineering-legacy"]
+    assert [lv.id for lv in ft.levels_of_family("engineering-legacy")] == ["legacy-engineer", "legacy-senior-2"]
+    legacy = ft.groups_for(["legacy"])
+    assert [g.id for g in legacy] == ["legacy"]
+    for comp in legacy[0].competencies:
+        for level in comp.expectations:
+            found = comp.expectation(level)
+            assert found.step == "working-knowledge" and found.examples
+    assert "technical" not in {c.id for g in legacy for c in g.competencies}
+    assert all(not lv.sections and not lv.sublevels for lv in ft.levels)
+
+
+def test_snowflake_groups_milestones_and_sublevels(snowflake: Ladder) -> None:
+    assert [g.name for g in snowflake.competencies] == ["Building", "Executing", "Supporting", "Strengthening"]
+    assert not snowflake.families
+    (scale,) = snowflake.scales
+    assert [s.name for s in scale.steps] == [f"Milestone {n}" for n in range(1, 6)]
+    assert all(s.description for s in scale.steps)
+    for comp in snowflake.all_competencies():
+        assert comp.scale == "milestones"
+        for level in comp.expectations:
+            found = comp.expectation(level)
+            assert found.step and found.text and found.behaviours and found.examples
+    senior = snowflake.level("senior-engineer")
+    assert [s.code for s in senior.sublevels] == ["3.1", "3.2", "3.3"]
+    assert sum(len(lv.sublevels) for lv in snowflake.levels_in("ic")) == 15
+
+
+def test_snowflake_bands_shared_by_titles_and_no_manager_only_group(snowflake: Ladder) -> None:
+    for ic, manager in (
+        ("senior-engineer", "group-lead"),
+        ("staff-engineer", "senior-group-lead"),
+        ("principal-engineer", "director-of-engineering"),
+    ):
+        assert snowflake.equivalents(snowflake.level(ic)) == [snowflake.level(manager)]
+    assert not snowflake.equivalents(snowflake.level("engineer-2"))
+    assert len(snowflake.groups_for(["ic"])) == len(snowflake.groups_for(["manager"])) == 4
+    assert all(not g.tracks for g in snowflake.competencies)
+    moves = [m for lv in snowflake.levels for m in snowflake.moves_from(lv)]
+    assert moves and {m.kind for m in moves} == {"promotion"}
+    assert not snowflake.specialisations and not snowflake.faq
+
+
+def test_monzo_families_share_bands(monzo: Ladder) -> None:
+    assert [f.id for f in monzo.families] == ["engineering", "generic"]
+    assert len(monzo.levels_of_family("engineering")) == 6
+    row = next(r for r in monzo.bands_compared() if r.band and r.band.id == "level-3")
+    assert [[lv.id for lv in cell] for cell in row.cells] == [["eng-3"], ["gen-3"]]
+    assert monzo.level("eng-3").code == monzo.level("gen-3").code == "3"
+    assert [s.code for s in monzo.level("eng-4").sublevels] == ["4A", "4B", "4C", "4D", "4E"]
+
+
+def test_monzo_cumulative_expectations(monzo: Ladder) -> None:
+    mastery = next(c for c in monzo.all_competencies() if c.id == "mastery")
+    assert mastery.expectation("eng-1").builds_on is None
+    for n in range(2, 7):
+        found = mastery.expectation(f"eng-{n}")
+        assert found.builds_on == f"eng-{n - 1}" and found.behaviours and found.step is None
+    leadership = next(c for c in monzo.all_competencies() if c.id == "leadership")
+    assert sorted(leadership.expectations) == ["eng-3", "eng-4", "eng-5", "eng-6"]
+    kinds = {c.competency.id: c.kind for c in monzo.changes(monzo.level("eng-2"), monzo.level("eng-3"))}
+    assert kinds["leadership"] == "new" and kinds["mastery"] == "more"
+    assert not monzo.scales
+
+
+def test_monzo_sections_and_specialisations(monzo: Ladder) -> None:
+    for level in monzo.levels_of_family("engineering"):
+        (section,) = level.sections
+        assert (section.id, section.title) == ("impact", "Impact") and section.items
+    assert not monzo.level("gen-4").sections
+    science, analytics = monzo.specialisations
+    assert science.levels[0] == "eng-2" and analytics.levels[0] == "eng-3"
+    for item in (science, analytics):
+        assert item.tracks == ["engineering"] and item.requirements and item.responsibilities
+    assert {m.kind for lv in monzo.levels for m in monzo.moves_from(lv)} == {"promotion"}
+
+
+# --------------------------------------------------------------------------- the PDFs
+
+
+def build_fixture(name: str, out: Path) -> None:
+    events = list(ladderpress.build(FIXTURES / name, out=out, workers=2))
+    finished = events[-1]
+    assert isinstance(finished, ladderpress.Finished) and finished.result.ok, events
+    assert not [e for e in events if isinstance(e, (ladderpress.Warned, ladderpress.Failed, ladderpress.Refused))]
+
+
+@pytest.fixture(scope="module", params=FRAMEWORKS)
+def built_framework(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    name = request.param
+    return name, shared_build(tmp_path_factory, f"framework-{name}", lambda out: build_fixture(name, out))
+
+
+@pytest.mark.slow
+def test_every_recipe_builds(built_framework: tuple[str, Path]) -> None:
+    name, out = built_framework
+    project = load_project(FIXTURES / name)
+    pdfs = {p.relative_to(out).as_posix() for p in out.rglob("*.pdf")}
+    for recipe_name, recipe in project.recipes.items():
+        if recipe.per == "level":
+            folder = recipe.output.rpartition("/")[0]
+            assert len([p for p in pdfs if p.startswith(folder + "/")]) == len(project.ladder.levels), recipe_name
+        else:
+            assert recipe.output in pdfs, recipe_name
+
+
+@pytest.mark.slow
+def test_titles_and_bands_printed(built_framework: tuple[str, Path]) -> None:
+    name, out = built_framework
+    ladder = ladder_of(name)
+    handbook = " ".join(" ".join(page_texts(out / "handbook.pdf")).split())
+    for level in ladder.levels:
+        assert level.title in handbook, level.id
+    for band in ladder.bands:
+        assert band.name in handbook, band.id
+    for scale in ladder.scales:
+        assert all(step.name in handbook for step in scale.steps)
+
+
+@pytest.mark.slow
+def test_no_page_says_none(built_framework: tuple[str, Path]) -> None:
+    _, out = built_framework
+    for pdf in sorted(out.rglob("*.pdf")):
+        for number, page in enumerate(page_texts(pdf), 1):
+            assert "None" not in page, f"{pdf.name} p. {number}"
+            assert "Not stated" not in page, f"{pdf.name} p. {number}"
