@@ -130,9 +130,40 @@ def test_views_are_frozen_and_globals_are_only_those_registered() -> None:
         "previous_levels",
         "shared_levels",
         "faq_for",
+        "equivalents",
+        "band_of",
+        "family_of",
+        "reports_to",
+        "moves_from",
+        "groups_for",
+        "expectation",
+        "changes",
+        "bands_compared",
+        "scales_used",
+        "specialisations_for",
     }
-    for name in ("next_levels", "previous_levels", "faq_for"):
-        for path, item in walk(renderer.env.globals[name](level), name):
+    one_level = (
+        "next_levels",
+        "previous_levels",
+        "faq_for",
+        "equivalents",
+        "band_of",
+        "family_of",
+        "reports_to",
+        "moves_from",
+        "groups_for",
+        "scales_used",
+        "specialisations_for",
+    )
+    senior = renderer.views(project.ladder.level("principal-pm"))
+    group = renderer.env.globals["groups_for"](senior)[0]
+    results = {name: renderer.env.globals[name](senior) for name in one_level}
+    results["changes"] = renderer.env.globals["changes"](level, senior)
+    results["expectation"] = renderer.env.globals["expectation"](group.competencies[0], senior)
+    results["bands_compared"] = renderer.env.globals["bands_compared"]()
+    assert results["moves_from"] and results["changes"] and results["bands_compared"]  # something to walk
+    for name, result in results.items():
+        for path, item in walk(result, name):
             assert isinstance(item, PLAIN) or type(item).__name__ == "mappingproxy", f"{path}: {type(item)}"
 
 
