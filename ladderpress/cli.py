@@ -1,6 +1,6 @@
 """The command line: parses arguments into a request, runs it, and reports its events.
 
-``ladderpress build|check|list|watch|init|new-brand|schema``; ``ladderpress`` alone (and
+``ladderpress build|check|list|watch|init|new-brand|schema|upgrade``; ``ladderpress`` alone (and
 ``python build.py``) builds everything, and the forms before subcommands existed
 (``ladderpress one-pagers``, ``ladderpress --project X check``) still work. The build
 itself is :mod:`ladderpress.pipeline`; this module only parses and reports.
@@ -40,6 +40,7 @@ from ladderpress.errors import (
     EXIT_OK,
     EXIT_TERMINATED,
     EXIT_USAGE,
+    InputErrors,
     Problem,
     UsageError,
     shown_path,
@@ -62,6 +63,7 @@ from ladderpress.events import (
 from ladderpress.request import MAX_BLEED_MM, MAX_WORKERS, PAPERS, PDF_VARIANTS, BuildRequest, default_workers
 from ladderpress.scaffold import init_project, new_brand
 from ladderpress.schema import write_schemas
+from ladderpress.upgrade import upgrade_project
 
 EXIT_CODES = """exit codes:
   0    everything asked for was built (or checked) without problems
@@ -118,9 +120,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
 """,
     ),
     "schema": (
-        "write JSON Schemas for editors into schemas/",
+        "write JSON Schemas for editors into schemas/, listing the project's ids",
         """examples:
   ladderpress schema                            schemas/*.schema.json for content, levels, recipes, brands, rosters
+  ladderpress schema --project our-ladder       with that project's level, track and band ids, for completion
+""",
+    ),
+    "upgrade": (
+        "rewrite a first-edition project's content and recipes in the second edition, comments kept",
+        """examples:
+  ladderpress upgrade                           says what it changed, or that there is nothing to change
+  ladderpress upgrade --project our-ladder      another project folder
 """,
     ),
 }
@@ -288,6 +298,10 @@ def _schema_arguments(p: argparse.ArgumentParser) -> None:
     pass
 
 
+def _upgrade_arguments(p: argparse.ArgumentParser) -> None:
+    pass
+
+
 _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "build": _build_arguments,
     "check": _check_arguments,
@@ -296,6 +310,7 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "init": _init_arguments,
     "new-brand": _new_brand_arguments,
     "schema": _schema_arguments,
+    "upgrade": _upgrade_arguments,
 }
 
 
@@ -406,13 +421,16 @@ class Reporter:
         if not self.quiet:
             self.out.print(text, highlight=False, soft_wrap=True)
 
-    def problems(self, problems: Iterable[Problem]) -> None:
+    def problems(self, problems: Iterable[Problem], outcome: str | None = None) -> None:
+        """Every problem, one line each, then how many; ``outcome`` says what was not done (default: the build)."""
         problems = list(problems)
         for problem in problems:
             self.error(str(problem))
+        if outcome is None and self.building:
+            outcome = "nothing was built"
         self.err.print(
             f"[red]{len(problems)} problem{'s' if len(problems) != 1 else ''} found"
-            f"{'; nothing was built' if self.building else ''}.[/]",
+            f"{'; ' + escape(outcome) if outcome else ''}.[/]",
             highlight=False,
         )
 
@@ -591,7 +609,7 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
             f"{escape(shown_path(folder))} && ladderpress"
         )
         return EXIT_OK
-    if command in ("new-brand", "schema") and not (args.project / "content").is_dir():
+    if command in ("new-brand", "schema", "upgrade") and not (args.project / "content").is_dir():
         raise UsageError(
             f"{args.project} is not a ladderpress project (it has no content/ folder); run this in one, "
             "or pass --project DIR"
@@ -605,9 +623,19 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
         reporter.say(f"next: edit {escape(shown)}/brand.yaml, then: ladderpress build --brand {escape(shown)}")
         return EXIT_OK
     if command == "schema":
-        for path in write_schemas(args.project.resolve()):
+        written, with_ids = write_schemas(args.project.resolve())
+        for path in written:
             reporter.say(f"wrote {escape(shown_path(path))}")
+        if not with_ids:
+            reporter.err.print(
+                "[yellow]warning[/]: the content has problems, so these schemas do not list the project's level, "
+                "track and other ids (fix: run ladderpress check, fix what it says, then ladderpress schema again)",
+                soft_wrap=True,
+                highlight=False,
+            )
         return EXIT_OK
+    if command == "upgrade":
+        return _upgrade(args.project, reporter)
     request = request_from(args, dict(os.environ))
     if command == "check":
         return _finish(reporter, reporter.report(pipeline.check(request), ""), summary=False)
@@ -618,6 +646,20 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
     if command == "watch" or args.watch:
         return watch(request, reporter)
     return _build(request, reporter)
+
+
+def _upgrade(project: Path, reporter: Reporter) -> int:
+    """``ladderpress upgrade``: one line per change, or that there is none; problems leave every file as it was."""
+    try:
+        notes = upgrade_project(project.resolve())
+    except InputErrors as exc:
+        reporter.problems(exc.problems, outcome="nothing was changed")
+        return EXIT_INPUT
+    if not notes:
+        reporter.say("already in the second edition; nothing to change")
+    for note in notes:
+        reporter.say(escape(note))
+    return EXIT_OK
 
 
 def _build(request: BuildRequest, reporter: Reporter) -> int:

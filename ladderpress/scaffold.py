@@ -150,5 +150,5 @@ def init_project(folder: Path) -> Path:
     (folder / ".gitignore").write_text("/out/\n", encoding="utf-8")
     from ladderpress.schema import write_schemas
 
-    write_schemas(folder)  # the starter YAML files name these for editors
+    write_schemas(folder)  # the starter YAML files name these for editors; they list the starter ladder's ids
     return folder

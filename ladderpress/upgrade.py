@@ -19,11 +19,12 @@ The rules:
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from ladderpress.errors import InputErrors, Problem, UsageError, relative
+from ladderpress.errors import RETIRED_FIELDS, InputErrors, Problem, UsageError, relative
 from ladderpress.model import FORMAT, PLACEHOLDER
 from ladderpress.write import atomic_write
 
@@ -161,29 +162,50 @@ def _times(count: int) -> str:
 def upgrade_project(root: Path) -> list[str]:
     """Rewrite a project's content and recipes in the second edition, in place; the notes of what changed.
 
-    Every file is read before any is written, and a file that cannot be read stops the
-    upgrade with nothing changed. Files are replaced atomically, comments and key order kept.
+    The project is first read as a build reads it (every file through the guarded path, every
+    field validated, the first edition upgraded in memory): a project with problems stops the
+    upgrade with nothing changed, and its problems are raised as :class:`InputErrors`, located as
+    ``ladderpress check`` reports them. Then every file is read again, round trip, before any is
+    written; only the files a rule changed are rewritten, atomically, with their comments, key
+    order and permissions kept. A project already in the second edition gives no notes.
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    yaml = YAML()  # round trip: comments, key order and block styles survive
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a user's lines
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    from ladderpress import files
+    from ladderpress.load import MAX_FILE_BYTES, load_project
+
     content = root / "content"
     main = content / "ladder.yaml"
     if not main.is_file():
         raise UsageError(f"{main} not found; run the command in a project folder, or pass --project DIR")
-    files = sorted(content.glob("*.yaml")) + sorted((content / "levels").glob("*.yaml"))
+    try:
+        load_project(root)  # what `check` would say: nothing half-read or invalid is rewritten
+    except InputErrors as exc:
+        raise InputErrors(_not_upgraded(exc.problems, main, root)) from None
+    yaml = YAML()  # round trip: comments, key order and block styles survive
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a user's lines
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    sections = sorted(content.glob("*.yaml"))
+    level_files = sorted((content / "levels").glob("*.yaml"))
     recipes = sorted((root / "guides").glob("*.yaml"))
     data: dict[Path, Any] = {}
+    before: dict[Path, str] = {}
     problems = []
-    for path in [*files, *recipes]:
+    for path in [*sections, *level_files, *recipes]:
         try:
-            data[path] = yaml.load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, YAMLError) as exc:
-            problems.append(Problem(relative(path, root), f"cannot be read ({_first_line(exc)})", hint="fix it first"))
+            text = files.read_text(path, [root], MAX_FILE_BYTES)
+            data[path] = yaml.load(text)
+            before[path] = _dump(yaml, data[path])
+        except files.FileRefused as exc:
+            problems.append(Problem(relative(path, root), exc.what, hint=exc.hint))
+        except YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+            problems.append(
+                Problem(relative(path, root), f"cannot be read ({_first_line(exc)})", line, column, hint="fix it first")
+            )
     if problems:
         raise InputErrors(problems)
     top = data[main]
@@ -191,17 +213,60 @@ def upgrade_project(root: Path) -> list[str]:
         raise InputErrors([Problem(relative(main, root), "is not a mapping of fields", hint="fix it first")])
     if not is_first_edition(top):
         return []
-    levels = [data[p] for p in files if p.parent.name == "levels" and isinstance(data[p], MutableMapping)]
-    notes = upgrade_ladder(top, levels)
+    levels = [data[p] for p in level_files if isinstance(data[p], MutableMapping)]
+    notes = [f"{relative(main, root)}: format: {FORMAT} (the second edition of the content model)"]
+    notes += upgrade_ladder(top, levels)
     name = top.get("organisation")
     if isinstance(name, str) and name.strip():
-        others = [p for p in files if p != main and p.parent == content] + recipes
-        count = sum(rename_organisation(data[p], name.strip()) for p in others)
+        count = sum(rename_organisation(data[p], name.strip()) for p in sections if p != main)
+        for recipe in (data[p] for p in recipes):
+            count += _rename_in_recipe(recipe, name.strip()) if isinstance(recipe, MutableMapping) else 0
         if count:
             notes.append(f"wrote {PLACEHOLDER} for '{name.strip()}' in {_times(count)} of other files")
+    changed = []
     for path, value in data.items():
-        atomic_write(path, _dump(yaml, value).encode("utf-8"))
+        after = _dump(yaml, value)
+        if after != before[path]:
+            target = files.confined(path, [root])  # a link inside the project stays a link
+            atomic_write(target, after.encode("utf-8"), mode=stat.S_IMODE(target.stat().st_mode))
+            changed.append(path)
+    notes.append(f"rewrote {len(changed)} file{'s' if len(changed) != 1 else ''}; comments and key order were kept")
     return notes
+
+
+def _not_upgraded(problems: list[Problem], main: Path, root: Path) -> list[Problem]:
+    """The problems the upgrade does not itself fix.
+
+    A ladder the loader could not read whole is not upgraded in memory, so first-edition fields
+    (``equivalents``) are reported as retired; unless the ladder says it is of the second edition,
+    those are what the upgrade removes, and only the other problems are said.
+    """
+    from ladderpress.load import YamlProblem, read_yaml
+
+    try:
+        top = read_yaml(main, root)[0]
+    except YamlProblem:  # unread: its own problem is among those reported
+        top = None
+    if isinstance(top, MutableMapping) and not is_first_edition(top):
+        return problems
+    return [p for p in problems if not (p.message.endswith("is no longer a field") and _retired(p.field))]
+
+
+def _retired(field: str | None) -> bool:
+    return field is not None and re.split(r"[.\[]", field)[-1] in RETIRED_FIELDS
+
+
+RECIPE_PROSE = ("title", "description")
+"""A recipe's prose, where the company's name is renamed (as the loader does); its paths and ids never are."""
+
+
+def _rename_in_recipe(recipe: MutableMapping[str, Any], name: str) -> int:
+    prose = {key: recipe[key] for key in RECIPE_PROSE if key in recipe}
+    count = rename_organisation(prose, name)
+    for key, value in prose.items():
+        if value is not recipe[key]:
+            recipe[key] = value
+    return count
 
 
 def _dump(yaml: Any, value: Any) -> str:

@@ -41,3 +41,18 @@ def test_init_makes_a_project_that_builds_and_can_override_a_built_in(
     capsys.readouterr()
     assert main(["init", str(project)]) == 2
     assert "is not an empty folder" in capsys.readouterr().err
+
+
+def test_init_makes_a_second_edition_project_that_builds_without_warnings(tmp_path: Path) -> None:
+    import ladderpress
+
+    project = tmp_path / "our-ladder"
+    assert main(["init", str(project), "-q"]) == 0
+    assert "\nformat: 2\n" in (project / "content/ladder.yaml").read_text(encoding="utf-8")
+    events = list(ladderpress.build(project, recipes=["one-pagers"], levels=["pm"], workers=1))
+    assert [event.text for event in events if isinstance(event, ladderpress.Warned)] == []
+    assert isinstance(events[-1], ladderpress.Finished) and events[-1].result.ok
+    assert main(["upgrade", "--project", str(project), "-q"]) == 0
+    # its schemas list the starter ladder's ids, for completion in an editor
+    level = (project / "schemas/level.schema.json").read_text(encoding="utf-8")
+    assert '"senior-pm"' in level and '"band-4"' in level
