@@ -185,7 +185,8 @@ class Lookups:
                 of=len(ids),
             )
         builds_on = self.ladder.level(found.builds_on) if found.builds_on is not None else None
-        return self.views.record(
+        return _record(
+            self.views,
             step=step,
             text=found.text,
             behaviours=found.behaviours,
@@ -199,7 +200,8 @@ class Lookups:
         models = self.ladder.changes(self.level(level), self.level(next_level))
         competencies = self.views(tuple(change.competency for change in models))
         return tuple(
-            self.views.record(
+            _record(
+                self.views,
                 competency=view,
                 kind=change.kind,
                 before=self.expectation(view, level) if change.before is not None else None,
@@ -243,3 +245,8 @@ def _has(view: View, name: str) -> bool:
     except AttributeError:
         return False
     return True
+
+
+def _record(views: Views, **fields: object) -> View:
+    """``views.record``, letting views already made (a step, an expectation) through as they are."""
+    return View({name: value if isinstance(value, View) else views(value) for name, value in fields.items()})
