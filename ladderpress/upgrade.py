@@ -169,7 +169,6 @@ def upgrade_project(root: Path) -> list[str]:
     written; only the files a rule changed are rewritten, atomically, with their comments, key
     order and permissions kept. A project already in the second edition gives no notes.
     """
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     from ladderpress import files
@@ -183,21 +182,19 @@ def upgrade_project(root: Path) -> list[str]:
         load_project(root)  # what `check` would say: nothing half-read or invalid is rewritten
     except InputErrors as exc:
         raise InputErrors(_not_upgraded(exc.problems, main, root)) from None
-    yaml = YAML()  # round trip: comments, key order and block styles survive
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a user's lines
-    yaml.indent(mapping=2, sequence=4, offset=2)
     sections = sorted(content.glob("*.yaml"))
     level_files = sorted((content / "levels").glob("*.yaml"))
     recipes = sorted((root / "guides").glob("*.yaml"))
     data: dict[Path, Any] = {}
     before: dict[Path, str] = {}
+    yamls: dict[Path, Any] = {}
     problems = []
     for path in [*sections, *level_files, *recipes]:
         try:
             text = files.read_text(path, [root], MAX_FILE_BYTES)
-            data[path] = yaml.load(text)
-            before[path] = _dump(yaml, data[path])
+            yamls[path] = _round_trip(text)
+            data[path] = _keep_anchors(yamls[path].load(text))
+            before[path] = _dump(yamls[path], data[path])
         except files.FileRefused as exc:
             problems.append(Problem(relative(path, root), exc.what, hint=exc.hint))
         except YAMLError as exc:
@@ -225,7 +222,7 @@ def upgrade_project(root: Path) -> list[str]:
             notes.append(f"wrote {PLACEHOLDER} for '{name.strip()}' in {_times(count)} of other files")
     changed = []
     for path, value in data.items():
-        after = _dump(yaml, value)
+        after = _dump(yamls[path], value)
         if after != before[path]:
             target = files.confined(path, [root])  # a link inside the project stays a link
             atomic_write(target, after.encode("utf-8"), mode=stat.S_IMODE(target.stat().st_mode))
@@ -267,6 +264,68 @@ def _rename_in_recipe(recipe: MutableMapping[str, Any], name: str) -> int:
         if value is not recipe[key]:
             recipe[key] = value
     return count
+
+
+def _round_trip(text: str) -> Any:
+    """A ruamel.yaml round trip for one file: comments, key order, quotes and block styles survive, and
+    the file's own indentation is kept (a sequence's dashes under its key, or indented by two)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a user's lines
+    mapping, offset = _indentation(text)
+    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
+    return yaml
+
+
+BLOCK_KEY = re.compile(r"""[^\s#\-'"][^#]*:\s*(#.*)?""")
+"""A line that is a key opening a block (``duties:``): what follows, further in, is its value."""
+
+
+def _indentation(text: str) -> tuple[int, int]:
+    """How far a file indents a mapping under its key, and a sequence's dashes (2 and 2 unless it shows otherwise)."""
+    mapping: int | None = None
+    offset: int | None = None
+    opener: int | None = None  # the indentation of the line before, when it is a key opening a block
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if opener is not None:
+            if stripped == "-" or stripped.startswith("- "):
+                offset = indent - opener if offset is None and indent >= opener else offset
+            elif indent > opener and mapping is None:
+                mapping = indent - opener
+        if mapping is not None and offset is not None:
+            break
+        opener = indent if BLOCK_KEY.fullmatch(stripped) else None
+    return (mapping if mapping is not None and 1 < mapping <= 8 else 2), (
+        offset if offset is not None and 0 <= offset <= 8 else 2
+    )
+
+
+def _keep_anchors(value: Any) -> Any:
+    """Mark every anchor in ``value`` to be written again, even one no alias uses (ruamel drops those)."""
+    seen: set[int] = set()
+
+    def walk(node: Any) -> None:
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        anchor = getattr(node, "anchor", None)
+        if anchor is not None and getattr(anchor, "value", None):
+            anchor.always_dump = True
+        if isinstance(node, MutableMapping):
+            for item in node.values():
+                walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(value)
+    return value
 
 
 def _dump(yaml: Any, value: Any) -> str:

@@ -221,3 +221,15 @@ def test_upgrade_outside_a_project_is_a_usage_error(tmp_path: Path) -> None:
     code, said, err = upgrade(tmp_path)
     assert (code, said) == (2, "")
     assert "is not a ladderpress project" in err
+
+
+def test_upgrade_keeps_each_files_own_indentation_and_anchors(tmp_path: Path) -> None:
+    project = copy_of_first_edition(tmp_path / "project")
+    group = project / "content/levels/group-pm.yaml"
+    # dashes under their key rather than indented, and an anchor no alias uses: both written back as they were
+    source = group.read_text(encoding="utf-8").replace("\n  - ", "\n- ").replace("duties:\n", "duties: &duties\n")
+    group.write_text(source, encoding="utf-8")
+    assert upgrade(project)[0] == 0
+    old, new = source.splitlines(), group.read_text(encoding="utf-8").splitlines()
+    changes = [line for line in difflib.ndiff(old, new) if line[:2] in ("- ", "+ ")]
+    assert changes == ["- rank: 4", "+ band: band-4", "- equivalents: [principal-pm]"]
