@@ -148,8 +148,8 @@ class SubLevel(Strict):
 
     code: Text
     """The step's code, such as "L5a"."""
-    title: Text
-    """The step's title."""
+    title: Text | None = None
+    """The step's title, when it has one besides its code."""
     summary: Text | None = None
     """What sets this step apart."""
 
@@ -235,8 +235,8 @@ class Level(Strict):
     """The level's scope, in one sentence."""
     description: Markdown
     """What the level is, in a few paragraphs."""
-    duties: NonEmptyTexts
-    """What people at this level do."""
+    duties: list[Text] = []
+    """What people at this level do; not printed when absent."""
     experience: Text | None = None
     """Typical experience, such as "4–6 years"; not printed when absent."""
     years: Annotated[list[Annotated[int, Field(ge=0, le=60)] | None], Field(min_length=2, max_length=2)] | None = None

@@ -161,10 +161,12 @@ def test_rank_bounds(rank: int, ok: bool) -> None:
         assert [loc for loc, _ in error_types(exc)] == [("rank",)]
 
 
-def test_duties_and_tracks_need_an_item() -> None:
+def test_tracks_need_an_item_and_duties_and_a_sublevels_title_may_be_left_out() -> None:
     with pytest.raises(ValidationError) as exc:
         Level.model_validate(level("pm", 2, duties=[], tracks=[]))
-    assert sorted(error_types(exc)) == [(("duties",), "too_short"), (("tracks",), "too_short")]
+    assert sorted(error_types(exc)) == [(("tracks",), "too_short")]
+    bare = Level.model_validate(level("pm", 2, duties=[], sublevels=[{"code": "3.2"}]))
+    assert bare.duties == [] and bare.sublevels[0].title is None
 
 
 def test_a_number_is_not_text() -> None:
