@@ -179,6 +179,17 @@ def test_the_globals_are_exactly_those_registered(project: Project) -> None:
         "previous_levels",
         "shared_levels",
         "faq_for",
+        "equivalents",
+        "band_of",
+        "family_of",
+        "reports_to",
+        "moves_from",
+        "groups_for",
+        "expectation",
+        "changes",
+        "bands_compared",
+        "scales_used",
+        "specialisations_for",
     }
     assert {"md", "md_inline"} <= set(env.filters)
 
@@ -239,8 +250,7 @@ def test_undefined_names_are_errors_not_blanks(project: Project) -> None:
     # a name Jinja has and templates do not: not defined, and what there is instead
     assert problem(project, "{{ cycler.__init__.__globals__ }}") == (
         "templates/t.html:1: template error: 'cycler' is not defined (fix: check the spelling: besides the "
-        "content (ladder, level, levels, …) templates have only range, namespace, diagram, level_by_id, "
-        "track_by_id, next_levels, previous_levels, shared_levels and faq_for (see README, 'Safe by default'))"
+        "content (ladder, level, levels, …) templates have only the look-ups listed in README, 'Safe by default')"
     )
     assert render(project, "{{ level.scoop is defined }}|{{ levle is defined }}|{{ level.scoop|default('-') }}") == (
         "False|False|-"

@@ -124,7 +124,7 @@ def test_a_link_to_a_file_inside_the_project_is_read(project: Path, capsys: pyte
     assert main(["--project", str(project), "check"]) == 0
     assert "Traceback" not in capsys.readouterr().err
     # and a problem in it is reported under the link's name, the name the user sees in content/levels/
-    (shared / "pm.yaml").write_text(PM.replace("rank: 2", "rank: two"), encoding="utf-8")
+    (shared / "pm.yaml").write_text(PM.replace("band: band-2", "rank: two"), encoding="utf-8")
     assert check(project, capsys) == [
         "content/levels/pm.yaml:6:7: rank: expected a whole number, got text 'two' (fix: write a number such as 3)"
     ]
