@@ -36,7 +36,7 @@ id: {id}
 code: G{k}
 title: Generated Level {k}
 short_title: Gen {k}
-rank: {rank}
+band: {band}
 tracks: [{track}]
 scope: Level {k}, generated to measure how the build copes with a long ladder.
 description: |
@@ -51,7 +51,6 @@ years: [{start}, {end}]
 time_at_level: 2–3 years
 reports_to: Someone at a higher level
 leads_to: [{leads_to}]
-equivalents: [{equivalents}]
 promotion_signals:
   - Ready for the next generated level
 """
@@ -64,29 +63,31 @@ def level_id(k: int) -> str:
 def add_levels(project: Path, total: int) -> list[str]:
     """Add generated level files to ``project`` until ``content/levels/`` holds ``total``; return their ids.
 
-    Generated level ``k`` sits on rank ``FIRST_RANK + k // 2`` of one track (alternately IC and
-    manager, so each rank has two equivalent levels side by side), leads to the next level of
-    its track and names its neighbour on the other track as an equivalent: the ladder stays
-    valid (one level per rank and track, ``leads_to`` pointing up).
+    Generated level ``k`` sits in band ``FIRST_RANK + k // 2`` (added to the ``bands:`` list that ends ``content/ladder.yaml``)
+    on one track, alternately IC and manager, so each band has two equivalent levels side by
+    side; it leads to the next level of its track: the ladder stays valid (one level per rank
+    and track, ``leads_to`` pointing up).
     """
     folder = project / "content" / "levels"
     count = total - len(list(folder.glob("*.yaml")))
     if count < 0:
         raise ValueError(f"{folder} already holds more than {total} levels")
     ids = [level_id(k) for k in range(count)]
+    ranks = sorted({FIRST_RANK + k // 2 for k in range(count)})
+    with (project / "content" / "ladder.yaml").open("a", encoding="utf-8") as ladder:
+        ladder.writelines(f"  - {{id: gen-band-{r}, name: Band {r}, rank: {r}}}\n" for r in ranks)
     for k, lid in enumerate(ids):
         start = min(k // 2 % 40, 58)
-        partner = k + 1 if k % 2 == 0 else k - 1
         (folder / f"{lid}.yaml").write_text(
             LEVEL.format(
                 id=lid,
                 k=k,
                 rank=FIRST_RANK + k // 2,
+                band=f"gen-band-{FIRST_RANK + k // 2}",
                 track=TRACKS[k % 2],
                 start=start,
                 end=start + 2,
                 leads_to=level_id(k + 2) if k + 2 < count else "",
-                equivalents=level_id(partner) if partner < count else "",
             ),
             encoding="utf-8",
         )

@@ -688,7 +688,7 @@ def _rank_from_unknown_band(
         band = level.get("band") if isinstance(level, dict) else None
         if isinstance(band, str) and band not in ids and unread_sections:
             continue
-        if isinstance(band, str) and band not in ids:
+        if index is not None and isinstance(band, str) and band not in ids:
             hint = suggestion(band, ids) if ids else "list the bands under bands: in content/ladder.yaml"
             problem = positions.problem(
                 ("levels", index, "band"), f"unknown band '{band}'", hint, code="unknown-band", subject=band
