@@ -65,8 +65,8 @@ def add_levels(project: Path, total: int) -> list[str]:
 
     Generated level ``k`` sits in band ``FIRST_RANK + k // 2`` (appended to the ``bands:`` list
     that ends ``content/ladder.yaml``) on one track, alternately IC and manager, so each band
-    has two equivalent levels side by side; it leads to the next level of its track: the ladder stays valid (one level per rank
-    and track, ``leads_to`` pointing up).
+    has two equivalent levels side by side; it leads to the next level of its track: the
+    ladder stays valid (one level per rank and track, ``leads_to`` pointing up).
     """
     folder = project / "content" / "levels"
     count = total - len(list(folder.glob("*.yaml")))
