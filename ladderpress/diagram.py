@@ -297,7 +297,7 @@ def _layout(
         # a connector between two boxes of one row needs room for its two heads and some dashes
         # (but never so narrow that a label overflows its box: the marked box's title is the boldest)
         widest = 2.5 + max(
-            max(widths.width(lv.code, 8.5, 700), widths.width(lv.short_title, 9, 600) if labels == "full" else 0.0)
+            max(widths.width(_code(lv), 8.5, 700), widths.width(lv.short_title, 9, 600) if labels == "full" else 0.0)
             for lv in shown
         )
         box_w = max(min(box_w, col_w - 7.5), min(widest, col_w - 3))
@@ -382,7 +382,7 @@ def describe(ladder: Ladder, shown: list[Level], tracks: list, highlight: Level 
 
 def _describe(shown: list[Level], tracks: list, transfers: Sequence[tuple[Level, Level, bool]] = ()) -> str:
     def names(levels: list[Level]) -> str:
-        return ", ".join(f"{lv.short_title} ({lv.code})" for lv in levels)
+        return ", ".join(f"{lv.short_title} ({lv.code})" if lv.code else lv.short_title for lv in levels)
 
     all_ids = {t.id for t in tracks}
     shared = [lv for lv in shown if all_ids <= set(lv.tracks)]
@@ -402,7 +402,8 @@ def _describe(shown: list[Level], tracks: list, transfers: Sequence[tuple[Level,
 
 
 def _you_are_here(highlight: Level) -> str:
-    return f"You are here: {highlight.short_title} ({highlight.code})."
+    code = f" ({highlight.code})" if highlight.code else ""
+    return f"You are here: {highlight.short_title}{code}."
 
 
 def _text(
@@ -436,14 +437,29 @@ def _box(box: Box, labels: str, palette: Palette, widths: TextWidths, current: b
         f'fill="{fill}" stroke="{stroke}" stroke-width="{0.6 if is_next or current else 0.3}"/>'
     ]
     middle = box.y + box.h / 2
-    if labels == "code":
-        parts.append(_text(widths, box.x, middle + 1.1, box.level.code, 8.5, code_colour, 700))
+    room = box.w - 1.5
+    if labels == "code" or not box.level.code:
+        label, colour = (_code(box.level), code_colour) if labels == "code" else (box.level.short_title, title_colour)
+        size = _fitted(widths, label, 8.5, 700, room)
+        parts.append(_text(widths, box.x, middle + 1.1, label, size, colour, 700))
     else:
-        parts.append(_text(widths, box.x, middle - 0.5, box.level.code, 8.5, code_colour, 700))
-        parts.append(
-            _text(widths, box.x, middle + 3.0, box.level.short_title, 9, title_colour, 600 if current else 500)
-        )
+        code_size = _fitted(widths, box.level.code, 8.5, 700, room)
+        parts.append(_text(widths, box.x, middle - 0.5, box.level.code, code_size, code_colour, 700))
+        weight = 600 if current else 500
+        title_size = _fitted(widths, box.level.short_title, 9, weight, room)
+        parts.append(_text(widths, box.x, middle + 3.0, box.level.short_title, title_size, title_colour, weight))
     return "".join(parts)
+
+
+def _code(level: Level) -> str:
+    """What a small box shows: the level's code, or its short title when the framework has no codes."""
+    return level.code or level.short_title
+
+
+def _fitted(widths: TextWidths, text: str, size_pt: float, weight: int, room: float) -> float:
+    """The size ``text`` is drawn at so that it stays inside ``room`` mm: its own, or smaller (down to 5 pt)."""
+    width = widths.width(text, size_pt, weight)
+    return size_pt if width <= room else max(5.0, size_pt * room / width)
 
 
 def _link(start: Box, end: Box, palette: Palette) -> str:

@@ -40,6 +40,7 @@ class Lookups:
             "shared_levels": self.shared_levels,
             "faq_for": self.faq_for,
             "equivalents": self.equivalents,
+            "at_top": self.at_top,
             "band_of": self.band_of,
             "family_of": self.family_of,
             "reports_to": self.reports_to,
@@ -116,6 +117,10 @@ class Lookups:
 
     def faq_for(self, level: View) -> tuple[View, ...]:
         return self.views(self.ladder.faq_for(self.level(level)))
+
+    def at_top(self, level: View) -> bool:
+        """Whether the level is the top of its track(s), not merely a level with no promotion listed."""
+        return self.ladder.at_top(self.level(level))
 
     def equivalents(self, level: View) -> tuple[View, ...]:
         """The levels of other tracks in the same band."""

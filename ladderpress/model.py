@@ -219,8 +219,8 @@ class Level(Strict):
 
     id: Id
     """The level's id: its file is content/levels/<id>.yaml."""
-    code: Text
-    """A short code printed beside the title, such as "L3" or "IC4"."""
+    code: Text | None = None
+    """A short code printed beside the title, such as "L3" or "IC4"; a framework without codes leaves it out."""
     title: Text
     """The job title."""
     short_title: Text
@@ -670,6 +670,11 @@ class Ladder(Strict):
     def shared_levels(self) -> list[Level]:
         """Levels that belong to every track (the common trunk before a fork)."""
         return list(self._index().shared)
+
+    def at_top(self, level: Level) -> bool:
+        """Whether no level of the level's tracks ranks above it: the top of its ladder, not a level
+        that simply lists no promotion."""
+        return all(self.levels_in(track_id)[-1].rank <= level.rank for track_id in level.tracks)
 
     def equivalents(self, level: Level) -> list[Level]:
         """Levels of other tracks in the same band: equivalent, derived from the bands."""

@@ -108,6 +108,7 @@ def test_ft_families_and_legacy_evidence(ft: Ladder) -> None:
             assert found.step == "working-knowledge" and found.examples
     assert "technical" not in {c.id for g in legacy for c in g.competencies}
     assert all(not lv.sections and not lv.sublevels for lv in ft.levels)
+    assert all(lv.code is None for lv in ft.levels)  # FT's levels have no codes: none is made up
 
 
 def test_snowflake_groups_milestones_and_sublevels(snowflake: Ladder) -> None:
@@ -123,6 +124,8 @@ def test_snowflake_groups_milestones_and_sublevels(snowflake: Ladder) -> None:
             assert found.step and found.text and found.behaviours and found.examples
     senior = snowflake.level("senior-engineer")
     assert [s.code for s in senior.sublevels] == ["3.1", "3.2", "3.3"]
+    assert all(s.title is None and s.summary for s in senior.sublevels)  # point ranges, not titles
+    assert all(not lv.duties for lv in snowflake.levels)  # Snowflake gives its levels no duties
     assert sum(len(lv.sublevels) for lv in snowflake.levels_in("ic")) == 15
 
 

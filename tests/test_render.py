@@ -180,6 +180,7 @@ def test_the_globals_are_exactly_those_registered(project: Project) -> None:
         "shared_levels",
         "faq_for",
         "equivalents",
+        "at_top",
         "band_of",
         "family_of",
         "reports_to",
