@@ -486,6 +486,14 @@ class _LadderIndex:
         return {track_id: tuple(sorted(lvs, key=lambda lv: lv.rank)) for track_id, lvs in members.items()}
 
     @cached_property
+    def in_band(self) -> dict[str, tuple[Level, ...]]:
+        members: dict[str, list[Level]] = {}
+        for level in self.ranked:
+            if level.band is not None:
+                members.setdefault(level.band, []).append(level)
+        return {band_id: tuple(lvs) for band_id, lvs in members.items()}
+
+    @cached_property
     def moves(self) -> dict[str, tuple[Move, ...]]:
         """Each level's moves, ``leads_to`` made into promotions and every kind worked out."""
         return {level.id: tuple(self._ladder._moves_of(level)) for level in self.levels}
@@ -682,8 +690,8 @@ class Ladder(Strict):
             return []
         return [
             other
-            for other in self.ranked_levels()
-            if other.band == level.band and other.id != level.id and not set(other.tracks) & set(level.tracks)
+            for other in self._index().in_band.get(level.band, ())
+            if other.id != level.id and not set(other.tracks) & set(level.tracks)
         ]
 
     def all_competencies(self) -> list[Competency]:
