@@ -146,3 +146,38 @@ def test_competency_matrices_have_every_level_of_their_track(built: Path) -> Non
 def test_markdown_fields_are_rendered_not_echoed(built: Path) -> None:
     content = text(built / "handbook.pdf")
     assert "**" not in content and "](" not in content
+
+
+# --------------------------------------------------------------------------- the second edition, as printed
+
+
+def test_the_default_ladder_uses_bands_and_a_transfer_and_prints_them(built: Path) -> None:
+    ladder = load_project(ROOT).ladder
+    assert [lv.id for lv in ladder.equivalents(ladder.level("principal-pm"))] == ["group-pm"]
+    assert [(m.to, m.kind) for m in ladder.moves_from(ladder.level("principal-pm"))] == [
+        ("group-pm", "transfer"),
+        ("director", "promotion"),
+    ]
+    reader = PdfReader(built / "handbook.pdf")
+    starts = {title: page for title, page, _ in outline(reader)}
+    pages = page_texts(built / "handbook.pdf")
+    compared = pages[starts["Levels compared"] - 1]
+    band_4 = next(line for line in compared.splitlines() if line.startswith("Band 4"))
+    assert "Staff / Principal Product Manager" in band_4 and "Group Product Manager" in band_4
+    chapter = pages[starts["Staff / Principal Product Manager"] - 1 : starts["Group Product Manager"] - 1]
+    principal = " ".join(" ".join(chapter).split()).casefold()  # labels are set in capitals by CSS
+    assert "other moves" in principal and "transfer, same band" in principal
+    assert "band 4" in principal and "same band as" in principal
+    guide = " ".join(text(built / "levels/principal-pm.pdf").split()).casefold()
+    assert "transfer, same band" in guide and "group product manager" in guide
+    assert "or across group product manager" in " ".join(text(built / "one-pagers/principal-pm.pdf").split()).casefold()
+
+
+def test_reports_to_by_level_ids_prints_their_titles(built: Path) -> None:
+    assert "Group Product Manager or Director of Product" in " ".join(text(built / "one-pagers/pm.pdf").split())
+
+
+def test_no_document_prints_a_missing_value(built: Path) -> None:
+    for pdf in sorted(built.rglob("*.pdf")):
+        content = text(pdf)
+        assert not re.search(r"\bNone\b|Not stated|\{organisation\}", content), pdf.name
