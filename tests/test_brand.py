@@ -229,3 +229,12 @@ def test_a_missing_brand_folder_is_named(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["--project", str(ROOT), "--brand", str(ROOT / "brands" / "acmee"), "check"]) == 1
     err = capsys.readouterr().err
     assert "brands/acmee: brand folder not found" in err and "did you mean 'acme'" in err
+
+
+@pytest.mark.parametrize("name", list(BRANDS))
+def test_a_brand_names_its_company_everywhere(branded: dict[str, Path], name: str) -> None:
+    """The content says {organisation}; with a brand, every page says the brand's company, never the ladder's."""
+    brand_name = {"acme": "Acme Robotics", "harbor": "Blue Harbor Health"}[name]
+    handbook = " ".join(text(branded[name] / "handbook.pdf").split())
+    assert f"At {brand_name}, product managers work alongside" in handbook
+    assert "Northwind" not in handbook
