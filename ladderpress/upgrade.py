@@ -18,8 +18,10 @@ The rules:
 
 from __future__ import annotations
 
+import os
 import re
 import stat
+import tempfile
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -72,7 +74,7 @@ def _bands_from_equivalents(top: MutableMapping[str, Any], levels: list[MutableM
     """Equivalent levels share a band: one band per rank, named by its place, junior first."""
     if not any("equivalents" in level for level in levels) or "bands" in top:
         for level in levels:
-            level.pop("equivalents", None)
+            _remove_key(level, "equivalents")
         return []
     ranks = sorted({lv["rank"] for lv in levels if isinstance(lv.get("rank"), int)})
     band_of = {rank: f"band-{i}" for i, rank in enumerate(ranks, 1)}
@@ -80,7 +82,7 @@ def _bands_from_equivalents(top: MutableMapping[str, Any], levels: list[MutableM
     notes = [f"made {len(ranks)} bands from the levels' ranks, and gave each level its band"]
     rank_of = {lv.get("id"): lv.get("rank") for lv in levels}
     for level in levels:
-        for other in level.pop("equivalents", None) or []:
+        for other in _remove_key(level, "equivalents") or []:
             if other in rank_of and rank_of[other] != level.get("rank"):
                 notes.append(
                     f"'{level.get('id')}' and '{other}' were equivalent but have different ranks, "
@@ -93,15 +95,41 @@ def _bands_from_equivalents(top: MutableMapping[str, Any], levels: list[MutableM
 
 
 def _replace_key(mapping: MutableMapping[str, Any], old: str, new: str, value: Any) -> None:
-    """Put ``new: value`` where ``old`` was (ruamel keeps the position; a dict gets it at the end)."""
+    """Put ``new: value`` where ``old`` was (ruamel keeps the position and the line's comment; a dict
+    gets it at the end)."""
     keys = list(mapping)
     position = keys.index(old)
+    comments = getattr(mapping, "ca", None)
+    comment = comments.items.pop(old, None) if comments is not None else None
     del mapping[old]
     insert = getattr(mapping, "insert", None)
     if callable(insert):
         insert(position, new, value)
+        if comments is not None and comment is not None:
+            comments.items[new] = comment
     else:
         mapping[new] = value
+
+
+def _remove_key(mapping: MutableMapping[str, Any], key: str) -> Any:
+    """Remove ``key`` and return its value; in a ruamel map, whole-line comments written after its
+    line (which ruamel keeps with it) move to the key before it, so only the key's own line goes."""
+    if key not in mapping:
+        return None
+    comments = getattr(mapping, "ca", None)
+    token = comments.items.pop(key, [None, None, None, None])[2] if comments is not None else None
+    keys = list(mapping)
+    previous = keys[keys.index(key) - 1] if keys.index(key) > 0 else None
+    value = mapping.pop(key)
+    following = token.value.split("\n", 1)[1] if token is not None and "\n" in token.value else ""
+    if following.strip() and token is not None and previous is not None and comments is not None:
+        held = comments.items.setdefault(previous, [None, None, None, None])
+        if held[2] is None:
+            token.value = "\n" + following
+            held[2] = token
+        else:
+            held[2].value += following
+    return value
 
 
 def drop_filler(level: MutableMapping[str, Any]) -> list[str]:
@@ -220,15 +248,54 @@ def upgrade_project(root: Path) -> list[str]:
             count += _rename_in_recipe(recipe, name.strip()) if isinstance(recipe, MutableMapping) else 0
         if count:
             notes.append(f"wrote {PLACEHOLDER} for '{name.strip()}' in {_times(count)} of other files")
-    changed = []
-    for path, value in data.items():
-        after = _dump(yamls[path], value)
-        if after != before[path]:
-            target = files.confined(path, [root])  # a link inside the project stays a link
-            atomic_write(target, after.encode("utf-8"), mode=stat.S_IMODE(target.stat().st_mode))
-            changed.append(path)
-    notes.append(f"rewrote {len(changed)} file{'s' if len(changed) != 1 else ''}; comments and key order were kept")
+    changes = {
+        files.confined(path, [root]): after  # a link inside the project stays a link
+        for path, value in data.items()
+        if (after := _dump(yamls[path], value)) != before[path]
+    }
+    _write_all(changes, root)
+    notes.append(f"rewrote {len(changes)} file{'s' if len(changes) != 1 else ''}; comments and key order were kept")
     return notes
+
+
+def _write_all(changes: dict[Path, str], root: Path) -> None:
+    """Replace every file, or none: a project must never be left half in one edition and half in the other.
+
+    Each new text is written beside its file first; only when all are written are they renamed
+    into place, and if a rename fails (a file made immutable, say) the files already replaced
+    get their old text back. The problem names the user's file, not the temporary one.
+    """
+    staged: dict[Path, Path] = {}
+    replaced: dict[Path, bytes] = {}
+    try:
+        for target, text in changes.items():
+            fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            staged[target] = Path(name)
+            os.fchmod(fd, stat.S_IMODE(target.stat().st_mode))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+        for target, written in staged.items():
+            original = target.read_bytes()
+            os.replace(written, target)
+            replaced[target] = original
+    except OSError as exc:
+        for target, original in replaced.items():
+            atomic_write(target, original, mode=stat.S_IMODE(target.stat().st_mode))
+        failed = next((t for t in changes if t not in replaced), next(iter(changes)))
+        raise InputErrors(
+            [
+                Problem(
+                    relative(failed, root),
+                    f"cannot be rewritten ({exc.strerror or exc})",
+                    hint="make the file and its folder writable, then run the upgrade again",
+                )
+            ]
+        ) from None
+    finally:
+        for written in staged.values():
+            written.unlink(missing_ok=True)
 
 
 def _not_upgraded(problems: list[Problem], main: Path, root: Path) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import io
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -215,6 +216,48 @@ def test_a_project_with_problems_is_not_upgraded(tmp_path: Path) -> None:
     assert all(line.startswith("error: ") for line in lines[:-1])
     assert "equivalents" not in err  # what the upgrade would remove is not a problem to fix first
     assert files_of(project) == written
+
+
+def test_an_upgrade_that_cannot_replace_a_file_changes_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that cannot be replaced (immutable, say) half-way through: the files replaced before it get
+    their old text back, so the project is never left half in one edition and half in the other."""
+    project = copy_of_first_edition(tmp_path / "project")
+    written = files_of(project)
+    real_replace = os.replace
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        if Path(target).name == "pm.yaml":
+            raise PermissionError(1, "Operation not permitted")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    code, said, err = upgrade(project)
+    assert (code, said) == (1, "")
+    assert err.splitlines() == [
+        "error: content/levels/pm.yaml: cannot be rewritten (Operation not permitted) "
+        "(fix: make the file and its folder writable, then run the upgrade again)",
+        "1 problem found; nothing was changed.",
+    ]
+    assert files_of(project) == written
+    assert not [p for p in project.rglob(".*.tmp")]
+
+
+def test_the_comments_on_lines_the_upgrade_changes_are_kept(tmp_path: Path) -> None:
+    """A comment on the rank line goes with the band that replaces it; a whole-line comment after
+    ``equivalents`` stays when that line goes."""
+    project = copy_of_first_edition(tmp_path / "project")
+    level = project / "content/levels/group-pm.yaml"
+    level.write_text(
+        level.read_text(encoding="utf-8")
+        .replace("\nrank: 4\n", "\nrank: 4  # why four\n")
+        .replace("equivalents: [principal-pm]\n", "equivalents: [principal-pm]  # gone with it\n# kept\n"),
+        encoding="utf-8",
+    )
+    assert upgrade(project)[0] == 0
+    lines = level.read_text(encoding="utf-8").splitlines()
+    assert "band: band-4 # why four" in lines
+    assert "# kept" in lines and lines[lines.index("# kept") - 1] == "leads_to: [director]"
+    assert not [line for line in lines if "gone with it" in line or line.startswith(("rank:", "equivalents:"))]
 
 
 def test_upgrade_outside_a_project_is_a_usage_error(tmp_path: Path) -> None:
