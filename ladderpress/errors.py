@@ -109,7 +109,7 @@ def field_path(loc: Sequence[str | int]) -> str:
     return text
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
     if isinstance(value, str):
         return f"text '{_short(value)}'"
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -128,7 +128,10 @@ def _type_name(value: Any) -> str:
 PLAIN_WORDS: dict[str, tuple[str, str]] = {
     # pydantic error type: (what is wrong, how to fix it)
     "missing": ("this field is required but missing", "add it"),
-    "string_type": ("expected text, got {got}", "write a single line of text, quoted if it contains ':'"),
+    "string_type": (
+        "expected text, got {got}",
+        "write a single line of text, quoted if it contains ':' or starts with '{{' or '['",
+    ),
     "list_type": ("expected a list, got {got}", "write one '- item' per line"),
     "dict_type": ("expected a mapping of 'key: value' lines, got {got}", "indent 'key: value' lines under it"),
     "model_type": ("expected a mapping of 'key: value' lines, got {got}", "indent 'key: value' lines under it"),
@@ -188,7 +191,7 @@ def plain_words(error: Mapping[str, Any], allowed_keys: Sequence[str] = ()) -> t
     suggestion = did_you_mean(key, allowed_keys).removeprefix(";").strip() if kind == "extra_forbidden" else ""
     fields = {
         **{name: _number(item) for name, item in ctx.items()},
-        "got": _type_name(value),
+        "got": type_name(value),
         "input": _short(value),
         "key": key,
         "did_you_mean": f" ({suggestion})" if suggestion.startswith("did you mean") else "",

@@ -22,8 +22,9 @@ from pydantic import BaseModel, ValidationError
 
 from ladderpress import files, upgrade
 from ladderpress.errors import InputErrors, Problem, did_you_mean, field_path, plain_words, relative, suggestion
-from ladderpress.model import FORMAT, Brand, Ladder, LocatedProblems, Recipe
+from ladderpress.model import FORMAT, Brand, Ladder, LocatedProblems, Recipe, misspelt_placeholders
 from ladderpress.packaged import builtin_dir
+from ladderpress.references import placeholder_problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FILE_BYTES = 2_000_000
@@ -686,6 +687,8 @@ def _rank_from_unknown_band(
         )
         level = data["levels"][index] if index is not None else None
         band = level.get("band") if isinstance(level, dict) else None
+        if band is not None and not (isinstance(band, str) and ID_PATTERN.match(band)):
+            continue  # the band's own error says what is wrong with it
         if isinstance(band, str) and band not in ids and unread_sections:
             continue
         if index is not None and isinstance(band, str) and band not in ids:
@@ -837,6 +840,9 @@ def check_recipe_references(
                 report(
                     loc, f"stylesheet '{style}' not found in styles/", suggestion(style, styles), "unknown-style", style
                 )
+        for text_field in ("title", "description"):
+            for wrong in misspelt_placeholders(getattr(recipe, text_field) or ""):
+                report((text_field,), *placeholder_problem(wrong))
         if ladder is None:
             continue
         track_ids = [t.id for t in ladder.tracks]
@@ -867,7 +873,11 @@ def check_recipe_references(
         section_ids = list(dict.fromkeys(s.id for lv in ladder.levels for s in lv.sections))
         for i, section_id in enumerate(recipe.level_sections or []):
             if section_id not in section_ids:
-                hint = suggestion(section_id, section_ids) if section_ids else "no level has sections: to print"
+                hint = (
+                    suggestion(section_id, section_ids)
+                    if section_ids
+                    else "add sections: to the levels first, or remove level_sections"
+                )
                 report(("level_sections", i), f"no level has a section '{section_id}'", hint, "unknown-section")
     return problems
 

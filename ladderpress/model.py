@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from ladderpress.errors import COLOUR, ID, LANGUAGE, RELATIVE_PATH, STYLESHEET, TEMPLATE, Refusal
+from ladderpress.errors import COLOUR, ID, LANGUAGE, RELATIVE_PATH, STYLESHEET, TEMPLATE, Refusal, type_name
 
 Id = Annotated[
     str,
@@ -59,6 +59,14 @@ it is upgraded in memory (see :mod:`ladderpress.upgrade`) with one warning, and
 
 PLACEHOLDER = "{organisation}"
 """Written in any text, it prints the company's name: the brand's, else the ladder's ``organisation``."""
+
+_NEAR_PLACEHOLDER = re.compile(r"\{+\s*organi[sz]ation\s*\}+", re.IGNORECASE)
+
+
+def misspelt_placeholders(text: str) -> list[str]:
+    """The near misses of ``{organisation}`` in ``text`` (``{organization}``, ``{{organisation}}``, …),
+    which would otherwise be printed as they are."""
+    return [found for found in _NEAR_PLACEHOLDER.findall(text) if found != PLACEHOLDER]
 
 
 class Distinction(Strict):
@@ -255,6 +263,17 @@ class Level(Strict):
     """Steps inside the level."""
     sections: list[LevelSection] = []
     """The framework's own sections for this level, printed in the order written."""
+
+    @field_validator("reports_to", mode="before")
+    @classmethod
+    def text_or_ids(cls, value: Any) -> Any:
+        """One message for a value that is neither, instead of one per kind it could have been."""
+        if value is not None and not isinstance(value, str | list):
+            raise Refusal(
+                f"expected text or a list of level ids, got {type_name(value)}",
+                "write who it reports to as text, or as a list of level ids like [director]",
+            )
+        return value
 
     @field_validator("years")
     @classmethod
@@ -515,6 +534,13 @@ class _LadderIndex:
 ChangeKind = Literal["new", "step-up", "same-step", "more", "step-down", "unchanged"]
 
 
+def _edition(value: Any) -> Any:
+    """``format: "2"`` is the right edition written as text: say so, rather than that 2 is the only choice."""
+    if isinstance(value, str) and value.strip() == str(FORMAT):
+        raise Refusal(f"'{value}' is text, not the number {FORMAT}", f"write format: {FORMAT}, without quotes")
+    return value
+
+
 class Change(NamedTuple):
     """How one competency changes from a level to the next (see :meth:`Ladder.changes`)."""
 
@@ -535,7 +561,7 @@ class BandRow(NamedTuple):
 class Ladder(Strict):
     """The whole ladder, assembled from the files under ``content/``."""
 
-    format: Literal[2] = FORMAT
+    format: Annotated[Literal[2], BeforeValidator(_edition)] = FORMAT
     """The content model's edition; a ladder without it is read as the first edition and upgraded with a warning."""
     title: Text
     """The ladder's title, printed on covers."""
@@ -598,11 +624,10 @@ class Ladder(Strict):
         """A level with a band and no rank takes the band's rank: the ordering is typed once."""
         if not isinstance(data, dict) or not isinstance(data.get("bands"), list):
             return data
-        ranks: dict[Any, int] = {
-            band.get("id"): band["rank"]
-            for band in data["bands"]
-            if isinstance(band, dict) and isinstance(band.get("rank"), int)
-        }
+        ranks: dict[Any, int] = {}
+        for band in data["bands"]:  # the first of a repeated id, as the look-ups find it
+            if isinstance(band, dict) and isinstance(band.get("rank"), int) and isinstance(band.get("id"), str):
+                ranks.setdefault(band["id"], band["rank"])
         levels = data.get("levels")
         if isinstance(levels, list) and any(
             isinstance(lv, dict) and "rank" not in lv and lv.get("band") in ranks for lv in levels

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from pydantic import BaseModel
+
 from ladderpress.errors import suggestion
-from ladderpress.model import Competency, Ladder, Level, Loc, Located
+from ladderpress.model import PLACEHOLDER, Competency, Ladder, Level, Loc, Located, misspelt_placeholders
 
 
 def problems_in(ladder: Ladder) -> list[Located]:
@@ -34,7 +36,34 @@ def problems_in(ladder: Ladder) -> list[Located]:
         problems += duplicates(("scales", s, "steps"), [step.id for step in scale.steps])
     for f, entry in enumerate(ladder.faq):
         problems += ids.levels_at(entry.levels, ("faq", f, "levels"))
+    problems += [Located(loc, *placeholder_problem(wrong)) for loc, wrong in _near_placeholders(ladder, ())]
     return problems
+
+
+def placeholder_problem(wrong: str) -> tuple[str, str, str, str]:
+    """(message, fix, code, subject) for a near miss of ``{organisation}``."""
+    return (
+        f"'{wrong}' is not the placeholder {PLACEHOLDER}, and would be printed as it is",
+        f"write {PLACEHOLDER} exactly: lower case, with an s, in one pair of braces",
+        "placeholder",
+        wrong,
+    )
+
+
+def _near_placeholders(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every near miss of ``{organisation}`` in the text of a model, with where it is."""
+    if isinstance(value, str):
+        for wrong in misspelt_placeholders(value):
+            yield loc, wrong
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _near_placeholders(getattr(value, name), (*loc, name))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _near_placeholders(item, (*loc, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _near_placeholders(item, (*loc, key))
 
 
 class _Ids:
@@ -49,6 +78,10 @@ class _Ids:
         self.rank: dict[str, int] = {}
         for level in ladder.levels:
             self.rank.setdefault(level.id, level.rank)
+        self.families_broken = any(
+            (t.family not in self.families) if ladder.families or t.family is not None else False for t in ladder.tracks
+        )
+        """A track names an unknown family, or none: what follows from families is not checked (said once)."""
 
     def levels_at(self, targets: Iterable[str], loc: Loc) -> Iterator[Located]:
         for j, target in enumerate(targets):
@@ -91,6 +124,8 @@ def _families(ladder: Ladder, ids: _Ids) -> Iterator[Located]:
                 "missing-family",
                 track.id,
             )
+    if ids.families_broken:
+        return
     family_of = {t.id: t.family for t in ladder.tracks}
     for i, level in enumerate(ladder.levels):
         families = {family_of[t] for t in level.tracks if t in family_of}
@@ -119,6 +154,8 @@ def _levels(ladder: Ladder, ids: _Ids) -> Iterator[Located]:
                     "unknown-band",
                     level.band,
                 )
+        elif level.band is not None:
+            yield from _rank_in_band(ladder, level, where)
         elif level.band is None and ladder.bands:
             yield Located(
                 where,
@@ -134,6 +171,22 @@ def _levels(ladder: Ladder, ids: _Ids) -> Iterator[Located]:
         yield from _moves(ladder, level, where, ids)
 
 
+def _rank_in_band(ladder: Ladder, level: Level, where: Loc) -> Iterator[Located]:
+    """A rank given beside a band orders levels within the band: it stays below the next band up."""
+    ranks = sorted({band.rank for band in ladder.bands})
+    own = next(band for band in ladder.bands if band.id == level.band)
+    above = next((rank for rank in ranks if rank > own.rank), None)
+    if level.rank < own.rank or (above is not None and level.rank >= above):
+        span = f"{own.rank} and up" if above is None else f"{own.rank} to {above - 1}"
+        yield Located(
+            (*where, "rank"),
+            f"rank {level.rank} is outside band '{own.id}', whose levels rank {span}",
+            "leave out rank: to take the band's, or name the band this rank belongs to",
+            "rank-outside-band",
+            own.id,
+        )
+
+
 def _pointers(level: Level, where: Loc, ids: _Ids) -> Iterator[Located]:
     """``leads_to``: known levels, not itself, up the ladder."""
     for j, target in enumerate(level.leads_to):
@@ -141,7 +194,9 @@ def _pointers(level: Level, where: Loc, ids: _Ids) -> Iterator[Located]:
         if target not in ids.rank:
             yield unknown("level", target, ids.levels, loc)
         elif target == level.id:
-            yield Located(loc, f"level '{target}' cannot point to itself", None, "self-reference", target)
+            yield Located(
+                loc, f"level '{target}' cannot point to itself", "name the level it leads to", "self-reference", target
+            )
         elif ids.rank[target] <= level.rank:
             yield Located(
                 loc,
@@ -162,7 +217,13 @@ def _moves(ladder: Ladder, level: Level, where: Loc, ids: _Ids) -> Iterator[Loca
             yield unknown("level", move.to, ids.levels, (*loc, "to"))
             continue
         if move.to == level.id:
-            yield Located((*loc, "to"), f"level '{move.to}' cannot move to itself", None, "self-reference", move.to)
+            yield Located(
+                (*loc, "to"),
+                f"level '{move.to}' cannot move to itself",
+                "name the level the move goes to, or use role: for a move out of the ladder",
+                "self-reference",
+                move.to,
+            )
             continue
         if move.to in level.leads_to:
             yield Located(
@@ -190,7 +251,7 @@ def _moves(ladder: Ladder, level: Level, where: Loc, ids: _Ids) -> Iterator[Loca
                 "promotion-not-up",
                 move.to,
             )
-        elif move.kind == "transfer":
+        elif move.kind == "transfer" and not (found == "out" and ids.families_broken):
             yield from _transfer(ladder, level, target, loc, found)
 
 

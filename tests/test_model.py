@@ -260,7 +260,11 @@ def test_every_broken_reference_is_reported_at_its_own_place() -> None:
     ]
     assert errors(exc) == [
         (("levels", 0, "leads_to", 1), "unknown level 'senoir-pm'; choose one of: 'apm', 'pm'"),
-        (("levels", 0, "moves", 0, "to"), "level 'apm' cannot move to itself"),
+        (
+            ("levels", 0, "moves", 0, "to"),
+            "level 'apm' cannot move to itself; name the level the move goes to, or use role: for a move out of "
+            "the ladder",
+        ),
         (("levels", 1, "tracks", 1), "unknown track 'managr'; did you mean 'mgr'?"),
         (
             ("levels", 1, "leads_to", 0),

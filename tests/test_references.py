@@ -298,6 +298,10 @@ def test_a_track_without_a_family_or_a_level_across_families_is_refused() -> Non
             ("tracks", 1),
             "track 'manager' names no family, and the ladder has several; add family: with one of 'eng', 'product'",
         ),
+    ]
+    data["tracks"][0]["family"] = "eng"
+    data["tracks"][1]["family"] = "product"
+    assert refused(data) == [
         (
             ("levels", 0, "tracks"),
             "tracks 'ic', 'manager' belong to different families; a level belongs to one family: make one level "
@@ -320,3 +324,41 @@ def test_templates_see_the_company_wherever_text_says_organisation() -> None:
     model = Ladder.model_validate(banded(introduction="At {organisation}, we grow."))
     assert Views(company="Acme")(model).introduction == "At Acme, we grow."
     assert Views(company=model.organisation)(model).introduction == "At Northwind, we grow."
+
+
+def test_a_rank_given_beside_a_band_stays_inside_it() -> None:
+    data = banded()
+    data["levels"][2]["rank"] = 5  # d: band b2 starts at 2 and is the top band: fine
+    assert Ladder.model_validate(data).level("d").rank == 5
+    data["levels"][0]["rank"] = 0  # a: band b1 holds rank 1 only
+    assert refused(data) == [
+        (
+            ("levels", 0, "rank"),
+            "rank 0 is outside band 'b1', whose levels rank 1 to 1; leave out rank: to take the band's, "
+            "or name the band this rank belongs to",
+        )
+    ]
+
+
+def test_a_misspelt_family_is_said_once_not_as_every_level_and_move_it_touches() -> None:
+    data = families_data()
+    data["tracks"][1]["family"] = "prodct"
+    data["levels"][0]["tracks"] = ["ic", "manager"]
+    data["levels"][1]["moves"] = [{"to": "d", "kind": "transfer"}]
+    assert refused(data) == [(("tracks", 1, "family"), "unknown family 'prodct'; did you mean 'product'?")]
+
+
+def test_reports_to_of_another_kind_is_one_message() -> None:
+    data = banded()
+    data["levels"][0]["reports_to"] = {"manager": "d"}
+    with pytest.raises(ValidationError) as exc:
+        Ladder.model_validate(data)
+    assert [str(e["ctx"]["error"]) for e in exc.value.errors()] == [
+        "expected text or a list of level ids, got a mapping"
+    ]
+
+
+def test_the_first_of_two_bands_with_one_id_gives_the_rank() -> None:
+    data = banded()
+    data["bands"] = [*BANDS, {"id": "b2", "name": "Again", "rank": 9}]
+    assert refused(data) == [(("bands", 2, "id"), "id 'b2' is used twice in bands; ids must be unique")]

@@ -239,7 +239,7 @@ def test_an_upgrade_that_cannot_replace_a_file_changes_none(tmp_path: Path, monk
         "1 problem found; nothing was changed.",
     ]
     assert files_of(project) == written
-    assert not [p for p in project.rglob(".*.tmp")]
+    assert not list(project.rglob(".*.tmp"))
 
 
 def test_the_comments_on_lines_the_upgrade_changes_are_kept(tmp_path: Path) -> None:
