@@ -317,7 +317,9 @@ def _layout(
     if families:
         parts.append(_family_headers(families, column_x, col_w, palette, widths))
     if len(tracks) > 1:
-        parts.append(_track_headers(tracks, column_x, header - 2.8, palette, widths))
+        named = {members[0].id for family, members in families if len(members) == 1 and _same(family, members[0])}
+        shown_tracks = [t for t in tracks if t.id not in named]  # a family of one track is named once, above it
+        parts.append(_track_headers(shown_tracks, column_x, header - 2.8, col_w, palette, widths))
     if axis:
         parts.append(_axis(axis_labels, ranks, row_top, box_h, axis, palette, widths))
     parts += [
@@ -571,9 +573,25 @@ def _family_headers(
 
 
 def _track_headers(
-    tracks: list[Track], column_x: Callable[[str], float], y: float, palette: Palette, widths: TextWidths
+    tracks: list[Track],
+    column_x: Callable[[str], float],
+    y: float,
+    col_w: float,
+    palette: Palette,
+    widths: TextWidths,
 ) -> str:
-    return "".join(_text(widths, column_x(t.id), y, t.short_name.upper(), 8.5, palette.muted, 600) for t in tracks)
+    """Each track's short name over its column, made smaller where it would run into the next one."""
+    parts = []
+    for track in tracks:
+        name = track.short_name.upper()
+        size = _fitted(widths, name, 8.5, 600, col_w - 1.5)
+        parts.append(_text(widths, column_x(track.id), y, name, size, palette.muted, 600))
+    return "".join(parts)
+
+
+def _same(family: Family, track: Track) -> bool:
+    """Whether a track is named as its family is (Monzo's "Engineering" family of one "Engineering" track)."""
+    return family.name.casefold() in (track.name.casefold(), track.short_name.casefold())
 
 
 AXIS_GAP = 4.6

@@ -170,6 +170,8 @@ def test_the_default_ladder_uses_bands_and_a_transfer_and_prints_them(built: Pat
     assert "band 4" in principal and "same band as" in principal
     guide = " ".join(text(built / "levels/principal-pm.pdf").split()).casefold()
     assert "transfer, same band" in guide and "group product manager" in guide
+    senior = " ".join(text(built / "levels/senior-pm.pdf").split()).casefold()
+    assert "move out" in senior and "product operations" in senior  # a move to a role outside the ladder
     assert "or across group product manager" in " ".join(text(built / "one-pagers/principal-pm.pdf").split()).casefold()
 
 
