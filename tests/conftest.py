@@ -154,3 +154,36 @@ def render_png(pdf: Path, page: int, dpi: int, dest: Path) -> Path:
         check=True,
     )
     return stem.with_suffix(".png")
+
+
+LEVEL_LOOKUPS = (
+    "next_levels",
+    "previous_levels",
+    "faq_for",
+    "equivalents",
+    "at_top",
+    "band_of",
+    "family_of",
+    "reports_to",
+    "moves_from",
+    "groups_for",
+    "scales_used",
+    "specialisations_for",
+)
+"""The template look-ups that take one level (see ladderpress/lookups.py)."""
+
+TEMPLATE_GLOBALS = frozenset(
+    {
+        "range",
+        "namespace",
+        "diagram",
+        "level_by_id",
+        "track_by_id",
+        "shared_levels",
+        "expectation",
+        "changes",
+        "bands_compared",
+        *LEVEL_LOOKUPS,
+    }
+)
+"""Every name templates have besides the content: a new one must be added here on purpose."""

@@ -24,6 +24,7 @@ from ladderpress.model import Person, Recipe
 from ladderpress.packaged import builtin_dir
 from ladderpress.render import Renderer, TemplateProblem, TemplateRefused
 from ladderpress.view import SCALARS, View, Views, fields_of, walk
+from tests.conftest import TEMPLATE_GLOBALS
 
 LADDER = """\
 title: Ladder
@@ -169,29 +170,7 @@ def test_lists_and_mappings_become_tuples_and_read_only_mappings() -> None:
 
 def test_the_globals_are_exactly_those_registered(project: Project) -> None:
     env = Renderer(project).env
-    assert set(env.globals) == {
-        "range",
-        "namespace",
-        "diagram",
-        "level_by_id",
-        "track_by_id",
-        "next_levels",
-        "previous_levels",
-        "shared_levels",
-        "faq_for",
-        "equivalents",
-        "at_top",
-        "band_of",
-        "family_of",
-        "reports_to",
-        "moves_from",
-        "groups_for",
-        "expectation",
-        "changes",
-        "bands_compared",
-        "scales_used",
-        "specialisations_for",
-    }
+    assert set(env.globals) == TEMPLATE_GLOBALS
     assert {"md", "md_inline"} <= set(env.filters)
 
 

@@ -26,7 +26,7 @@ from ladderpress.plan import PacketJob, plan
 from ladderpress.render import Renderers
 from ladderpress.request import BuildRequest
 from ladderpress.view import View, fields_of, walk
-from tests.conftest import ROOT, copy_project
+from tests.conftest import LEVEL_LOOKUPS, ROOT, TEMPLATE_GLOBALS, copy_project
 
 PLAIN = (type(None), bool, int, float, str, datetime.date, tuple, View)
 SECRET = "TOP-SECRET-4f1c"
@@ -120,46 +120,10 @@ def test_views_are_frozen_and_globals_are_only_those_registered() -> None:
     with pytest.raises(AttributeError):
         level.title = "changed"  # type: ignore[misc]
     assert "title" in fields_of(level)
-    assert set(renderer.env.globals) == {
-        "range",
-        "namespace",
-        "diagram",
-        "level_by_id",
-        "track_by_id",
-        "next_levels",
-        "previous_levels",
-        "shared_levels",
-        "faq_for",
-        "equivalents",
-        "at_top",
-        "band_of",
-        "family_of",
-        "reports_to",
-        "moves_from",
-        "groups_for",
-        "expectation",
-        "changes",
-        "bands_compared",
-        "scales_used",
-        "specialisations_for",
-    }
-    one_level = (
-        "next_levels",
-        "previous_levels",
-        "faq_for",
-        "equivalents",
-        "at_top",
-        "band_of",
-        "family_of",
-        "reports_to",
-        "moves_from",
-        "groups_for",
-        "scales_used",
-        "specialisations_for",
-    )
+    assert set(renderer.env.globals) == TEMPLATE_GLOBALS
     senior = renderer.views(project.ladder.level("principal-pm"))
     group = renderer.env.globals["groups_for"](senior)[0]
-    results = {name: renderer.env.globals[name](senior) for name in one_level}
+    results = {name: renderer.env.globals[name](senior) for name in LEVEL_LOOKUPS}
     results["changes"] = renderer.env.globals["changes"](level, senior)
     results["expectation"] = renderer.env.globals["expectation"](group.competencies[0], senior)
     results["bands_compared"] = renderer.env.globals["bands_compared"]()
