@@ -471,6 +471,82 @@ def validate(model: type[BaseModel], data: Any, positions: Positions, default: P
         return None, problems
 
 
+DEPENDS_ON = {
+    "bands": {"unknown-band", "missing-band", "rank-outside-band"},
+    "families": {"unknown-family", "missing-family"},
+    "scales": {"unknown-scale", "unknown-step", "step-without-scale"},
+}
+"""The reference problems a top-level field causes when it is left out because it is itself wrong."""
+
+
+def references_of_the_rest(data: dict[str, Any], positions: Positions, default: Path) -> list[Problem]:
+    """The cross-file problems of a ladder whose fields have problems too, found on the parts that are valid.
+
+    Pydantic checks references only once every field is valid, so one typo in one level would
+    hide every broken reference elsewhere until it is fixed. Here the levels and the optional
+    top-level fields with problems are left out, the rest is checked again, and its reference
+    problems are kept, except those that only say something left out is missing. A required
+    top-level field with a problem (the tracks, say) makes the references unknowable: none are added.
+    """
+    try:
+        Ladder.model_validate(data)
+        return []
+    except ValidationError as exc:
+        errors = exc.errors()
+    if any(isinstance((error.get("ctx") or {}).get("error"), LocatedProblems) for error in errors):
+        return []  # the references were checked, and said
+    bad_levels = {error["loc"][1] for error in errors if error["loc"][:1] == ("levels",) and len(error["loc"]) > 1}
+    partial = dict(data)
+    left_out: set[str] = set()
+    for field_name in {str(error["loc"][0]) for error in errors if error["loc"] and error["loc"][0] != "levels"}:
+        info = Ladder.model_fields.get(field_name)
+        if info is not None and info.is_required():
+            return []
+        partial.pop(field_name, None)
+        left_out.add(field_name)
+    levels = data.get("levels")
+    if not isinstance(levels, list) or any(not isinstance(i, int) for i in bad_levels):
+        return []
+    kept = [i for i in range(len(levels)) if i not in bad_levels]
+    partial["levels"] = [levels[i] for i in kept]
+    stems = {prefix[1]: path.stem for path, prefix in positions.prefixes.items() if len(prefix) == 2}
+    # a level left out is known by its id, or by its file's name when it has no readable id
+    dropped = {lv.get("id") if isinstance(lv, dict) else None for i, lv in enumerate(levels) if i in bad_levels}
+    dropped |= {stems[i] for i in bad_levels if i in stems}
+    ignored = set().union(*(DEPENDS_ON.get(name, set()) for name in left_out))
+    try:
+        Ladder.model_validate(partial)
+        return []
+    except ValidationError as exc:
+        found = [
+            problem
+            for error in exc.errors()
+            if isinstance(reference := (error.get("ctx") or {}).get("error"), LocatedProblems)
+            for problem in reference.problems
+        ]
+    every_id = [str(lv["id"]) for lv in levels if isinstance(lv, dict) and isinstance(lv.get("id"), str)]
+    every_id += [stem for i, stem in stems.items() if i in bad_levels and stem not in every_id]
+    return [
+        positions.problem(
+            _original(p.loc, kept),
+            p.message,
+            suggestion(p.subject, every_id) if p.code == "unknown-level" and p.subject else p.hint,  # all the ids
+            default=default,
+            code=p.code,
+            subject=p.subject,
+        )
+        for p in found
+        if p.code not in ignored and not (p.code == "unknown-level" and p.subject in dropped)
+    ]
+
+
+def _original(loc: Loc, kept: list[int]) -> Loc:
+    """A location in the ladder with some levels left out, as a location in the whole ladder."""
+    if len(loc) > 1 and loc[0] == "levels" and isinstance(loc[1], int):
+        return ("levels", kept[loc[1]], *loc[2:])
+    return loc
+
+
 WRONG_KIND = {"model_type", "model_attributes_type", "dict_type"}
 """Pydantic's error types for a value that should be a mapping of fields and is not."""
 
@@ -647,6 +723,8 @@ def load_ladder(content_dir: Path, root: Path) -> tuple[Ladder | None, list[Prob
             f"'format: {FORMAT}'); it builds as before, but run 'ladderpress upgrade' to rewrite it for this one"
         )
     ladder, found = validate(Ladder, data, positions, default=main)
+    if ladder is None and found:
+        found += references_of_the_rest(data, positions, main)
     # A file that could not be read must not also be reported as missing or unknown; nor must the
     # references to a level by its file name when its id says otherwise: that is one mistake, said once.
     for stem, (index, level_id) in renamed.items():

@@ -153,6 +153,22 @@ def test_every_problem_in_every_file_is_reported_at_its_line_and_column(tmp_path
     ]
 
 
+def test_a_field_error_does_not_hide_the_broken_references_elsewhere(tmp_path: Path) -> None:
+    """pm has a field error, so pydantic never gets to the references; they are checked on the rest, and
+    apm's pointer to pm (a level that exists, with a mistake of its own) is not called unknown."""
+    root = make(
+        tmp_path / "p",
+        {
+            "content/levels/apm.yaml": level_text("apm", 1, "pm, senoir-pm"),
+            "content/levels/pm.yaml": level_text("pm", 2).replace("duties:", "dutes:"),
+        },
+    )
+    assert lines(root) == [
+        "content/levels/pm.yaml:9:1: dutes: unknown field 'dutes' (fix: remove it (did you mean 'duties'?))",
+        "content/levels/apm.yaml:14:16: leads_to[1]: unknown level 'senoir-pm' (fix: choose one of: 'apm', 'pm')",
+    ]
+
+
 def test_a_broken_reference_points_at_the_list_item(tmp_path: Path) -> None:
     root = make(tmp_path / "p", {"content/levels/apm.yaml": level_text("apm", 1, "pm, senoir-pm")})
     assert lines(root) == [
