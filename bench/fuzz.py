@@ -352,12 +352,19 @@ def run_cli(root: Path) -> str | None:
 # --------------------------------------------------------------------------- the run
 
 
-def fuzz(count: int, seed: int, cli_every: int, timeout: float, hostile_rate: float, show: int) -> int:
+FIRST_EDITION = ROOT / "tests" / "fixtures" / "first-edition"
+"""The default project in the content model's first edition: ``--first-edition`` fuzzes its in-memory upgrade."""
+
+
+def fuzz(
+    count: int, seed: int, cli_every: int, timeout: float, hostile_rate: float, show: int, first_edition: bool = False
+) -> int:
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="ladderpress-fuzz-") as folder:
         root = Path(folder) / "project"
         for part in PARTS:
-            shutil.copytree(ROOT / part, root / part)
+            source = FIRST_EDITION if first_edition and (FIRST_EDITION / part).is_dir() else ROOT
+            shutil.copytree(source / part, root / part)
         (root / "examples/new-hires.yaml").write_text(yaml_roster(root / "examples/new-hires.csv"), encoding="utf-8")
         ladder = load_project(root).ladder
         read = loaders(root, ladder)
@@ -426,8 +433,13 @@ def main() -> None:
         help="share of cases that swap the file for a link, FIFO or folder (default 0.03)",
     )
     parser.add_argument("--show", type=int, default=20, help="failures to print in full (default 20)")
+    parser.add_argument(
+        "--first-edition",
+        action="store_true",
+        help="damage a first-edition project (tests/fixtures/first-edition), read through the in-memory upgrade",
+    )
     args = parser.parse_args()
-    sys.exit(fuzz(args.count, args.seed, args.cli_every, args.timeout, args.hostile, args.show))
+    sys.exit(fuzz(args.count, args.seed, args.cli_every, args.timeout, args.hostile, args.show, args.first_edition))
 
 
 if __name__ == "__main__":

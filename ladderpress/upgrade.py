@@ -80,16 +80,18 @@ def _bands_from_equivalents(top: MutableMapping[str, Any], levels: list[MutableM
     band_of = {rank: f"band-{i}" for i, rank in enumerate(ranks, 1)}
     top["bands"] = [{"id": band_of[rank], "name": f"Band {i}", "rank": rank} for i, rank in enumerate(ranks, 1)]
     notes = [f"made {len(ranks)} bands from the levels' ranks, and gave each level its band"]
-    rank_of = {lv.get("id"): lv.get("rank") for lv in levels}
+    # any value may be of the wrong kind here: the model says so afterwards, once, at its place
+    rank_of = {lv["id"]: lv.get("rank") for lv in levels if isinstance(lv.get("id"), str)}
     for level in levels:
-        for other in _remove_key(level, "equivalents") or []:
-            if other in rank_of and rank_of[other] != level.get("rank"):
+        others = _remove_key(level, "equivalents")
+        for other in others if isinstance(others, list) else []:
+            if isinstance(other, str) and other in rank_of and rank_of[other] != level.get("rank"):
                 notes.append(
                     f"'{level.get('id')}' and '{other}' were equivalent but have different ranks, "
                     "so they are in different bands; give them one band if they are equivalent"
                 )
         rank = level.get("rank")
-        if rank in band_of:
+        if isinstance(rank, int) and rank in band_of:
             _replace_key(level, "rank", "band", band_of[rank])
     return notes
 

@@ -21,6 +21,7 @@ import pytest
 import ladderpress
 from ladderpress.cli import main
 from ladderpress.events import Event
+from ladderpress.upgrade import upgrade_ladder
 from tests.conftest import FIXTURES, ROOT, page_texts, text
 
 FIRST_EDITION = FIXTURES / "first-edition"
@@ -276,3 +277,15 @@ def test_upgrade_keeps_each_files_own_indentation_and_anchors(tmp_path: Path) ->
     old, new = source.splitlines(), group.read_text(encoding="utf-8").splitlines()
     changes = [line for line in difflib.ndiff(old, new) if line[:2] in ("- ", "+ ")]
     assert changes == ["- rank: 4", "+ band: band-4", "- equivalents: [principal-pm]"]
+
+
+@pytest.mark.parametrize(
+    "equivalents, rank",
+    [(5, 1), ([[1]], 1), ({"b": 1}, 1), (["b"], [1]), (["b"], "x"), ("b", 1.5)],
+)
+def test_the_upgrade_in_memory_leaves_values_of_the_wrong_kind_to_the_model(equivalents: object, rank: object) -> None:
+    """The loader upgrades before validating: a value of the wrong kind must not raise here, but be said by
+    the model afterwards, at its place."""
+    levels = [{"id": "a", "rank": rank, "equivalents": equivalents}, {"id": ["b"], "rank": 2}]
+    upgrade_ladder({"organisation": "X"}, levels)
+    assert "equivalents" not in levels[0]
