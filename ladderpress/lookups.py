@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ladderpress.errors import suggestion
 from ladderpress.model import Competency, Ladder, Level, Move
-from ladderpress.view import View, Views
+from ladderpress.view import View, Views, fields_of
 
 
 class UnknownId(Exception):
@@ -85,7 +85,7 @@ class Lookups:
         if isinstance(of, str):
             self.track_by_id(of)  # an unknown id is said as such
             return [of]
-        if _has(of, "rank"):  # a level
+        if "rank" in fields_of(of):  # a level
             return list(self.level(of).tracks)
         return [str(of.id)]
 
@@ -190,8 +190,7 @@ class Lookups:
                 of=len(ids),
             )
         builds_on = self.ladder.level(found.builds_on) if found.builds_on is not None else None
-        return _record(
-            self.views,
+        return self.views.record(
             step=step,
             text=found.text,
             behaviours=found.behaviours,
@@ -205,8 +204,7 @@ class Lookups:
         models = self.ladder.changes(self.level(level), self.level(next_level))
         competencies = self.views(tuple(change.competency for change in models))
         return tuple(
-            _record(
-                self.views,
+            self.views.record(
                 competency=view,
                 kind=change.kind,
                 before=self.expectation(view, level) if change.before is not None else None,
@@ -242,16 +240,3 @@ class Lookups:
                 if (not s.tracks or set(s.tracks) & set(model.tracks)) and (not s.levels or model.id in s.levels)
             ]
         )
-
-
-def _has(view: View, name: str) -> bool:
-    try:
-        getattr(view, name)
-    except AttributeError:
-        return False
-    return True
-
-
-def _record(views: Views, **fields: object) -> View:
-    """``views.record``, letting views already made (a step, an expectation) through as they are."""
-    return View({name: value if isinstance(value, View) else views(value) for name, value in fields.items()})

@@ -89,7 +89,7 @@ class Views:
         """``value`` as plain data for templates (see the module's docstring)."""
         if isinstance(value, str):
             return value.replace(PLACEHOLDER, self._company) if self._company and PLACEHOLDER in value else value
-        if isinstance(value, SCALARS):
+        if isinstance(value, (*SCALARS, View)):  # a view is plain data already (a record inside a record)
             return value
         if isinstance(value, BaseModel):
             return self.model(value)
