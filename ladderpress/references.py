@@ -78,10 +78,11 @@ class _Ids:
         self.rank: dict[str, int] = {}
         for level in ladder.levels:
             self.rank.setdefault(level.id, level.rank)
+        # a track names an unknown family, or none where there are families: what follows from
+        # the families (a level across two, a transfer that is a move out) is not checked, said once
         self.families_broken = any(
-            (t.family not in self.families) if ladder.families or t.family is not None else False for t in ladder.tracks
+            t.family not in self.families for t in ladder.tracks if ladder.families or t.family is not None
         )
-        """A track names an unknown family, or none: what follows from families is not checked (said once)."""
 
     def levels_at(self, targets: Iterable[str], loc: Loc) -> Iterator[Located]:
         for j, target in enumerate(targets):
