@@ -511,7 +511,11 @@ def references_of_the_rest(data: dict[str, Any], positions: Positions, default: 
     partial["levels"] = [levels[i] for i in kept]
     stems = {prefix[1]: path.stem for path, prefix in positions.prefixes.items() if len(prefix) == 2}
     # a level left out is known by its id, or by its file's name when it has no readable id
-    dropped = {lv.get("id") if isinstance(lv, dict) else None for i, lv in enumerate(levels) if i in bad_levels}
+    dropped = {  # any value may be of any kind here: only a text is an id
+        lv["id"]
+        for i, lv in enumerate(levels)
+        if i in bad_levels and isinstance(lv, dict) and isinstance(lv.get("id"), str)
+    }
     dropped |= {stems[i] for i in bad_levels if i in stems}
     ignored = set().union(*(DEPENDS_ON.get(name, set()) for name in left_out))
     try:

@@ -624,14 +624,12 @@ class Ladder(Strict):
         """A level with a band and no rank takes the band's rank: the ordering is typed once."""
         if not isinstance(data, dict) or not isinstance(data.get("bands"), list):
             return data
-        ranks: dict[Any, int] = {}
+        ranks: dict[str, int] = {}
         for band in data["bands"]:  # the first of a repeated id, as the look-ups find it
             if isinstance(band, dict) and isinstance(band.get("rank"), int) and isinstance(band.get("id"), str):
                 ranks.setdefault(band["id"], band["rank"])
         levels = data.get("levels")
-        if isinstance(levels, list) and any(
-            isinstance(lv, dict) and "rank" not in lv and lv.get("band") in ranks for lv in levels
-        ):
+        if isinstance(levels, list) and any(_with_rank(lv, ranks) is not lv for lv in levels):
             data = {**data, "levels": [_with_rank(lv, ranks) for lv in levels]}
         return data
 
@@ -815,9 +813,14 @@ class Ladder(Strict):
         return self
 
 
-def _with_rank(level: Any, ranks: dict[Any, int]) -> Any:
-    if isinstance(level, dict) and "rank" not in level and level.get("band") in ranks:
-        return {**level, "rank": ranks[level["band"]]}
+def _with_rank(level: Any, ranks: dict[str, int]) -> Any:
+    """The level's data with its band's rank, if it names a known band and no rank; else the same data.
+
+    It runs before validation, so any value may be of any kind (a list for a band, say).
+    """
+    band = level.get("band") if isinstance(level, dict) else None
+    if isinstance(band, str) and band in ranks and "rank" not in level:
+        return {**level, "rank": ranks[band]}
     return level
 
 
