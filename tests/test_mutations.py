@@ -31,7 +31,8 @@ EXAMPLES = 10
 """Random damages tried in the default run: enough to catch a regression that many inputs show."""
 SLOW_EXAMPLES = int(os.environ.get("MUTATION_EXAMPLES", "200"))
 """Tried in the slow run (``pytest -m slow``); raise (e.g. MUTATION_EXAMPLES=600) for a deeper search."""
-ERROR_LINE = re.compile(r"^error: (content|guides|templates)/[^:]+(:\d+(:\d+)?)?: .+")
+ERROR_LINE = re.compile(r"^error: (content|guides|templates|examples)/[^:]+(:\d+(:\d+)?)?: .+")
+"""A located problem; damaged content may also reject a row of the onboarding recipe's roster in examples/."""
 
 VALUES = st.one_of(
     st.none(),
