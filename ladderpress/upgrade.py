@@ -245,18 +245,23 @@ def upgrade_project(root: Path) -> list[str]:
     notes += upgrade_ladder(top, levels)
     name = top.get("organisation")
     if isinstance(name, str) and name.strip():
-        count = sum(rename_organisation(data[p], name.strip()) for p in sections if p != main)
-        for recipe in (data[p] for p in recipes):
-            count += _rename_in_recipe(recipe, name.strip()) if isinstance(recipe, MutableMapping) else 0
-        if count:
-            notes.append(f"wrote {PLACEHOLDER} for '{name.strip()}' in {_times(count)} of other files")
+        renamed = {p: rename_organisation(data[p], name.strip()) for p in sections if p != main}
+        for path in recipes:
+            recipe = data[path]
+            renamed[path] = _rename_in_recipe(recipe, name.strip()) if isinstance(recipe, MutableMapping) else 0
+        if any(renamed.values()):
+            where = ", ".join(f"{relative(path, root)} ({_times(n)})" for path, n in renamed.items() if n)
+            notes.append(f"wrote {PLACEHOLDER} for '{name.strip()}' in {where}")
     changes = {
         files.confined(path, [root]): after  # a link inside the project stays a link
         for path, value in data.items()
         if (after := _dump(yamls[path], value)) != before[path]
     }
     _write_all(changes, root)
-    notes.append(f"rewrote {len(changes)} file{'s' if len(changes) != 1 else ''}; comments and key order were kept")
+    written = ", ".join(relative(path, root) for path in changes)
+    notes.append(
+        f"rewrote {len(changes)} file{'s' if len(changes) != 1 else ''} ({written}); comments and key order were kept"
+    )
     return notes
 
 

@@ -97,8 +97,11 @@ def test_upgrade_writes_the_second_edition_and_keeps_comments(editions: Editions
         "content/ladder.yaml: format: 2 (the second edition of the content model)",
         "made 7 bands from the levels' ranks, and gave each level its band",
         "wrote {organisation} for 'Northwind Labs' in 1 place",
-        "wrote {organisation} for 'Northwind Labs' in 1 place of other files",
-        "rewrote 10 files; comments and key order were kept",
+        "wrote {organisation} for 'Northwind Labs' in guides/onboarding.yaml (1 place)",
+        "rewrote 10 files (content/ladder.yaml, content/levels/apm.yaml, content/levels/cpo.yaml, "
+        "content/levels/director.yaml, content/levels/group-pm.yaml, content/levels/pm.yaml, "
+        "content/levels/principal-pm.yaml, content/levels/senior-pm.yaml, content/levels/vp.yaml, "
+        "guides/onboarding.yaml); comments and key order were kept",
     ]
     ladder = (editions.after / "content/ladder.yaml").read_text(encoding="utf-8").splitlines()
     assert ladder[:2] == ["# yaml-language-server: $schema=../schemas/content.schema.json", "format: 2"]
