@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 
 from ladderpress import __version__
 from ladderpress.files import FileRefused, digest, read_bytes
+from ladderpress.findings import Finding
 from ladderpress.write import CACHE, MAX_RECORD_BYTES, atomic_write
 
 CACHE_FILE = CACHE
-FORMAT = 1
+FORMAT = 2
+"""2: records hold each document's preflight findings."""
 MAX_HASHED_BYTES = 200_000_000
 """A file read by a document that is larger than this counts as unreadable (so: always rebuilt)."""
 
@@ -83,9 +85,29 @@ class BuildCache:
             return False
         return self.file_hash(str(out_dir / output)) == entry.get("pdf")
 
-    def record(self, output: PurePosixPath, key: str, data: bytes, files: Mapping[str, str | None]) -> None:
-        """Record a PDF written, with the hash of each file as it was read while printing it."""
-        self.entries[output.as_posix()] = {"key": key, "pdf": hashlib.sha256(data).hexdigest(), "files": dict(files)}
+    def record(
+        self,
+        output: PurePosixPath,
+        key: str,
+        data: bytes,
+        files: Mapping[str, str | None],
+        findings: Sequence[Finding] = (),
+    ) -> None:
+        """Record a PDF written: the hash of each file as it was read while printing it, and preflight's findings."""
+        self.entries[output.as_posix()] = {
+            "key": key,
+            "pdf": hashlib.sha256(data).hexdigest(),
+            "files": dict(files),
+            "findings": [finding.as_record() for finding in findings],
+        }
+
+    def findings(self, output: PurePosixPath) -> tuple[Finding, ...]:
+        """What preflight found in a document when it was written (nothing for one without a record)."""
+        entry = self.entries.get(output.as_posix())
+        records = entry.get("findings") if isinstance(entry, dict) else None
+        if not isinstance(records, list):
+            return ()
+        return tuple(finding for record in records if (finding := Finding.from_record(record)) is not None)
 
     def forget(self, output: PurePosixPath) -> None:
         """Drop the record of a PDF that was not written after all."""

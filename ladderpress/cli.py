@@ -1,6 +1,6 @@
 """The command line: parses arguments into a request, runs it, and reports its events.
 
-``ladderpress build|check|list|watch|init|new-brand|schema|upgrade``; ``ladderpress`` alone (and
+``ladderpress build|check|preflight|list|watch|init|new-brand|schema|upgrade``; ``ladderpress`` alone (and
 ``python build.py``) builds everything, and the forms before subcommands existed
 (``ladderpress one-pagers``, ``ladderpress --project X check``) still work. The build
 itself is :mod:`ladderpress.pipeline`; this module only parses and reports.
@@ -91,6 +91,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
         """examples:
   ladderpress check                             everything; says "ok" or lists every problem
   ladderpress check --brand brands/acme         with a brand's templates and styles
+""",
+    ),
+    "preflight": (
+        "build, then list what a print designer would change, page by page",
+        """Sparse pages, headings and table rows stranded at a page's top or bottom, hyphenated headings and
+labels, text that runs out of its box or is cut off, characters no font has, images under 150 dpi,
+text under 4.5:1 contrast, a company name that is not the document's own. Documents left as they
+were report what was found when they were written.
+
+examples:
+  ladderpress preflight                         every recipe: one line per finding, with its page and a fix
+  ladderpress preflight handbook --strict       exit 1 if anything is found (for CI)
+  ladderpress preflight --project our-ladder --brand brands/acme
 """,
     ),
     "list": (
@@ -278,6 +291,12 @@ def _watch_arguments(p: argparse.ArgumentParser) -> None:
     _printing(p)
 
 
+def _preflight_arguments(p: argparse.ArgumentParser) -> None:
+    _selection(p)
+    _printing(p)
+    p.add_argument("--strict", action="store_true", help="exit 1 when anything is found, not only on failures")
+
+
 def _check_arguments(p: argparse.ArgumentParser) -> None:
     _selection(p)
 
@@ -305,6 +324,7 @@ def _upgrade_arguments(p: argparse.ArgumentParser) -> None:
 _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "build": _build_arguments,
     "check": _check_arguments,
+    "preflight": _preflight_arguments,
     "list": _list_arguments,
     "watch": _watch_arguments,
     "init": _init_arguments,
@@ -541,6 +561,26 @@ class Reporter:
         else:
             count = result.up_to_date
             self.say(f"nothing to do: {count} document{'s' if count != 1 else ''} up to date ({seconds:.1f} s)")
+        if result.findings:
+            found, documents = result.findings, len(result.reviewed)
+            self.say(
+                f"[yellow]preflight[/]: {found} thing{'s' if found != 1 else ''} to look at in {documents} "
+                f"document{'s' if documents != 1 else ''}; `ladderpress preflight` lists them"
+            )
+
+    def findings(self, result: BuildResult, shown: str) -> None:
+        """Every preflight finding, one line each (document and page first), then how many."""
+        for review in sorted(result.reviewed, key=lambda review: review.document.as_posix()):
+            for finding in review.findings:
+                self.out.print(escape(finding.line(f"{shown}/{review.document}")), soft_wrap=True, highlight=False)
+        documents = len(result.written) + result.up_to_date
+        if result.findings:
+            self.say(
+                f"[yellow]{result.findings} finding{'s' if result.findings != 1 else ''}[/] in "
+                f"{len(result.reviewed)} of {documents} document{'s' if documents != 1 else ''}"
+            )
+        else:
+            self.say(f"[green]preflight[/]: nothing found in {documents} document{'s' if documents != 1 else ''}")
 
 
 def _progress(console: Console) -> Progress:
@@ -643,6 +683,8 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
         return _finish(reporter, reporter.report(pipeline.listing(request), ""), summary=False)
     if command == "build" and args.list:
         return _finish(reporter, reporter.report(pipeline.listing(request), ""), summary=False)
+    if command == "preflight":
+        return _preflight(request, reporter, args.strict)
     if command == "watch" or args.watch:
         return watch(request, reporter)
     return _build(request, reporter)
@@ -664,6 +706,19 @@ def _upgrade(project: Path, reporter: Reporter) -> int:
 
 def _build(request: BuildRequest, reporter: Reporter) -> int:
     return _finish(reporter, reporter.report(pipeline.run(request), shown_path(request.output_dir)))
+
+
+def _preflight(request: BuildRequest, reporter: Reporter, strict: bool) -> int:
+    """``ladderpress preflight``: build quietly, then list every finding; ``strict`` makes any finding exit 1."""
+    shown = shown_path(request.output_dir)
+    building = Reporter(reporter.out, reporter.err, quiet=True)
+    result = building.report(pipeline.run(request), shown)
+    if not result.ok:
+        building.summary(result)
+    if result.problems:
+        return result.exit_code
+    reporter.findings(result, shown)
+    return EXIT_INPUT if strict and result.findings else result.exit_code
 
 
 def _finish(reporter: Reporter, result: BuildResult, summary: bool = True) -> int:

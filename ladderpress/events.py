@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ladderpress.errors import EXIT_INPUT, EXIT_OK, Problem
+from ladderpress.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,14 @@ class Written:
 
 
 @dataclass(frozen=True)
+class Reviewed:
+    """What preflight found in a document, written now or left as it was (see :mod:`ladderpress.preflight`)."""
+
+    document: PurePosixPath
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
 class Failed:
     """A document could not be built; earlier copies of it were left as they were."""
 
@@ -113,6 +122,12 @@ class BuildResult:
     problems: tuple[Problem, ...] = ()
     """Input problems that stopped the build before anything was printed."""
     seconds: float = 0.0
+    reviewed: tuple[Reviewed, ...] = ()
+    """Documents in which preflight found something, and what."""
+
+    @property
+    def findings(self) -> int:
+        return sum(len(review.findings) for review in self.reviewed)
 
     @property
     def ok(self) -> bool:
@@ -130,7 +145,9 @@ class Finished:
     result: BuildResult
 
 
-Event = Refused | Warned | Waiting | Planned | Started | Written | Failed | BuildError | Checked | Listed | Finished
+Event = (
+    Refused | Warned | Waiting | Planned | Started | Written | Reviewed | Failed | BuildError | Checked | Listed
+) | Finished
 
 
 @dataclass
@@ -143,6 +160,7 @@ class Tally:
     up_to_date: int = 0
     errors: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    reviewed: list[Reviewed] = field(default_factory=list)
 
     def add(self, event: Event) -> Event:
         if isinstance(event, Written):
@@ -155,6 +173,8 @@ class Tally:
             self.problems += event.problems
         elif isinstance(event, Planned):
             self.up_to_date += len(event.up_to_date)
+        elif isinstance(event, Reviewed):
+            self.reviewed.append(event)
         return event
 
     def result(self, seconds: float) -> BuildResult:
@@ -166,4 +186,5 @@ class Tally:
             tuple(self.errors),
             tuple(self.problems),
             seconds,
+            tuple(self.reviewed),
         )

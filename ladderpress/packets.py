@@ -32,9 +32,11 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 from weasyprint.document import Document, Page
 
+from ladderpress.findings import Finding
 from ladderpress.load import Project
-from ladderpress.pdf import Printed, Printer, Reads, Written, print_to_fit, within_limit
+from ladderpress.pdf import Printed, Printer, Reads, Written, expect_for, print_to_fit, within_limit
 from ladderpress.plan import SHARED_START, PacketJob, attachment_paths, even_parts
+from ladderpress.preflight import inspect
 from ladderpress.render import Renderer
 
 MAX_BATCH = 80
@@ -55,6 +57,8 @@ class SharedPart:
     """Files its layout fetched (images), for incremental builds."""
     fit: int = 0
     """The layout the template was asked for (0 = normal) to keep the packet within ``max_pages``."""
+    findings: tuple[Finding, ...] = ()
+    """What preflight found on the shared pages (numbered as in every packet of the combination)."""
 
     @property
     def total(self) -> int:
@@ -115,11 +119,13 @@ class PacketPrinter:
         shared = self._shared[key]
         own: list[list | None] = []
         labels: list[dict[str, str]] = []
+        found: list[list[Finding]] = []
         more: list[str] = []
         fetched: Reads = {}
         for job in jobs:  # each from their own data: a template sees one person at a time
             personal, warnings, served = self.printer.render(renderer.render_person(job, shared.fit), sheets)
             own.append(own_pages(personal, shared.personal_pages))
+            found.append(self._findings(job, own[-1], shared))
             labels.append(_labels(personal))
             more += warnings
             fetched |= served
@@ -142,7 +148,7 @@ class PacketPrinter:
             str(path): hashlib.sha256(data).hexdigest() for path, (_, data) in zip(attachments, attached, strict=True)
         }
         first = 0
-        for job, pages, label in zip(jobs, own, labels, strict=True):
+        for job, pages, label, findings in zip(jobs, own, labels, found, strict=True):
             if pages is None:  # longer than the stand-in's, or printed apart
                 printed = self.print_whole(renderer, job)
             else:
@@ -151,7 +157,7 @@ class PacketPrinter:
                     reader, label, list(range(first, first + len(pages))), personal_total, shared, attached
                 )
                 first += len(pages)
-                printed = Printed(packet, shared.total, [], [], files)
+                printed = Printed(packet, shared.total, [], [], files, findings)
             # a batch's warnings are reported once, with its first packet
             yield (
                 job,
@@ -162,6 +168,13 @@ class PacketPrinter:
                 ),
             )
             notes, sheet_warnings = [], []
+
+    def _findings(self, job: PacketJob, pages: list | None, shared: SharedPart) -> list[Finding]:
+        """Preflight's findings on a packet cut from parts: the person's own pages, then the shared ones."""
+        if pages is None:
+            return []  # printed whole, and inspected then
+        own = inspect(list(enumerate(pages, 1)), shared.total, expect_for(self.project, job))
+        return sorted([*own, *shared.findings], key=lambda finding: finding.page or 0)
 
     def _write(self, own: list[list | None], shared: SharedPart) -> Written:
         """One PDF of everyone's own pages, then the shared pages: fonts are subset once for all.
@@ -213,7 +226,9 @@ class PacketPrinter:
             start = anchor_page(whole, SHARED_START)
             return SharedPart(whole, start if start is not None else len(whole.pages), warnings, fetched, fit)
 
-        return within_limit(job, lay_out, lambda part: part.total)
+        part = within_limit(job, lay_out, lambda part: part.total)
+        pages = list(enumerate(part.pages, part.personal_pages + 1))
+        return dataclasses.replace(part, findings=tuple(inspect(pages, part.total, expect_for(self.project, job))))
 
 
 def _labels(personal: Document) -> dict[str, str]:

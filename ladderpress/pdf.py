@@ -27,8 +27,10 @@ from weasyprint.text.fonts import FontConfiguration
 from ladderpress.errors import relative
 from ladderpress.fetch import ProjectFetcher
 from ladderpress.files import FileRefused, confining_root, read_bytes, read_text
+from ladderpress.findings import Expect, Finding
 from ladderpress.load import LoadedBrand
 from ladderpress.plan import FIT_STEPS, Job, Layout, PacketJob, attachment_paths
+from ladderpress.preflight import inspect
 from ladderpress.theme import brand_css
 
 if TYPE_CHECKING:
@@ -50,6 +52,8 @@ class Printed:
     """Every file the document read, with the SHA-256 of the bytes it read (None: looked for, absent):
     its stylesheets and what they and its HTML fetched (fonts, images, imports), the brand's files and
     the attachments. An incremental build rebuilds the document when one of them changes."""
+    findings: list[Finding] = field(default_factory=list)
+    """What preflight found on its pages (see :mod:`ladderpress.preflight`)."""
 
 
 Reads = dict[str, str | None]
@@ -156,9 +160,22 @@ def print_to_fit(renderer: Renderer, printer: Printer, project: Project, job: Jo
             job.layout,
             job.brand,
             attachment_paths(project.root, job.recipe),
+            expect_for(project, job),
         )
 
     return within_limit(job, attempt, lambda printed: printed.pages)
+
+
+def expect_for(project: Project, job: Job) -> Expect:
+    """What preflight holds a job's document to: its company's name, and no other the build knows of.
+
+    The others are the content's ``organisation`` when a brand renames the company, and the
+    names of the brands the project's recipes use.
+    """
+    company = job.brand.brand.name if job.brand else job.organisation
+    names = [project.ladder.organisation, *(loaded.brand.name for loaded in project.brands.values())]
+    others = tuple(dict.fromkeys(name for name in names if name and name != company and name not in company))
+    return Expect(company, others)
 
 
 class Printer:
@@ -324,14 +341,17 @@ class Printer:
         layout: Layout | None = None,
         brand: LoadedBrand | None = None,
         attachments: tuple[Path, ...] = (),
+        expect: Expect | None = None,
     ) -> Printed:
-        """Lay out and write one document; return its bytes, page count and warnings."""
+        """Lay out and write one document; return its bytes, page count, warnings and preflight findings."""
         sheets, sheet_warnings = self.sheets_for(stylesheets, style_dirs, layout, brand)
         document, warnings, served = self.render(html, sheets)
         written = self.write(document, attachments=attachments)
         files = self.files_read(stylesheets, style_dirs, brand, served | self.attached(attachments))
+        pages = len(document.pages)
+        findings = inspect(list(enumerate(document.pages, 1)), pages, expect or Expect(), written.missing)
         return Printed(
-            written.data, len(document.pages), list(dict.fromkeys(warnings + written.warnings)), sheet_warnings, files
+            written.data, pages, list(dict.fromkeys(warnings + written.warnings)), sheet_warnings, files, findings
         )
 
     def files_read(

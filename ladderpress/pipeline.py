@@ -29,6 +29,7 @@ from ladderpress.events import (
     Listed,
     Planned,
     Refused,
+    Reviewed,
     Started,
     Tally,
     Waiting,
@@ -322,6 +323,9 @@ class Printing:
         todo = self._todo(jobs, cache)
         yield from todo.failed
         yield Planned(tuple(job.output for job in todo.jobs), tuple(todo.fresh))
+        for output in todo.fresh:  # what preflight found when they were written still holds
+            if findings := cache.findings(output):
+                yield Reviewed(output, findings)
         if not todo.jobs:
             return
         from ladderpress.produce import Began, produce  # WeasyPrint is imported only when something is printed
@@ -341,7 +345,8 @@ class Printing:
             # recorded before it is written: stopped in between, the record names a PDF that is not
             # there yet, which only causes a rebuild (the other way round, a finished PDF would be
             # rebuilt for nothing, or an old one taken as new)
-            cache.record(job.output, todo.keys[job.output], outcome.printed.data, outcome.printed.files)
+            printed = outcome.printed
+            cache.record(job.output, todo.keys[job.output], printed.data, printed.files, printed.findings)
             try:
                 path = self.folder.write(
                     job.output, outcome.printed.data, job.person.key if isinstance(job, PacketJob) else None
@@ -358,3 +363,5 @@ class Printing:
             for warning in outcome.printed.warnings:
                 yield Warned(f"{target} (template {job.recipe.template}): {warning}")
             yield Written(job.output, path, outcome.printed.pages, len(outcome.printed.data))
+            if outcome.printed.findings:
+                yield Reviewed(job.output, tuple(outcome.printed.findings))

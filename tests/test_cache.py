@@ -163,7 +163,8 @@ def test_record_forget_save_round_trip(out: Path, project: Path) -> None:
     cache.save()
     data = json.loads((out / CACHE_FILE).read_text())
     assert data["engine"] == FINGERPRINT
-    assert data["documents"] == {"levels/pm.pdf": {"key": "k1", "pdf": hashlib.sha256(PDF).hexdigest(), "files": files}}
+    recorded = {"key": "k1", "pdf": hashlib.sha256(PDF).hexdigest(), "files": files, "findings": []}
+    assert data["documents"] == {"levels/pm.pdf": recorded}
     assert open_cache(out, project).entries == data["documents"]
     assert [p.name for p in out.iterdir()] == [CACHE_FILE]  # no temporary file left beside it
 

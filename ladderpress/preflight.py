@@ -1,0 +1,501 @@
+"""Preflight: what a print designer would mark on the laid-out pages, before anyone prints them.
+
+WeasyPrint lays a document out into pages of boxes; this module reads those boxes (never the
+PDF) and reports, per page, what a reader would see as a mistake: a page left mostly blank,
+a heading or a single table row stranded at a page's top or bottom, a hyphenated heading or
+label, text running out of its box or cut off, an image too coarse for print, text too pale
+for its background, a company name that is not the document's own. Missing glyphs are found
+while writing (see :mod:`ladderpress.pdf`) and joined to these.
+
+Findings are plain data: they travel from the worker process that printed the document to the
+build's records, so that ``ladderpress preflight`` can list them for documents left as they
+were, too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from weasyprint.document import Page
+from weasyprint.formatting_structure import boxes
+from weasyprint.images import RasterImage
+
+from ladderpress.findings import CHECKS, Expect, Finding
+
+SPARSE = 1 / 3
+"""A page whose lowest ink sits above this share of its text area is sparse (covers and last pages aside)."""
+MIN_DPI = 150
+MIN_CONTRAST = 4.5
+MIN_CONTRAST_LARGE = 3.0
+"""WCAG 2 (1.4.3): large text (18 pt, or 14 pt bold) needs 3:1, other text 4.5:1."""
+LARGE_PX, LARGE_BOLD_PX = 24.0, 18.66
+TOLERANCE = 1.0
+"""CSS pixels a line may pass its box by before it counts as running out (rounding in the engine)."""
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+LABELS = HEADINGS | {"th", "caption", "figcaption", "dt", "summary", "legend"}
+"""Elements whose text is a heading or a label: never hyphenated."""
+
+
+@dataclass
+class _Walk:
+    """Boxes of one page, in document order, each with the elements it sits in."""
+
+    page: Page
+    number: int
+
+    @property
+    def root(self) -> boxes.Box | None:
+        return next((b for b in self.page._page_box.children if not isinstance(b, boxes.MarginBox)), None)
+
+    @property
+    def margin_boxes(self) -> list[boxes.Box]:
+        return [b for b in self.page._page_box.children if isinstance(b, boxes.MarginBox)]
+
+    def descendants(self, start: boxes.Box | None = None) -> Iterator[tuple[boxes.Box, tuple[boxes.Box, ...]]]:
+        stack: list[tuple[boxes.Box, tuple[boxes.Box, ...]]] = []
+        first = start if start is not None else self.root
+        if first is not None:
+            stack.append((first, ()))
+        while stack:
+            box, ancestors = stack.pop()
+            yield box, ancestors
+            children = getattr(box, "children", ())
+            stack.extend((child, (*ancestors, box)) for child in reversed(children))
+
+
+@dataclass
+class Inspection:
+    """The findings of one document, gathered page by page."""
+
+    total: int
+    expect: Expect = field(default_factory=Expect)
+    findings: list[Finding] = field(default_factory=list)
+    _tables: dict[int, list[tuple[int, int, bool]]] = field(default_factory=dict)
+    """Per table element: (page, body rows on it, ends with a row of headings) for each page it is on."""
+    _table_names: dict[int, str] = field(default_factory=dict)
+    _lists: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    _list_names: dict[int, str] = field(default_factory=dict)
+
+    def page(self, page: Page, number: int) -> None:
+        """Inspect one page (``number`` counts from 1 in the finished document)."""
+        walk = _Walk(page, number)
+        self._sparse(walk)
+        self._heading_last(walk)
+        self._text(walk)
+        self._images(walk)
+        self._fragments(walk)
+
+    def finish(self, missing: frozenset[str] = frozenset()) -> list[Finding]:
+        """All findings, once every page has been seen (tables and lists span pages)."""
+        self._split_tables()
+        self._split_lists()
+        if missing:
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(missing)[:8])
+            self.findings.append(
+                Finding(
+                    "glyph",
+                    None,
+                    f"no font has {shown}: they print as empty boxes",
+                    "add a font that covers them to the brand's fonts: in brand.yaml, or change the text",
+                )
+            )
+        return sorted(self.findings, key=lambda f: (f.page or 0, CHECKS.index(f.kind), f.what))
+
+    # ------------------------------------------------------------------ sparse pages
+
+    def _sparse(self, walk: _Walk) -> None:
+        page_box = walk.page._page_box
+        if walk.number == self.total or _is_cover(page_box, walk.number):
+            return
+        top, height = page_box.content_box_y(), page_box.height
+        lowest = max((_ink_bottom(box) for box, _ in walk.descendants()), default=top)
+        fill = max(0.0, (lowest - top) / height) if height else 1.0
+        if fill < SPARSE:
+            self.findings.append(
+                Finding(
+                    "sparse",
+                    walk.number,
+                    f"the page is {fill:.0%} full: {_first_words(walk)} stands almost alone",
+                    "let this part flow after what comes before (no page break before it), or give the page more",
+                )
+            )
+
+    # ------------------------------------------------------------------ stranded headings
+
+    def _heading_last(self, walk: _Walk) -> None:
+        if walk.number == self.total:
+            return
+        lines = [(box, ancestors) for box, ancestors in walk.descendants() if isinstance(box, boxes.LineBox)]
+        lines = [(box, ancestors) for box, ancestors in lines if _text_of(box).strip()]
+        if not lines:
+            return
+        last, ancestors = max(lines, key=lambda item: item[0].position_y + item[0].height)
+        heading = next((a for a in (*ancestors, last) if a.element_tag in HEADINGS), None)
+        if heading is not None and not _in_float(ancestors):
+            self.findings.append(
+                Finding(
+                    "stranded",
+                    walk.number,
+                    f"the heading '{_short(_text_of(heading))}' is the page's last line",
+                    "keep it with what follows: break-after: avoid on it, break-inside: avoid on the next block",
+                )
+            )
+
+    # ------------------------------------------------------------------ text: hyphens, overflow, contrast, names
+
+    def _text(self, walk: _Walk) -> None:
+        page_text: list[str] = []
+        seen: set[str] = set()
+        for start in [walk.root, *walk.margin_boxes]:
+            if start is None:
+                continue
+            margin = isinstance(start, boxes.MarginBox)
+            for box, ancestors in walk.descendants(start):
+                if not isinstance(box, boxes.TextBox) or not box.text.strip():
+                    continue
+                page_text.append(box.text)
+                self._hyphen(walk, box, ancestors, margin, seen)
+                self._overflow(walk, box, ancestors, seen)
+                self._contrast(walk, box, ancestors, seen)
+        self._names(walk, " ".join(page_text))
+
+    def _hyphen(
+        self, walk: _Walk, box: boxes.TextBox, ancestors: tuple[boxes.Box, ...], margin: bool, seen: set[str]
+    ) -> None:
+        mark = box.style["hyphenate_character"]
+        if not mark or not box.text.endswith(mark) or len(box.text.strip()) <= len(mark):
+            return
+        label = next((a for a in (*ancestors, box) if a.element_tag in LABELS), None)
+        shouting = box.style["text_transform"] == "uppercase" or box.style["font_weight"] >= 600
+        if label is None and not margin and not shouting:
+            return
+        word = box.text.split()[-1] if box.text.split() else box.text
+        key = f"hyphen {word}"
+        if key in seen:
+            return
+        seen.add(key)
+        where = "running header or footer" if margin else (label.element_tag if label is not None else "label")
+        self.findings.append(
+            Finding(
+                "hyphen",
+                walk.number,
+                f"'{word}' is hyphenated in a {_role(where)}",
+                "set hyphens: manual on it, or give it more width; only running text is hyphenated",
+            )
+        )
+
+    def _overflow(self, walk: _Walk, box: boxes.TextBox, ancestors: tuple[boxes.Box, ...], seen: set[str]) -> None:
+        if any((a.element_tag or "").endswith("::marker") for a in ancestors):
+            return  # a list's bullet sits outside its item by design
+        block = next((a for a in reversed(ancestors) if isinstance(a, boxes.BlockContainerBox)), None)
+        if block is None or block.width is None:
+            return
+        left, right = box.position_x, box.position_x + (box.width or 0)
+        edge_left, edge_right = block.content_box_x(), block.content_box_x() + block.width
+        past = max(right - edge_right, edge_left - left)
+        clipped = _clipped_by(box, ancestors)
+        if past <= TOLERANCE and clipped is None:
+            return
+        key = f"overflow {id(block.element)}"
+        if key in seen:
+            return
+        seen.add(key)
+        if clipped is not None:
+            what = f"text '{_short(box.text)}' is cut off by its box, which hides what does not fit"
+        else:
+            what = f"text '{_short(box.text)}' runs {past * 25.4 / 96:.0f} mm past the edge of its box"
+        self.findings.append(
+            Finding(
+                "overflow",
+                walk.number,
+                what,
+                "shorten the text or give it room; a long unbroken word or URL needs overflow-wrap: anywhere",
+            )
+        )
+
+    def _contrast(self, walk: _Walk, box: boxes.TextBox, ancestors: tuple[boxes.Box, ...], seen: set[str]) -> None:
+        background = _background(ancestors, walk.page._page_box)
+        if background is None:
+            return  # an image behind the text: nothing to measure against
+        colour = _blend(_rgba(box.style["color"]), background)
+        ratio = _contrast(colour, background)
+        size, weight = box.style["font_size"], box.style["font_weight"]
+        large = size >= LARGE_PX or (size >= LARGE_BOLD_PX and weight >= 700)
+        needed = MIN_CONTRAST_LARGE if large else MIN_CONTRAST
+        if ratio >= needed:
+            return
+        key = f"contrast {_hex(colour)} {_hex(background)}"
+        if key in seen:
+            return
+        seen.add(key)
+        self.findings.append(
+            Finding(
+                "contrast",
+                walk.number,
+                f"text '{_short(box.text)}' in {_hex(colour)} on {_hex(background)} has a contrast of "
+                f"{ratio:.1f}:1, under {needed:g}:1",
+                "darken the text colour or lighten its background (brand colours: --text, --muted, --brand-*)",
+            )
+        )
+
+    def _names(self, walk: _Walk, text: str) -> None:
+        for name in self.expect.other_names:
+            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+                self.findings.append(
+                    Finding(
+                        "name",
+                        walk.number,
+                        f"the page names '{name}', not '{self.expect.company}'",
+                        "write {organisation} in the content instead of a company's name",
+                    )
+                )
+
+    # ------------------------------------------------------------------ images
+
+    def _images(self, walk: _Walk) -> None:
+        for box, _ in walk.descendants():
+            if not isinstance(box, boxes.ReplacedBox) or not isinstance(box.replacement, RasterImage):
+                continue
+            image = box.replacement
+            width_in = (box.width or 0) / 96
+            if width_in <= 0:
+                continue
+            dpi = image.width / width_in
+            if dpi < MIN_DPI:
+                self.findings.append(
+                    Finding(
+                        "image",
+                        walk.number,
+                        f"an image of {image.width} × {image.height} pixels prints at {dpi:.0f} dpi, under {MIN_DPI}",
+                        f"use a file of at least {round(MIN_DPI * width_in)} pixels across, or an SVG",
+                    )
+                )
+
+    # ------------------------------------------------------------------ tables and lists across pages
+
+    def _fragments(self, walk: _Walk) -> None:
+        for box, _ in walk.descendants():
+            if isinstance(box, boxes.TableBox):
+                rows = [
+                    row
+                    for group in box.children
+                    if isinstance(group, boxes.TableRowGroupBox) and not (group.is_header or group.is_footer)
+                    for row in group.children
+                ]
+                heading_last = bool(rows) and _is_heading_row(rows[-1])
+                self._tables.setdefault(id(box.element), []).append((walk.number, len(rows), heading_last))
+                self._table_names.setdefault(id(box.element), _table_name(box))
+            elif box.element_tag in ("ul", "ol") and isinstance(box, boxes.BlockBox):
+                lines = sum(1 for b, _ in walk.descendants(box) if isinstance(b, boxes.LineBox))
+                self._lists.setdefault(id(box.element), []).append((walk.number, lines))
+                self._list_names.setdefault(id(box.element), _short(_text_of(box)))
+
+    def _split_tables(self) -> None:
+        for key, parts in self._tables.items():
+            if len(parts) < 2:
+                continue
+            for index, (page, rows, heading_last) in enumerate(parts):
+                name = self._table_names[key]
+                if rows == 1:
+                    where = "top" if index else "bottom"
+                    self.findings.append(
+                        Finding(
+                            "stranded",
+                            page,
+                            f"one row of the table {name} stands alone at the {where} of the page",
+                            "keep a short table whole with break-inside: avoid, or move the break",
+                        )
+                    )
+                elif heading_last and index < len(parts) - 1:
+                    self.findings.append(
+                        Finding(
+                            "stranded",
+                            page,
+                            f"a heading row of the table {name} ends the page, its rows on the next",
+                            "keep a heading row with its first row: break-after: avoid on the row",
+                        )
+                    )
+
+    def _split_lists(self) -> None:
+        for key, parts in self._lists.items():
+            if len(parts) < 2:
+                continue
+            for index, (page, lines) in enumerate(parts):
+                if lines == 1:
+                    where = "top" if index else "bottom"
+                    self.findings.append(
+                        Finding(
+                            "stranded",
+                            page,
+                            f"one line of the list '{self._list_names[key]}' stands alone at the {where} of the page",
+                            "keep a short list whole with break-inside: avoid",
+                        )
+                    )
+
+
+def inspect(
+    pages: Sequence[tuple[int, Page]], total: int, expect: Expect, missing: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """The findings on ``pages`` (each with its number in the finished document of ``total`` pages)."""
+    inspection = Inspection(total, expect)
+    for number, page in pages:
+        inspection.page(page, number)
+    return inspection.finish(missing)
+
+
+def over_limit(pages: int, limit: int | None, recipe: str) -> list[Finding]:
+    """A document longer than its recipe allows (normally refused while printing; kept for records)."""
+    if limit is None or pages <= limit:
+        return []
+    return [Finding("pages", None, f"{pages} pages, over the {limit} that recipe '{recipe}' allows", "shorten it")]
+
+
+# ---------------------------------------------------------------------- geometry and colour
+
+
+def _is_cover(page_box: boxes.PageBox, number: int) -> bool:
+    return number == 1 and "cover" in (page_box.page_type.name or "")
+
+
+def _ink_bottom(box: boxes.Box) -> float:
+    """Where the box's visible marks end (its top when it draws nothing)."""
+    if isinstance(box, boxes.TextBox):
+        return float(box.content_box_y() + (box.height or 0)) if box.text.strip() else 0.0
+    if isinstance(box, boxes.ReplacedBox):
+        return float(box.content_box_y() + (box.height or 0))
+    if isinstance(box, (boxes.PageBox, boxes.MarginBox)) or box.element_tag in ("html", "body"):
+        return 0.0
+    background = getattr(box, "background", None)
+    drawn = background is not None and (background.color.alpha > 0 or any(layer.image for layer in background.layers))
+    bordered = any(getattr(box, f"border_{side}_width", 0) for side in ("top", "bottom"))
+    if drawn or bordered:
+        return float(box.border_box_y() + box.border_height())
+    return 0.0
+
+
+def _in_float(ancestors: tuple[boxes.Box, ...]) -> bool:
+    return any(a.is_floated() or a.is_absolutely_positioned() for a in ancestors)
+
+
+def _clipped_by(box: boxes.TextBox, ancestors: tuple[boxes.Box, ...]) -> boxes.Box | None:
+    """The nearest ancestor that hides overflow and does not hold the whole text box."""
+    for ancestor in reversed(ancestors):
+        if ancestor.style["overflow"] == "visible" or isinstance(ancestor, boxes.PageBox):
+            continue
+        x, y = ancestor.padding_box_x(), ancestor.padding_box_y()
+        right = box.position_x + (box.width or 0)
+        inside_x = x - TOLERANCE <= box.position_x and right <= x + ancestor.padding_width() + TOLERANCE
+        bottom = box.content_box_y() + (box.height or 0)
+        inside_y = y - TOLERANCE <= box.content_box_y() and bottom <= y + ancestor.padding_height() + TOLERANCE
+        if not (inside_x and inside_y):
+            return ancestor
+    return None
+
+
+RGBA = tuple[float, float, float, float]
+RGB = tuple[float, float, float]
+
+
+def _rgba(colour: object) -> RGBA:
+    red, green, blue = colour.to("srgb").coordinates  # type: ignore[attr-defined]
+    return (red, green, blue, colour.alpha)  # type: ignore[attr-defined]
+
+
+def _background(ancestors: tuple[boxes.Box, ...], page_box: boxes.PageBox) -> RGB | None:
+    """The colour behind a text box: its nearest painted ancestor's, over the page's, over white."""
+    layers: list[RGBA] = []
+    for box in (page_box, *ancestors):
+        background = getattr(box, "background", None)
+        if background is None:
+            continue
+        if any(layer.image for layer in background.layers):
+            layers = []  # an image: unknown colour under anything drawn above it
+            unknown = True
+        else:
+            unknown = False
+        if background.color.alpha > 0:
+            layers.append(_rgba(background.color))
+        elif unknown:
+            return None
+    result: RGB = (1.0, 1.0, 1.0)
+    for layer in layers:
+        result = _blend(layer, result)
+    return result
+
+
+def _blend(top: RGBA, under: RGB) -> RGB:
+    alpha = top[3]
+    return (
+        top[0] * alpha + under[0] * (1 - alpha),
+        top[1] * alpha + under[1] * (1 - alpha),
+        top[2] * alpha + under[2] * (1 - alpha),
+    )
+
+
+def _luminance(colour: RGB) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(max(0.0, min(1.0, v))) for v in colour)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _contrast(one: RGB, other: RGB) -> float:
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _hex(colour: RGB) -> str:
+    return "#" + "".join(f"{round(max(0.0, min(1.0, v)) * 255):02x}" for v in colour)
+
+
+# ---------------------------------------------------------------------- naming what was found
+
+
+def _text_of(box: boxes.Box) -> str:
+    if isinstance(box, boxes.TextBox):
+        return str(box.text)
+    return " ".join(_text_of(child) for child in getattr(box, "children", ())).strip()
+
+
+def _short(text: str, length: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _first_words(walk: _Walk) -> str:
+    for box, _ in walk.descendants():
+        if isinstance(box, boxes.TextBox) and box.text.strip():
+            return f"'{_short(box.text, 30)}'"
+    return "its content"
+
+
+def _is_heading_row(row: boxes.Box) -> bool:
+    cells = [cell for cell in row.children if isinstance(cell, boxes.TableCellBox)]
+    return len(cells) == 1 and cells[0].element_tag == "th" and cells[0].colspan > 1
+
+
+def _table_name(table: boxes.TableBox) -> str:
+    for box in boxes_of(table):
+        if isinstance(box, boxes.TextBox) and box.text.strip():
+            return f"'{_short(box.text, 30)}'"
+    return "(empty)"
+
+
+def boxes_of(box: boxes.Box) -> Iterator[boxes.Box]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from boxes_of(child)
+
+
+def _role(tag: str) -> str:
+    return {
+        "th": "table header",
+        "caption": "table caption",
+        "figcaption": "caption",
+        "dt": "label",
+        "summary": "label",
+        "legend": "label",
+    }.get(tag, "heading" if tag in HEADINGS else tag)
