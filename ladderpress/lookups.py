@@ -9,10 +9,10 @@ competencies apply to a track, levels compared by band) is computed once, here a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ladderpress.errors import suggestion
-from ladderpress.model import Competency, Ladder, Level, Move
+from ladderpress.model import FAQ_AUDIENCES, Competency, Ladder, Level, Move
 from ladderpress.view import View, Views, fields_of
 
 
@@ -39,6 +39,7 @@ class Lookups:
             "previous_levels": self.previous_levels,
             "shared_levels": self.shared_levels,
             "faq_for": self.faq_for,
+            "onboarding_for": self.onboarding_for,
             "equivalents": self.equivalents,
             "at_top": self.at_top,
             "band_of": self.band_of,
@@ -115,8 +116,18 @@ class Lookups:
         """The levels on more than one track."""
         return self.views(self.ladder.shared_levels())
 
-    def faq_for(self, level: View) -> tuple[View, ...]:
-        return self.views(self.ladder.faq_for(self.level(level)))
+    def faq_for(self, level: View, audience: str | Sequence[str] | None = None) -> tuple[View, ...]:
+        """The questions for a level and, when an audience (or several) is given, for it or everyone:
+        ``faq_for(level, "new-hires")``, ``faq_for(level, ["employees", "managers"])``."""
+        return self.views(self.ladder.faq_for(self.level(level), _audiences(audience)))
+
+    def onboarding_for(self, level: View) -> View | None:
+        """What an onboarding packet says at a level (``welcome``, ``introduction``, ``checklist``, ``growth``):
+        each from the variant naming the level, else its band's, else the default; None without onboarding."""
+        if self.ladder.onboarding is None:
+            return None
+        model = self.level(level)
+        return self.views(self.ladder.onboarding.for_level(model.id, model.band))
 
     def at_top(self, level: View) -> bool:
         """Whether the level is the top of its track(s), not merely a level with no promotion listed."""
@@ -240,3 +251,22 @@ class Lookups:
                 if (not s.tracks or set(s.tracks) & set(model.tracks)) and (not s.levels or model.id in s.levels)
             ]
         )
+
+
+def _audiences(audience: object) -> tuple[str, ...] | None:
+    """The audiences a template asked ``faq_for`` for, each one of :data:`~ladderpress.model.FAQ_AUDIENCES`."""
+    if audience is None:
+        return None
+    asked = (audience,) if isinstance(audience, str) else tuple(audience) if isinstance(audience, tuple | list) else ()
+    if not asked:
+        raise UnknownId(
+            f"faq_for was given {audience!r} as its audience",
+            f"give one of {', '.join(map(repr, FAQ_AUDIENCES))}, or a list of them",
+        )
+    for who in asked:
+        if who not in FAQ_AUDIENCES:
+            raise UnknownId(
+                f"faq_for was given '{who}', which is not an audience",
+                suggestion(str(who), FAQ_AUDIENCES) or f"use one of {', '.join(map(repr, FAQ_AUDIENCES))}",
+            )
+    return tuple(str(who) for who in asked)

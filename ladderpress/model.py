@@ -13,8 +13,9 @@ import datetime
 import difflib
 import re
 import string
+from collections.abc import Collection
 from functools import cached_property
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, get_args
 
 from pydantic import (
     BaseModel,
@@ -421,6 +422,14 @@ class Skill(Strict):
     """What it is and why it matters."""
 
 
+FaqAudience = Literal["candidates", "new-hires", "employees", "managers"]
+"""Who a question is for: ``candidates`` (people thinking of joining the field), ``new-hires`` (people in
+their first months, whom onboarding packets address), ``employees`` (people on the ladder, whom level
+guides address) and ``managers`` (people who manage others on the ladder)."""
+
+FAQ_AUDIENCES: tuple[str, ...] = get_args(FaqAudience)
+
+
 class FaqEntry(Strict):
     """A question and its answer."""
 
@@ -430,6 +439,15 @@ class FaqEntry(Strict):
     """The answer."""
     levels: list[Id] = []
     """Levels this answer is most relevant to; empty means every level."""
+    audience: list[FaqAudience] = []
+    """Who the question is for: candidates, new-hires, employees or managers (a template asks for some of
+    them, an onboarding packet for new-hires); empty means everyone."""
+
+    def is_for(self, level_id: str, audiences: Collection[str] | None = None) -> bool:
+        """Whether the entry fits a level and, when ``audiences`` are given, one of them."""
+        if self.levels and level_id not in self.levels:
+            return False
+        return audiences is None or not self.audience or any(who in audiences for who in self.audience)
 
 
 class Milestone(Strict):
@@ -443,18 +461,66 @@ class Milestone(Strict):
     """What to have done."""
 
 
+ONBOARDING_PIECES = ("welcome", "introduction", "checklist", "growth")
+"""The pieces of onboarding content a variant may give for its bands and levels."""
+
+
+class OnboardingVariant(Strict):
+    """Onboarding content for some bands or levels only: each piece it gives replaces the general one there."""
+
+    bands: list[Id] = []
+    """The bands it is for (ids): every level in them."""
+    levels: list[Id] = []
+    """The levels it is for (ids); for a level, a variant naming it wins over one naming its band."""
+    welcome: Markdown | None = None
+    """The welcome letter's body for these levels."""
+    introduction: Markdown | None = None
+    """The packet's introduction for these levels."""
+    checklist: Annotated[list[Milestone], Field(min_length=1)] | None = None
+    """The first-days checklist for these levels."""
+    growth: list[Text] | None = None
+    """Ways to grow for these levels (``[]``: none)."""
+
+    @model_validator(mode="after")
+    def says_something(self) -> OnboardingVariant:
+        if not self.bands and not self.levels:
+            raise Refusal("names no band or level", "add bands: or levels: with the ids it is for")
+        if all(getattr(self, piece) is None for piece in ONBOARDING_PIECES):
+            raise Refusal(
+                "gives nothing in place of the general onboarding",
+                f"give one or more of {', '.join(ONBOARDING_PIECES)}, or remove the variant",
+            )
+        return self
+
+
 class Onboarding(Strict):
-    """What onboarding packets say to every new hire, whatever their level."""
+    """What onboarding packets say to new hires: a general default, and variants for some bands or levels."""
 
     welcome: Markdown
     """The body of the welcome letter on each person's welcome page (the greeting and their details
     are added around it). Keep it to a few lines: it is laid out once for every person."""
     introduction: Markdown | None = None
-    """What the packet holds and how to use it: the same for everyone, printed above its contents."""
+    """What the packet holds and how to use it: the same for everyone at a level, printed above its contents."""
     checklist: Annotated[list[Milestone], Field(min_length=1)]
     """The first-days checklist."""
     growth: list[Text] = []
     """Ways to grow, printed after the level's next steps."""
+    variants: list[OnboardingVariant] = []
+    """Content for some bands or levels in place of the general one (a welcome, an introduction, a
+    checklist, ways to grow); a level takes each piece from a variant naming it, else from one naming its
+    band, else from the general default. A band or level is named by one variant at most."""
+
+    def for_level(self, level_id: str, band_id: str | None) -> Onboarding:
+        """What a packet for the level says: each piece from the variant naming the level, else the one
+        naming its band, else the default; with no variants left."""
+        chosen = [v for v in self.variants if level_id in v.levels]
+        chosen += [v for v in self.variants if band_id is not None and band_id in v.bands]
+        given: dict[str, object] = {}
+        for piece in ONBOARDING_PIECES:
+            found = [getattr(v, piece) for v in chosen if getattr(v, piece) is not None]
+            if found:
+                given[piece] = found[0]
+        return self.model_copy(update={**given, "variants": []})
 
 
 class Progression(Strict):
@@ -616,7 +682,7 @@ class Ladder(Strict):
     faq: list[FaqEntry] = []
     """Questions and answers."""
     onboarding: Onboarding | None = None
-    """What onboarding packets say to every new hire."""
+    """What onboarding packets say to new hires, in general and for some bands or levels."""
 
     @model_validator(mode="before")
     @classmethod
@@ -782,8 +848,9 @@ class Ladder(Strict):
                     rows.append(BandRow(None, rank, cells))
         return rows
 
-    def faq_for(self, level: Level) -> list[FaqEntry]:
-        return [entry for entry in self.faq if not entry.levels or level.id in entry.levels]
+    def faq_for(self, level: Level, audiences: Collection[str] | None = None) -> list[FaqEntry]:
+        """The questions for a level and, when ``audiences`` are given, for one of them (or for everyone)."""
+        return [entry for entry in self.faq if entry.is_for(level.id, audiences)]
 
     def _moves_of(self, level: Level) -> list[Move]:
         moves = [m if m.kind else m.model_copy(update={"kind": self.move_kind(level, m)}) for m in level.moves]

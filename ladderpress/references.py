@@ -36,6 +36,7 @@ def problems_in(ladder: Ladder) -> list[Located]:
         problems += duplicates(("scales", s, "steps"), [step.id for step in scale.steps])
     for f, entry in enumerate(ladder.faq):
         problems += ids.levels_at(entry.levels, ("faq", f, "levels"))
+    problems += _onboarding(ladder, ids)
     problems += [Located(loc, *placeholder_problem(wrong)) for loc, wrong in _near_placeholders(ladder, ())]
     return problems
 
@@ -98,6 +99,33 @@ class _Ids:
         for j, target in enumerate(targets):
             if target not in self.families:
                 yield _unknown_family(target, self.families, (*loc, j))
+
+
+def _onboarding(ladder: Ladder, ids: _Ids) -> Iterator[Located]:
+    """Onboarding variants name known bands and levels, each band or level in one variant only."""
+    if ladder.onboarding is None:
+        return
+    first: dict[tuple[str, str], int] = {}
+    for v, variant in enumerate(ladder.onboarding.variants):
+        for kind, named, known in (("band", variant.bands, ids.bands), ("level", variant.levels, ids.levels)):
+            loc: Loc = ("onboarding", "variants", v, f"{kind}s")
+            for j, name in enumerate(named):
+                if name not in known:
+                    yield unknown(kind, name, known, (*loc, j)) if known else _no_bands(name, (*loc, j))
+                elif first.setdefault((kind, name), v) != v:
+                    yield Located(
+                        (*loc, j),
+                        f"{kind} '{name}' is already named by onboarding variant {first[(kind, name)] + 1}",
+                        f"name each {kind} in one variant only, and give that variant everything the {kind} needs",
+                        "onboarding-twice",
+                        name,
+                    )
+
+
+def _no_bands(name: str, loc: Loc) -> Located:
+    return Located(
+        loc, f"unknown band '{name}'", "list the bands under bands: in content/ladder.yaml", "unknown-band", name
+    )
 
 
 def _unknown_family(name: str, known: list[str], loc: Loc) -> Located:

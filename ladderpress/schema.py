@@ -108,6 +108,7 @@ REFERENCES: dict[str, dict[str, str]] = {
     "Expectation": {"builds_on": "level"},
     "Specialisation": {"tracks": "track", "levels": "level"},
     "FaqEntry": {"levels": "level"},
+    "OnboardingVariant": {"bands": "band", "levels": "level"},
     "Selection": {"family": "family", "track": "track", "levels": "level"},
     "Recipe": {"level_sections": "section"},
     "Person": {"level": "level", "track": "track"},

@@ -160,6 +160,7 @@ LEVEL_LOOKUPS = (
     "next_levels",
     "previous_levels",
     "faq_for",
+    "onboarding_for",
     "equivalents",
     "at_top",
     "band_of",

@@ -588,3 +588,130 @@ def test_person_fields_are_checked() -> None:
     with pytest.raises(ValidationError) as exc:
         Person.model_validate(person(level="Senior PM", start_date="2027-02-30", language="french", name=""))
     assert sorted(loc[0] for loc, _ in error_types(exc)) == ["language", "level", "name", "start_date"]
+
+
+# --------------------------------------------------------------------------- onboarding variants, FAQ audiences
+
+
+def banded() -> dict[str, Any]:
+    """Four levels in three bands, with an onboarding default and variants for a band and for a level."""
+    bands = [{"id": f"band-{i}", "name": f"Band {i}", "rank": i} for i in (1, 2, 3)]
+    levels = [level("a", 1, band="band-1"), level("b", 2, band="band-2"), level("c", 3, band="band-3")]
+    levels.append(level("d", 3, ("manager",), band="band-3"))
+    for lv in levels:
+        del lv["rank"]
+    onboarding = {
+        "welcome": "Hello.",
+        "introduction": "About this packet.",
+        "checklist": [{"by_day": 30, "title": "General", "items": ["Look around"]}],
+        "growth": ["Grow"],
+        "variants": [
+            {
+                "bands": ["band-3"],
+                "welcome": "Hello, leader.",
+                "checklist": [{"by_day": 45, "title": "Lead", "items": ["Meet the teams"]}],
+            },
+            {"levels": ["d"], "checklist": [{"by_day": 30, "title": "Manage", "items": ["One-to-ones"]}]},
+            {"levels": ["b"], "growth": []},
+        ],
+    }
+    return ladder(levels, tracks=("ic", "manager"), bands=bands, onboarding=onboarding)
+
+
+def test_onboarding_takes_each_piece_from_the_level_then_the_band_then_the_default() -> None:
+    lad = Ladder.model_validate(banded())
+    assert lad.onboarding is not None
+
+    def said(level_id: str) -> tuple[str, str | None, list[str], list[str]]:
+        found = lad.onboarding.for_level(level_id, lad.level(level_id).band)  # type: ignore[union-attr]
+        assert found.variants == []
+        return found.welcome, found.introduction, [m.title for m in found.checklist], found.growth
+
+    assert said("a") == ("Hello.", "About this packet.", ["General"], ["Grow"])
+    assert said("b") == ("Hello.", "About this packet.", ["General"], [])  # an empty list replaces too
+    assert said("c") == ("Hello, leader.", "About this packet.", ["Lead"], ["Grow"])
+    assert said("d") == ("Hello, leader.", "About this packet.", ["Manage"], ["Grow"])  # its own checklist wins
+
+
+@pytest.mark.parametrize(
+    ("variant", "message"),
+    [
+        ({"checklist": [{"by_day": 30, "title": "T", "items": ["I"]}]}, "names no band or level"),
+        ({"levels": ["a"]}, "gives nothing in place of the general onboarding"),
+    ],
+)
+def test_an_onboarding_variant_names_levels_and_gives_something(variant: dict[str, Any], message: str) -> None:
+    data = banded()
+    data["onboarding"]["variants"] = [variant]
+    with pytest.raises(ValidationError) as exc:
+        Ladder.model_validate(data)
+    assert [(loc[:3], text.startswith(message)) for loc, text in errors(exc)] == [(("onboarding", "variants", 0), True)]
+
+
+def test_onboarding_variants_name_known_bands_and_levels_once() -> None:
+    data = banded()
+    data["onboarding"]["variants"] += [
+        {"bands": ["band-33", "band-3"], "levels": ["dd", "b"], "welcome": "Again."},
+    ]
+    with pytest.raises(ValidationError) as exc:
+        Ladder.model_validate(data)
+    assert errors(exc) == [
+        (("onboarding", "variants", 3, "bands", 0), "unknown band 'band-33'; did you mean 'band-3'?"),
+        (
+            ("onboarding", "variants", 3, "bands", 1),
+            "band 'band-3' is already named by onboarding variant 1; name each band in one variant only, and "
+            "give that variant everything the band needs",
+        ),
+        (("onboarding", "variants", 3, "levels", 0), "unknown level 'dd'; did you mean 'd'?"),
+        (
+            ("onboarding", "variants", 3, "levels", 1),
+            "level 'b' is already named by onboarding variant 3; name each level in one variant only, and "
+            "give that variant everything the level needs",
+        ),
+    ]
+
+
+def test_a_variant_naming_a_band_needs_the_ladder_to_have_bands() -> None:
+    data = ladder(
+        three(),
+        tracks=("ic", "manager"),
+        onboarding={
+            "welcome": "Hi.",
+            "checklist": [{"by_day": 30, "title": "T", "items": ["I"]}],
+            "variants": [{"bands": ["senior"], "welcome": "Hi there."}],
+        },
+    )
+    with pytest.raises(ValidationError) as exc:
+        Ladder.model_validate(data)
+    assert errors(exc) == [
+        (
+            ("onboarding", "variants", 0, "bands", 0),
+            "unknown band 'senior'; list the bands under bands: in content/ladder.yaml",
+        )
+    ]
+
+
+def test_faq_for_picks_by_level_and_audience() -> None:
+    faq = [
+        {"question": "Everyone?", "answer": "Yes."},
+        {"question": "Degree?", "answer": "No.", "audience": ["candidates"]},
+        {"question": "First weeks?", "answer": "Fine.", "audience": ["new-hires", "employees"]},
+        {"question": "Reports?", "answer": "Help.", "audience": ["managers"], "levels": ["d"]},
+    ]
+    lad = Ladder.model_validate(ladder(three(), tracks=("ic", "manager"), faq=faq))
+
+    def asked(level_id: str, audiences: tuple[str, ...] | None) -> list[str]:
+        return [e.question for e in lad.faq_for(lad.level(level_id), audiences)]
+
+    assert asked("c", None) == ["Everyone?", "Degree?", "First weeks?"]  # no audience asked: all of the level's
+    assert asked("c", ("new-hires",)) == ["Everyone?", "First weeks?"]
+    assert asked("c", ("candidates",)) == ["Everyone?", "Degree?"]
+    assert asked("c", ("new-hires", "managers")) == ["Everyone?", "First weeks?"]
+    assert asked("d", ("new-hires", "managers")) == ["Everyone?", "First weeks?", "Reports?"]
+
+
+def test_a_faq_audience_is_one_of_a_few() -> None:
+    faq = [{"question": "Q?", "answer": "A.", "audience": ["new-hire"]}]
+    with pytest.raises(ValidationError) as exc:
+        Ladder.model_validate(ladder(three(), tracks=("ic", "manager"), faq=faq))
+    assert error_types(exc) == [(("faq", 0, "audience", 0), "literal_error")]

@@ -10,12 +10,15 @@ import pytest
 from pypdf import PdfReader
 
 from ladderpress.cli import main
+from ladderpress.load import load_project
+from ladderpress.lookups import UnknownId
 from ladderpress.pipeline import engine_for, open_project, planned
-from ladderpress.plan import PacketJob
+from ladderpress.plan import PacketJob, plan
 from ladderpress.produce import Producer
+from ladderpress.render import Renderers
 from ladderpress.request import BuildRequest
 from ladderpress.roster import person_slug
-from tests.conftest import ROOT, outline
+from tests.conftest import ROOT, outline, page_texts
 
 LEVEL_TITLES = {
     "apm": "Associate Product Manager",
@@ -265,3 +268,110 @@ def test_names_that_make_the_same_file_name_get_their_own_files(tmp_path: Path) 
     assert len(names) == 3
     for row in rows:
         assert sum(row["name"] in text for text in names.values()) >= 1
+
+
+# --------------------------------------------------------------------------- what each level's packet says
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The packets of the example roster (examples/new-hires.csv, every level but the CPO), built by the recipe."""
+    out = tmp_path_factory.mktemp("examples")
+    assert main(["--project", str(ROOT), "--out", str(out), "-j", "2", "-q", "onboarding"]) == 0
+    return out / "onboarding"
+
+
+def roster_levels() -> dict[str, str]:
+    """Each example packet's file stem → the person's level."""
+    with (ROOT / "examples/new-hires.csv").open(encoding="utf-8") as handle:
+        return {person_slug(row["name"]): row["level"] for row in csv.DictReader(handle)}
+
+
+def squash(text: str) -> str:
+    """Text with everything but letters and digits taken out, so that line breaks, hyphenation and the
+    spacing of extracted text do not hide a sentence."""
+    return re.sub(r"\W+", "", text).lower()
+
+
+def packet_text(path: Path) -> str:
+    return squash(" ".join(page_texts(path)))
+
+
+def test_each_packet_has_its_levels_checklist_and_no_other(examples: Path) -> None:
+    ladder = load_project(ROOT).ladder
+    assert ladder.onboarding is not None
+    checklists = {
+        lv.id: [item for m in ladder.onboarding.for_level(lv.id, lv.band).checklist for item in m.items]
+        for lv in ladder.levels
+    }
+    assert checklists["vp"] != checklists["apm"] != checklists["principal-pm"] != checklists["group-pm"]
+    levels = roster_levels()
+    assert sorted(p.stem for p in examples.glob("*.pdf")) == sorted(levels)
+    for stem, level_id in levels.items():
+        text = packet_text(examples / f"{stem}.pdf")
+        own = checklists[level_id]
+        assert all(squash(item) in text for item in own), stem
+        others = {item for items in checklists.values() for item in items} - set(own)
+        assert not [item for item in others if squash(item) in text], stem
+
+
+def test_the_vp_gets_the_leadership_checklist_not_the_apms(examples: Path) -> None:
+    text = packet_text(examples / "julia-nowak.pdf")  # the VP of the example roster
+    assert squash("Hold a one-to-one with each leader who reports to you") in text
+    assert squash("Present the goals and strategy you propose for the organisation you lead") in text
+    assert squash("Sit in on at least three customer calls or research sessions") not in text  # the APM's
+    assert squash("Nobody expects a plan from you on day one") in text  # the leaders' welcome letter
+
+
+def test_no_packet_holds_a_question_only_candidates_ask(examples: Path) -> None:
+    faq = load_project(ROOT).ladder.faq
+    candidates = [e.question for e in faq if e.audience == ["candidates"]]
+    assert "Do I need a computer science degree to become a product manager?" in candidates
+    for packet in examples.glob("*.pdf"):
+        text = packet_text(packet)
+        assert squash("Questions people ask") in text, packet.name  # every packet still has its questions
+        assert not [q for q in candidates if squash(q) in text], packet.name
+
+
+def test_promotion_signals_are_printed_once_and_referred_to(examples: Path) -> None:
+    ladder = load_project(ROOT).ladder
+    checked = 0
+    for stem, level_id in roster_levels().items():
+        signals = ladder.level(level_id).promotion_signals
+        pages = page_texts(examples / f"{stem}.pdf")
+        text = squash(" ".join(pages))
+        for signal in signals:
+            assert text.count(squash(signal)) == 1, (stem, signal)
+            checked += 1
+        if signals:
+            listed = next(n for n, page in enumerate(pages, 1) if "Signals that you are ready" in page)
+            assert squash(f"listed with your next level, on page {listed}") in text, stem
+    assert checked >= 30
+
+
+def test_no_page_but_the_last_holds_only_a_few_lines(examples: Path) -> None:
+    """A page carrying over one table row, or a heading alone, would hold only a few lines of text."""
+    for packet in examples.glob("*.pdf"):
+        pages = page_texts(packet)
+        for number, page in enumerate(pages[1:-1], 2):
+            assert len(page.splitlines()) >= 10, (packet.name, number, page)
+
+
+def test_a_level_guide_for_the_top_asks_no_candidates_question(tmp_path: Path) -> None:
+    guide = ["level-guides", "--level", "cpo"]
+    assert main(["--project", str(ROOT), "--out", str(tmp_path), "-q", "-j", "1", *guide]) == 0
+    text = squash(" ".join(page_texts(tmp_path / "levels/cpo.pdf")))
+    assert squash("How is a product leader's performance judged?") in text
+    for question in ("How can I move into product from engineering or UX?", "Do I need a computer science degree"):
+        assert squash(question) not in text
+
+
+def test_faq_for_refuses_an_unknown_audience() -> None:
+    project = load_project(ROOT)
+    job = next(job for job in plan(project, BuildRequest(recipes=("onboarding",))).jobs)
+    renderer = Renderers(project).for_job(job)
+    faq_for = renderer.env.globals["faq_for"]
+    level = renderer.views(project.ladder.level("pm"))
+    with pytest.raises(UnknownId, match="'new-hire', which is not an audience") as exc:
+        faq_for(level, "new-hire")
+    assert exc.value.hint == "did you mean 'new-hires'?"
