@@ -31,6 +31,8 @@ MIN_CONTRAST = 4.5
 MIN_CONTRAST_LARGE = 3.0
 """WCAG 2 (1.4.3): large text (18 pt, or 14 pt bold) needs 3:1, other text 4.5:1."""
 LARGE_PX, LARGE_BOLD_PX = 24.0, 18.66
+SHORT_LIST = 4
+"""A list of this many items or fewer is never split across pages."""
 TOLERANCE = 1.0
 """CSS pixels a line may pass its box by before it counts as running out (rounding in the engine)."""
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -76,6 +78,7 @@ class Inspection:
     """Per table element: (page, body rows on it, ends with a row of headings) for each page it is on."""
     _table_names: dict[int, str] = field(default_factory=dict)
     _lists: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    """Per list element: (page, items on it) for each page it is on."""
     _list_names: dict[int, str] = field(default_factory=dict)
 
     def page(self, page: Page, number: int) -> None:
@@ -167,11 +170,13 @@ class Inspection:
         mark = box.style["hyphenate_character"]
         if not mark or not box.text.endswith(mark) or len(box.text.strip()) <= len(mark):
             return
+        word = box.text.split()[-1].replace("\u00ad", "")
+        if box.element is not None and word in "".join(box.element.itertext()):
+            return  # a hyphen of the text itself ("human-centred"), where a line may break
         label = next((a for a in (*ancestors, box) if a.element_tag in LABELS), None)
         shouting = box.style["text_transform"] == "uppercase" or box.style["font_weight"] >= 600
         if label is None and not margin and not shouting:
             return
-        word = box.text.split()[-1] if box.text.split() else box.text
         key = f"hyphen {word}"
         if key in seen:
             return
@@ -198,7 +203,7 @@ class Inspection:
         clipped = _clipped_by(box, ancestors)
         if past <= TOLERANCE and clipped is None:
             return
-        key = f"overflow {id(block.element)}"
+        key = f"overflow {id((clipped or block).element)}"
         if key in seen:
             return
         seen.add(key)
@@ -288,8 +293,8 @@ class Inspection:
                 self._tables.setdefault(id(box.element), []).append((walk.number, len(rows), heading_last))
                 self._table_names.setdefault(id(box.element), _table_name(box))
             elif box.element_tag in ("ul", "ol") and isinstance(box, boxes.BlockBox):
-                lines = sum(1 for b, _ in walk.descendants(box) if isinstance(b, boxes.LineBox))
-                self._lists.setdefault(id(box.element), []).append((walk.number, lines))
+                items = sum(1 for child in box.children if child.element_tag == "li")
+                self._lists.setdefault(id(box.element), []).append((walk.number, items))
                 self._list_names.setdefault(id(box.element), _short(_text_of(box)))
 
     def _split_tables(self) -> None:
@@ -319,20 +324,24 @@ class Inspection:
                     )
 
     def _split_lists(self) -> None:
+        """A list split with one item on a side, or a list of four items or fewer split at all."""
         for key, parts in self._lists.items():
             if len(parts) < 2:
                 continue
-            for index, (page, lines) in enumerate(parts):
-                if lines == 1:
+            total = sum(items for _, items in parts)
+            for index, (page, items) in enumerate(parts):
+                if items == 1 or (total <= SHORT_LIST and items > 0):
                     where = "top" if index else "bottom"
                     self.findings.append(
                         Finding(
                             "stranded",
                             page,
-                            f"one line of the list '{self._list_names[key]}' stands alone at the {where} of the page",
-                            "keep a short list whole with break-inside: avoid",
+                            f"{items} of the {total} items of the list '{self._list_names[key]}' stand at the "
+                            f"{where} of the page, apart from the rest",
+                            "keep a short list whole, and two items together on each side of a break",
                         )
                     )
+                    break
 
 
 def inspect(
@@ -455,8 +464,10 @@ def _hex(colour: RGB) -> str:
 
 
 def _text_of(box: boxes.Box) -> str:
+    if (box.element_tag or "").endswith("::marker"):
+        return ""
     if isinstance(box, boxes.TextBox):
-        return str(box.text)
+        return str(box.text).replace("\u00ad", "")
     return " ".join(_text_of(child) for child in getattr(box, "children", ())).strip()
 
 
