@@ -3,19 +3,26 @@
 Each is read back to check that the model carries the framework's own concepts (named scales,
 bands shared across tracks and families, moves of every kind, cumulative expectations, level
 sections, specialisations) and that facts the framework does not give stay absent. Every recipe
-of each is then built once, and the PDFs are read back.
+of each is then built once, and the PDFs are read back. Last, the handbook's competency matrix,
+on these and on a generated ladder too wide for one table: it comes in parts, its headings keep
+their words whole, and none of its pages holds a lone row.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 import ladderpress
 from ladderpress.load import load_project
 from ladderpress.model import Ladder
-from tests.conftest import FIXTURES, page_texts, shared_build
+from ladderpress.plan import plan
+from ladderpress.render import Renderer
+from ladderpress.request import BuildRequest
+from tests.conftest import FIXTURES, outline, page_texts, shared_build
 
 FRAMEWORKS = ("ft", "snowflake", "monzo")
 
@@ -182,7 +189,11 @@ def test_monzo_sections_and_specialisations(monzo: Ladder) -> None:
 
 
 def build_fixture(name: str, out: Path) -> None:
-    events = list(ladderpress.build(FIXTURES / name, out=out, workers=2))
+    build_fixture_at(FIXTURES / name, out)
+
+
+def build_fixture_at(project: Path, out: Path) -> None:
+    events = list(ladderpress.build(project, out=out, workers=2))
     finished = events[-1]
     assert isinstance(finished, ladderpress.Finished) and finished.result.ok, events
     assert not [e for e in events if isinstance(e, (ladderpress.Warned, ladderpress.Failed, ladderpress.Refused))]
@@ -227,3 +238,107 @@ def test_no_page_says_none(built_framework: tuple[str, Path]) -> None:
         for number, page in enumerate(page_texts(pdf), 1):
             assert "None" not in page, f"{pdf.name} p. {number}"
             assert "Not stated" not in page, f"{pdf.name} p. {number}"
+
+
+# --------------------------------------------------------------------------- the competency matrix
+
+MATRIX_COLUMNS = 7
+"""The most levels side by side in one table of the handbook's matrix (competency_matrix)."""
+
+WIDE_TITLES = (
+    "Associate Engineer", "Engineer", "Senior Engineer", "Staff Engineer", "Senior Staff Engineer",
+    "Principal Engineer", "Senior Principal Engineer", "Distinguished Engineer", "Fellow",
+    "Internationalisation Architect", "Chief Architect", "Technical Fellow Emeritus",
+)  # fmt: skip
+
+
+def wide_ladder(root: Path, ic: int = 12, manager: int = MATRIX_COLUMNS) -> Path:
+    """A project whose IC track has ``ic`` levels and whose manager track has ``manager``, every
+    one with a stepped expectation in each competency: a theme of one and a theme of five."""
+    files = {
+        "guides/handbook.yaml": "title: Wide Handbook\ntemplate: handbook.html\noutput: handbook.pdf\n",
+        "content/ladder.yaml": (
+            "format: 2\ntitle: Wide\nfield: Engineering\norganisation: Wide Co\nintroduction: A wide ladder.\n"
+            "tracks:\n  - {id: ic, name: Individual contributor, short_name: IC, summary: Depth.}\n"
+            "  - {id: manager, name: Management, short_name: Mgr, summary: People.}\n"
+            "scales:\n  - id: prof\n    name: Proficiency\n    steps:\n"
+            "      - {id: a, name: Awareness}\n      - {id: b, name: Working knowledge}\n"
+            "      - {id: c, name: Recognised authority}\n"
+        ),
+    }
+    levels = [(f"ic-{k}", f"IC{k}", WIDE_TITLES[k - 1], "ic", k) for k in range(1, ic + 1)]
+    levels += [(f"m-{k}", f"M{k}", f"Manager Grade {k}", "manager", k) for k in range(1, manager + 1)]
+    for lid, code, title, track, rank in levels:
+        following = [other[0] for other in levels if other[3] == track and other[4] == rank + 1]
+        files[f"content/levels/{lid}.yaml"] = (
+            f"id: {lid}\ncode: {code}\ntitle: {title}\nshort_title: {title}\nrank: {rank}\ntracks: [{track}]\n"
+            f"scope: Scope.\ndescription: Description.\nduties: [Work]\nleads_to: [{', '.join(following)}]\n"
+        )
+    themes = {"Delivery": ["Planning"], "Craft": ["Design", "Code quality", "Testing", "Operations", "Security"]}
+    lines = ["competencies:"]
+    for theme, names in themes.items():
+        lines += [f"  - name: {theme}", "    competencies:"]
+        for name in names:
+            lines += [f"      - id: {name.lower().replace(' ', '-')}", f"        name: {name}", "        scale: prof"]
+            lines += [f"        summary: {name}, from the first level to the last.", "        expectations:"]
+            for lid, _, _, _, rank in levels:
+                step = "abc"[min(2, (rank - 1) // 4)]
+                lines += [f"          {lid}: {{step: {step}, text: Does what level {rank} asks of {name.lower()}}}"]
+    files["content/competencies.yaml"] = "\n".join(lines) + "\n"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def matrix_tables(html: str) -> list[list[str]]:
+    """The column headings of every competency matrix table in ``html``, tags taken out."""
+    tables = re.findall(r'<table class="matrix\b.*?</table>', html, re.S)
+    heads = [re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table, re.S) for table in tables]
+    return [[" ".join(re.sub(r"<[^>]+>", " ", th).split()) for th in head] for head in heads]
+
+
+def test_a_wide_matrix_comes_in_parts_each_repeating_the_competency_column(tmp_path: Path) -> None:
+    project = load_project(wide_ladder(tmp_path))
+    (job,) = plan(project, BuildRequest(recipes=("handbook",))).jobs
+    tables = matrix_tables(Renderer(project).render(job))
+    # the IC track's twelve levels in two parts of six; the manager track's seven in one table
+    assert [len(head) - 1 for head in tables] == [6, 6, MATRIX_COLUMNS]
+    assert all(head[0] == "Competency" for head in tables)
+    ic = [heading for head in tables[:2] for heading in head[1:]]
+    assert ic == [f"IC{k} {title}" for k, title in enumerate(WIDE_TITLES, 1)]
+
+
+def matrix_pages(pdf: Path) -> list[str]:
+    """The text of each page of the handbook's competencies chapter, its whitespace made single."""
+    chapters = [(title, page) for title, page, depth in outline(PdfReader(pdf)) if depth == 0]
+    start = next(page for title, page in chapters if title == "Competencies")
+    end = min((page for _, page in chapters if page > start), default=len(page_texts(pdf)) + 1)
+    return [" ".join(text.split()) for text in page_texts(pdf)[start - 1 : end - 1]]
+
+
+def assert_no_lone_rows(pages: list[str], competencies: list[str]) -> None:
+    """Every page of the matrix holds at least two competency rows (the row headings)."""
+    for number, page in enumerate(pages, 1):
+        rows = sum(page.count(name) for name in competencies)
+        assert rows >= 2, f"matrix page {number} holds {rows} row(s): {page[:200]}"
+
+
+@pytest.mark.slow
+def test_a_wide_matrix_prints_whole_header_words_and_no_lone_rows(tmp_path: Path) -> None:
+    root = wide_ladder(tmp_path / "wide")
+    build_fixture_at(root, tmp_path / "out")
+    pages = matrix_pages(tmp_path / "out" / "handbook.pdf")
+    text = " ".join(pages)
+    for title in WIDE_TITLES:  # a heading wraps between words, never inside one
+        assert title in text, title
+    assert "part 1 of 2" in text and "part 2 of 2" in text and "part 3" not in text
+    competencies = [c.name for c in load_project(root).ladder.all_competencies()]
+    assert_no_lone_rows(pages, competencies)
+
+
+@pytest.mark.slow
+def test_no_matrix_page_holds_a_lone_row(built_framework: tuple[str, Path]) -> None:
+    name, out = built_framework
+    competencies = [c.name for c in ladder_of(name).all_competencies()]
+    assert_no_lone_rows(matrix_pages(out / "handbook.pdf"), competencies)
