@@ -1,14 +1,21 @@
-"""The ladder drawn as an SVG, from any valid ladder: 3 levels or 12, one track or three.
+"""The ladder drawn as an SVG, from any valid ladder: 3 levels or 12, one track or four.
 
 Rank runs upward, one row per distinct rank, so equivalent levels of different tracks sit
-level with each other. Each track has a column, grouped under its family's name when the
-drawing spans several families; a level that belongs to several tracks (the shared trunk
-before a fork) is centred between their columns. Moves are drawn by kind: a promotion is a
-solid arrow up, a transfer (same band, another track) a dashed connector with a head at each
-end it leads to, and a move out of the ladder is not drawn. Levels of one band that no
-transfer joins are marked equivalent by a faint dotted line. The axis on the left names each
-row's band and, where there is room, its typical years. One level may be highlighted
-("you are here"). Units are millimetres, so text sizes are true print sizes.
+level with each other. Each track with levels of its own in the drawing has a column, grouped
+under its family's name when the drawing spans several families; a level that belongs to
+several drawn tracks (the shared trunk before a fork) is centred between their columns, and a
+drawing of some tracks (a track book) has no column for the others. Moves are drawn by kind:
+a promotion is a solid arrow up, a transfer (same band, another track) a dashed connector
+with a head at each end it leads to, and a move out of the ladder is not drawn. Levels of one
+band side by side that no transfer joins are marked equivalent by a faint dotted line. The
+axis on the left names each row's band and, where there is room, its typical years. One
+level may be highlighted ("you are here"). Units are millimetres, so text sizes are true
+print sizes.
+
+Connectors never share a segment: each end has a port of its own on its box, and each
+connector that turns runs along a lane of its own between two rows, so every arrow can be
+followed from the box it leaves to the box it reaches. Labels stay inside their box or
+column: made smaller (down to ``MIN_PT``), put on two lines, or shortened with an ellipsis.
 
 Every label is placed by where it starts, its width measured from the font file: WeasyPrint
 draws an SVG text that is anchored at its middle or end in a group of its own, which puts
@@ -21,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise, product
 from math import hypot
 from pathlib import Path
 
@@ -268,39 +276,29 @@ def _layout(
     widths: TextWidths,
 ) -> Layout | None:
     """The unmarked drawing of ``shown`` (ranked, junior first); None when there is nothing to draw."""
-    track_ids = {t for lv in shown for t in lv.tracks}
-    family_order = {f.id: i for i, f in enumerate(ladder.families)}
-    tracks = sorted(
-        (t for t in ladder.tracks if t.id in track_ids),
-        key=lambda t: family_order.get(t.family or "", len(family_order)),
-    )  # a stable sort: within a family, tracks keep their order
-    ranks = sorted({lv.rank for lv in shown})
     if not shown:
         return None
+    tracks = _drawn_tracks(ladder, shown)
+    ranks = sorted({lv.rank for lv in shown})
     if max_height is not None and len(ranks) * row_height > max_height - 16:
         row_height = max(5.0, (max_height - 16) / len(ranks))
         if row_height < 10:
             labels = "code"
-    box_h = min(row_height * 0.7, 9.0) if labels == "full" else min(row_height * 0.78, 6.0)
-    axis_labels = _axis_labels(ladder, shown, ranks, width, row_height, labels, widths)
-    axis = _axis_width(axis_labels, widths)
+    transfers = _transfers(ladder, shown)
+    axis_labels, axis, col_w = _axis_and_columns(ladder, shown, ranks, width, row_height, labels, len(tracks), widths)
+    if labels == "full" and _titles_cut(ladder, shown, transfers, col_w, row_height, widths):
+        labels = "code"  # codes alone, rather than titles cut short
+        axis_labels, axis, col_w = _axis_and_columns(
+            ladder, shown, ranks, width, row_height, labels, len(tracks), widths
+        )
+    box_h = _box_height(row_height, labels)
+    box_w = _box_width(ladder, shown, transfers, col_w, labels, widths)
     stacked = width < 80  # a narrow drawing puts its legend items one under the other
-    col_w = (width - axis - 2) / max(len(tracks), 1)
     columns = {t.id: i for i, t in enumerate(tracks)}
     rows = {rank: i for i, rank in enumerate(ranks)}
-    transfers = _transfers(ladder, shown)
     families = _families(ladder, tracks, col_w, widths)
-    header = (12.5 if families else 7.0) if len(tracks) > 1 else 1.0
-
-    box_w = min(col_w - 3, 44.0 if labels == "full" else 20.0)
-    if any(ladder.level(a).rank == ladder.level(b).rank for a, b in transfers):
-        # a connector between two boxes of one row needs room for its two heads and some dashes
-        # (but never so narrow that a label overflows its box: the marked box's title is the boldest)
-        widest = 2.5 + max(
-            max(widths.width(_code(lv), 8.5, 700), widths.width(lv.short_title, 9, 600) if labels == "full" else 0.0)
-            for lv in shown
-        )
-        box_w = max(min(box_w, col_w - 7.5), min(widest, col_w - 3))
+    names = _track_names(tracks, families, col_w, widths)
+    header = _header_height(bool(families), names, len(tracks))
 
     def column_x(track_id: str) -> float:
         return axis + 1 + col_w * (columns[track_id] + 0.5)
@@ -312,32 +310,15 @@ def _layout(
     for level in shown:
         xs = [column_x(t) for t in level.tracks if t in columns]
         boxes[level.id] = Box(level, sum(xs) / len(xs), row_top(level.rank), box_w, box_h)
+    grid = Grid(tuple(row_top(rank) for rank in ranks), box_h, {lv.id: rows[lv.rank] for lv in shown})
 
     parts = []
     if families:
         parts.append(_family_headers(families, column_x, col_w, palette, widths))
-    if len(tracks) > 1:
-        named = {members[0].id for family, members in families if len(members) == 1 and _same(family, members[0])}
-        shown_tracks = [t for t in tracks if t.id not in named]  # a family of one track is named once, above it
-        parts.append(_track_headers(shown_tracks, column_x, header - 2.8, col_w, palette, widths))
+    parts.append(_track_headers(names, column_x, header - 2.8, palette, widths))
     if axis:
         parts.append(_axis(axis_labels, ranks, row_top, box_h, axis, palette, widths))
-    parts += [
-        _link(boxes[lv.id], boxes[n.id], palette) for lv in shown for n in ladder.next_levels(lv) if n.id in boxes
-    ]
-    joined = {frozenset(pair) for pair in transfers}
-    parts += [
-        _equivalent(boxes[lv.id], boxes[e.id], palette)
-        for lv in shown
-        for e in ladder.equivalents(lv)
-        if e.id in boxes
-        and lv.id < e.id
-        and boxes[e.id].y == boxes[lv.id].y
-        and frozenset((lv.id, e.id)) not in joined  # a transfer's connector says more: it alone is drawn
-    ]
-    for pair in dict.fromkeys(frozenset(pair) for pair in transfers):
-        a, b = sorted(pair)
-        parts.append(_transfer(boxes[a], boxes[b], (b, a) in transfers, (a, b) in transfers, palette))
+    parts.append(_connectors(ladder, shown, boxes, grid, transfers, palette))
     return Layout(
         boxes=boxes,
         labels=labels,
@@ -352,6 +333,87 @@ def _layout(
         position={level_id: i for i, level_id in enumerate(boxes)},
         description=escape(_describe(shown, tracks, _transfer_names(ladder, shown))),
     )
+
+
+def _drawn_tracks(ladder: Ladder, shown: list[Level]) -> list[Track]:
+    """The tracks that get a column: each with a shown level of its own, and, for a shown level none of
+    whose tracks has one (a drawing of shared levels alone), its first track; in family order.
+
+    A track whose shown levels are all shared with other drawn tracks would be an empty column
+    (a track book shows the trunk its track grows from, not the other tracks): it is left out,
+    and the shared levels sit on the columns that are drawn.
+    """
+    drawn = {lv.tracks[0] for lv in shown if len(lv.tracks) == 1}
+    for lv in shown:
+        if drawn.isdisjoint(lv.tracks):
+            drawn.add(lv.tracks[0])
+    family_order = {f.id: i for i, f in enumerate(ladder.families)}
+    return sorted(
+        (t for t in ladder.tracks if t.id in drawn),
+        key=lambda t: family_order.get(t.family or "", len(family_order)),
+    )  # a stable sort: within a family, tracks keep their order
+
+
+MIN_COLUMN = 14.0
+"""Millimetres: where the axis would leave columns narrower than this, the drawing has no axis."""
+
+
+def _axis_and_columns(
+    ladder: Ladder,
+    shown: list[Level],
+    ranks: list[int],
+    width: float,
+    row_height: float,
+    labels: str,
+    tracks: int,
+    widths: TextWidths,
+) -> tuple[dict[int, AxisLabel], float, float]:
+    """The axis' labels, its width and the width of a column: no axis where it would squeeze the columns
+    of several tracks so narrow that their names and codes no longer fit."""
+    axis_labels = _axis_labels(ladder, shown, ranks, width, row_height, labels, widths)
+    axis = _axis_width(axis_labels, widths)
+    if tracks > 1 and (width - axis - 2) / tracks < MIN_COLUMN:
+        axis_labels, axis = {}, 0.0
+    return axis_labels, axis, (width - axis - 2) / max(tracks, 1)
+
+
+def _box_height(row_height: float, labels: str) -> float:
+    return min(row_height * 0.7, 9.0) if labels == "full" else min(row_height * 0.78, 6.0)
+
+
+def _titles_cut(
+    ladder: Ladder,
+    shown: list[Level],
+    transfers: dict[tuple[str, str], None],
+    col_w: float,
+    row_height: float,
+    widths: TextWidths,
+) -> bool:
+    """Whether a level's short title would be cut short under its code (in the marked box's bolder weight)."""
+    box_w = _box_width(ladder, shown, transfers, col_w, "full", widths)
+    box_h = _box_height(row_height, "full")
+    return any(lv.code and _full_labels(widths, lv, box_w, box_h, 600)[1].shortened for lv in shown)
+
+
+def _box_width(
+    ladder: Ladder,
+    shown: list[Level],
+    transfers: dict[tuple[str, str], None],
+    col_w: float,
+    labels: str,
+    widths: TextWidths,
+) -> float:
+    """As wide as a column allows, up to a limit; narrower where a transfer joins two boxes of one row."""
+    box_w = min(col_w - 3, 44.0 if labels == "full" else 20.0)
+    if any(ladder.level(a).rank == ladder.level(b).rank for a, b in transfers):
+        # a connector between two boxes of one row needs room for its two heads and some dashes
+        # (but never so narrow that a label overflows its box: the marked box's title is the boldest)
+        widest = 2.5 + max(
+            max(widths.width(_code(lv), 8.5, 700), widths.width(lv.short_title, 9, 600) if labels == "full" else 0.0)
+            for lv in shown
+        )
+        box_w = max(min(box_w, col_w - 7.5), min(widest, col_w - 3))
+    return box_w
 
 
 def _transfers(ladder: Ladder, shown: list[Level]) -> dict[tuple[str, str], None]:
@@ -387,10 +449,10 @@ def _describe(shown: list[Level], tracks: list, transfers: Sequence[tuple[Level,
         return ", ".join(f"{lv.short_title} ({lv.code})" if lv.code else lv.short_title for lv in levels)
 
     all_ids = {t.id for t in tracks}
-    shared = [lv for lv in shown if all_ids <= set(lv.tracks)]
+    shared = [lv for lv in shown if all_ids <= set(lv.tracks)] if len(tracks) > 1 else []
     shared_ids = {lv.id for lv in shared}
     sentences = [f"Career ladder of {len(shown)} levels in {len(tracks)} track{'s' if len(tracks) != 1 else ''}."]
-    if shared and len(tracks) > 1:
+    if shared:
         sentences.append(f"Shared levels, junior first: {names(shared)}.")
     for track in tracks:
         own = [lv for lv in shown if track.id in lv.tracks and lv.id not in shared_ids]
@@ -417,15 +479,130 @@ def _text(
     fill: str,
     weight: int = 400,
     anchor: str = "middle",
+    role: str = "",
 ) -> str:
-    """A label at ``x`` by its ``anchor`` (start, middle or end), written as a text that starts there."""
+    """A label at ``x`` by its ``anchor`` (start, middle or end), written as a text that starts there;
+    ``role`` becomes its class."""
     if anchor != "start":
         width = widths.width(content, size_pt, weight)
         x -= width / 2 if anchor == "middle" else width
+    css = f' class="{role}"' if role else ""
     return (
-        f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size_pt * PT:.3f}" font-weight="{weight}" '
+        f'<text{css} x="{x:.2f}" y="{y:.2f}" font-size="{size_pt * PT:.3f}" font-weight="{weight}" '
         f'fill="{fill}">{escape(content)}</text>'
     )
+
+
+MIN_PT = 6.0
+"""The smallest size a label is made: one that would need less is put on two lines, or shortened."""
+CAP = 0.727
+"""The font's capital height, in ems: a label is centred on its capitals."""
+LEADING = 0.38
+"""The space between two lines of a label, in ems of the lower line."""
+BOX_PAD = 1.2
+"""Millimetres of a box's height kept free of text (descenders, and air above and below)."""
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A label as it is drawn: its lines (none when not even an ellipsis fits) and their size in points."""
+
+    lines: tuple[str, ...]
+    size: float
+    shortened: bool = False
+    """Whether the text was cut short, with an ellipsis."""
+
+    @property
+    def height(self) -> float:
+        """Millimetres from the first line's capitals down to the last line's baseline."""
+        n = len(self.lines)
+        return self.size * PT * (CAP * n + LEADING * (n - 1)) if n else 0.0
+
+
+def _fit(widths: TextWidths, text: str, size: float, weight: int, room: float, wrap: float = 0.0) -> Fitted:
+    """``text`` drawn no wider than ``room`` mm: on one line at ``size`` points where it fits; else on one
+    line made smaller or, where ``wrap`` (the largest size two lines may have) allows, on two lines, whichever
+    is larger; and where either would be smaller than ``MIN_PT``, shortened with an ellipsis."""
+    one = size * min(1.0, room / max(widths.width(text, size, weight), 0.01))
+    if one >= size:
+        return Fitted((text,), size)
+    two = _two_lines(widths, text, min(size, wrap), weight, room) if wrap >= MIN_PT else None
+    if two is not None and two.size >= MIN_PT and (two.size > one * 1.1 or one < MIN_PT):
+        return two
+    if one >= MIN_PT:
+        return Fitted((text,), one)
+    return _shortened(widths, text, MIN_PT, weight, room, wrap >= MIN_PT)
+
+
+def _two_lines(widths: TextWidths, text: str, size: float, weight: int, room: float) -> Fitted | None:
+    """``text`` broken where it can be largest, at ``size`` or smaller; None without a space or hyphen."""
+    best = None
+    for first, second in _breaks(text):
+        wide = max(widths.width(first, size, weight), widths.width(second, size, weight))
+        fitted = Fitted((first, second), size * min(1.0, room / max(wide, 0.01)))
+        if best is None or fitted.size > best.size:
+            best = fitted
+    return best
+
+
+def _breaks(text: str) -> list[tuple[str, str]]:
+    """The ways ``text`` divides into two lines: at a space (dropped) or after a hyphen (kept)."""
+    found = []
+    for i, char in enumerate(text):
+        if char == " ":
+            first, second = text[:i].rstrip(), text[i + 1 :].lstrip()
+        elif char == "-":
+            first, second = text[: i + 1], text[i + 1 :].lstrip()
+        else:
+            continue
+        if first.strip() and second and not _numeral(second.split()[0]):
+            found.append((first, second))
+    return found
+
+
+def _numeral(word: str) -> bool:
+    """Whether a word is a number, Arabic or Roman ("2", "II"): it stays on the line of the word it numbers."""
+    return word[0].isdigit() or (len(word) <= 4 and set(word) <= set("IVX"))
+
+
+def _shortened(widths: TextWidths, text: str, size: float, weight: int, room: float, two: bool) -> Fitted:
+    """``text`` at ``size``, cut short with an ellipsis: on two lines (as many words as fit on the first)
+    where ``two``, else on one."""
+    words = text.split()
+    if two:
+        for count in range(len(words) - 1, 0, -1):
+            first = " ".join(words[:count])
+            if widths.width(first, size, weight) > room:
+                continue
+            rest = " ".join(words[count:])
+            second = rest if widths.width(rest, size, weight) <= room else _clipped(widths, rest, size, weight, room)
+            if second:
+                return Fitted((first, second), size, shortened=True)
+            break
+    clipped = _clipped(widths, text, size, weight, room)
+    return Fitted((clipped,) if clipped else (), size, shortened=True)
+
+
+def _clipped(widths: TextWidths, text: str, size: float, weight: int, room: float) -> str:
+    """The longest start of ``text`` that fits ``room`` with an ellipsis after it; empty if not even one letter does."""
+    for end in range(len(text) - 1, 0, -1):
+        start = text[:end].rstrip(" -–(/,")
+        if start and widths.width(start + ELLIPSIS, size, weight) <= room:
+            return start + ELLIPSIS
+    return ""
+
+
+def _stacked(widths: TextWidths, x: float, middle: float, items: list[tuple[Fitted, int, str]]) -> list[str]:
+    """Labels (each fitted, with its weight and colour) one under the other, centred on ``x`` and on ``middle``."""
+    lines = [(line, fitted.size, weight, colour) for fitted, weight, colour in items for line in fitted.lines]
+    total = sum(CAP * size * PT for _, size, _, _ in lines) + sum(LEADING * size * PT for _, size, _, _ in lines[1:])
+    y = middle - total / 2
+    parts = []
+    for k, (line, size, weight, colour) in enumerate(lines):
+        y += (LEADING * size * PT if k else 0.0) + CAP * size * PT
+        parts.append(_text(widths, x, y, line, size, colour, weight))
+    return parts
 
 
 def _box(box: Box, labels: str, palette: Palette, widths: TextWidths, current: bool, is_next: bool) -> str:
@@ -435,49 +612,34 @@ def _box(box: Box, labels: str, palette: Palette, widths: TextWidths, current: b
     title_colour = palette.paper if current else palette.text
     x = box.x - box.w / 2
     parts = [
-        f'<rect x="{x:.2f}" y="{box.y:.2f}" width="{box.w:.2f}" height="{box.h:.2f}" rx="1.2" '
+        f'<rect data-level="{escape(box.level.id)}" x="{x:.2f}" y="{box.y:.2f}" width="{box.w:.2f}" '
+        f'height="{box.h:.2f}" rx="1.2" '
         f'fill="{fill}" stroke="{stroke}" stroke-width="{0.6 if is_next or current else 0.3}"/>'
     ]
-    middle = box.y + box.h / 2
     room = box.w - 1.5
     if labels == "code" or not box.level.code:
         label, colour = (_code(box.level), code_colour) if labels == "code" else (box.level.short_title, title_colour)
-        size = _fitted(widths, label, 8.5, 700, room)
-        parts.append(_text(widths, box.x, middle + 1.1, label, size, colour, 700))
+        wrap = (box.h - BOX_PAD) / ((2 * CAP + LEADING) * PT)
+        items = [(_fit(widths, label, 8.5, 700, room, wrap), 700, colour)]
     else:
-        code_size = _fitted(widths, box.level.code, 8.5, 700, room)
-        parts.append(_text(widths, box.x, middle - 0.5, box.level.code, code_size, code_colour, 700))
         weight = 600 if current else 500
-        title_size = _fitted(widths, box.level.short_title, 9, weight, room)
-        parts.append(_text(widths, box.x, middle + 3.0, box.level.short_title, title_size, title_colour, weight))
+        code, title = _full_labels(widths, box.level, box.w, box.h, weight)
+        items = [(code, 700, code_colour), (title, weight, title_colour)]
+    parts += _stacked(widths, box.x, box.y + box.h / 2, items)
     return "".join(parts)
+
+
+def _full_labels(widths: TextWidths, level: Level, box_w: float, box_h: float, weight: int) -> tuple[Fitted, Fitted]:
+    """A level's code, and under it its short title (in ``weight``), fitted to a box."""
+    room = box_w - 1.5
+    code = _fit(widths, level.code or "", 8.5, 700, room)
+    wrap = (box_h - BOX_PAD - code.height) / (2 * (CAP + LEADING) * PT)
+    return code, _fit(widths, level.short_title, 9, weight, room, wrap)
 
 
 def _code(level: Level) -> str:
     """What a small box shows: the level's code, or its short title when the framework has no codes."""
     return level.code or level.short_title
-
-
-def _fitted(widths: TextWidths, text: str, size_pt: float, weight: int, room: float) -> float:
-    """The size ``text`` is drawn at so that it stays inside ``room`` mm: its own, or smaller (down to 5 pt)."""
-    width = widths.width(text, size_pt, weight)
-    return size_pt if width <= room else max(5.0, size_pt * room / width)
-
-
-def _link(start: Box, end: Box, palette: Palette) -> str:
-    """An arrow from the top of ``start`` up to the bottom of ``end``, with one elbow if they are offset."""
-    x0, y0, x1, y1 = start.x, start.y, end.x, end.bottom
-    head = 1.4
-    if abs(x0 - x1) < 0.01:
-        path = f"M{x0:.2f},{y0:.2f} V{y1 + head:.2f}"
-    else:
-        mid = (y0 + y1) / 2
-        path = f"M{x0:.2f},{y0:.2f} V{mid:.2f} H{x1:.2f} V{y1 + head:.2f}"
-    arrow = f"M{x1 - 1:.2f},{y1 + head:.2f} L{x1:.2f},{y1:.2f} L{x1 + 1:.2f},{y1 + head:.2f} Z"
-    return (
-        f'<path class="promotion" d="{path}" fill="none" stroke="{palette.muted}" stroke-width="0.35"/>'
-        f'<path class="promotion-head" d="{arrow}" fill="{palette.muted}"/>'
-    )
 
 
 def _equivalent(a: Box, b: Box, palette: Palette) -> str:
@@ -528,11 +690,394 @@ def _transfer(a: Box, b: Box, into_a: bool, into_b: bool, palette: Palette) -> s
     return "".join(parts)
 
 
-def _head(x: float, y: float, ux: float, uy: float, length: float) -> str:
-    """A filled arrowhead with its tip at (x, y), pointing along (ux, uy)."""
+def _head(x: float, y: float, ux: float, uy: float, length: float, half: float = 1.0) -> str:
+    """A filled arrowhead with its tip at (x, y), pointing along (ux, uy), ``half`` its base's half-width."""
     bx, by = x - ux * length, y - uy * length
-    px, py = -uy * 1.0, ux * 1.0  # half the base's width, across the direction
+    px, py = -uy * half, ux * half  # across the direction
     return f"M{bx + px:.2f},{by + py:.2f} L{x:.2f},{y:.2f} L{bx - px:.2f},{by - py:.2f} Z"
+
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Where the rows are: the top of each row's boxes (junior row first), their height, and each level's row."""
+
+    tops: tuple[float, ...]
+    box_h: float
+    row_of: dict[str, int]
+
+    def gap(self, lower: int) -> tuple[float, float]:
+        """The top and bottom of the space between row ``lower`` and the row above it."""
+        return self.tops[lower + 1] + self.box_h, self.tops[lower]
+
+    @property
+    def head(self) -> float:
+        """An arrowhead's length: shorter where rows are close, to leave room for the lanes between them."""
+        if len(self.tops) < 2:
+            return 1.4
+        top, bottom = self.gap(0)
+        return min(1.4, max(0.6, (bottom - top) * 0.45))
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A connector to route from a side ("top" or "bottom") of box ``a`` to a side of box ``b``."""
+
+    a: str
+    b: str
+    side_a: str
+    side_b: str
+
+
+@dataclass(frozen=True)
+class Leg:
+    """An edge's run along a lane between two rows: the xs where it turns down to the row below, and up."""
+
+    edge: int
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+
+    @property
+    def span(self) -> tuple[float, float]:
+        xs = self.lower + self.upper
+        return min(xs), max(xs)
+
+
+PORT_STEP = 3.0
+"""Millimetres between the ends of two connectors on one side of a box."""
+LANE_STEP = 1.6
+"""Millimetres between two lanes of one gap, where the gap has room."""
+MIN_LANE_STEP = 0.6
+"""The least space between two lanes: they never coincide, even where they must run into a head's room."""
+LANE_MARGIN = 0.35
+"""Millimetres kept between a lane and the boxes (or heads) above and below it."""
+LANE_CLEARANCE = 1.0
+"""Two runs on one lane stay at least this far apart, so that neither seems to continue the other."""
+EXHAUSTIVE = 5
+"""Up to this many runs in one gap, every assignment of lanes is tried; more are packed first-fit."""
+
+
+def _connectors(
+    ladder: Ladder,
+    shown: list[Level],
+    boxes: dict[str, Box],
+    grid: Grid,
+    transfers: dict[tuple[str, str], None],
+    palette: Palette,
+) -> str:
+    """Promotion arrows, transfer connectors and equivalence lines, no two of them sharing a segment."""
+    promotions = [(lv.id, n.id) for lv in shown for n in ladder.next_levels(lv) if n.id in boxes]
+    pairs = list(dict.fromkeys((min(a, b), max(a, b)) for a, b in transfers))
+    detours = [(a, b) for a, b in pairs if _blocked(boxes, grid, a, b)]
+    edges = [Edge(s, t, "top", "bottom") for s, t in promotions] + [_around(a, b, grid) for a, b in detours]
+    routes = _routes(boxes, grid, edges)
+    head = grid.head
+    parts = [_promotion(points, head, palette) for points in routes[: len(promotions)]]
+    parts += [_equivalent(boxes[a], boxes[b], palette) for a, b in _equivalent_neighbours(ladder, boxes, grid, pairs)]
+    around = dict(zip(detours, routes[len(promotions) :], strict=True))
+    for a, b in pairs:
+        into_a, into_b = (b, a) in transfers, (a, b) in transfers
+        if (a, b) in around:
+            parts.append(_transfer_around(around[a, b], into_a, into_b, head, palette))
+        else:
+            parts.append(_transfer(boxes[a], boxes[b], into_a, into_b, palette))
+    return "".join(parts)
+
+
+def _blocked(boxes: dict[str, Box], grid: Grid, a: str, b: str) -> bool:
+    """Whether a box stands between two boxes of one row, so that a connector across would pass under it."""
+    row = grid.row_of[a]
+    if grid.row_of[b] != row or len(grid.tops) < 2:
+        return False
+    low, high = sorted((boxes[a].x, boxes[b].x))
+    return any(grid.row_of[other] == row and low < box.x < high for other, box in boxes.items() if other not in (a, b))
+
+
+def _around(a: str, b: str, grid: Grid) -> Edge:
+    """A transfer between two boxes of one row that a third stands between: over the row, or under the top row."""
+    side = "top" if grid.row_of[a] < len(grid.tops) - 1 else "bottom"
+    return Edge(a, b, side, side)
+
+
+def _equivalent_neighbours(
+    ladder: Ladder, boxes: dict[str, Box], grid: Grid, joined: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Equivalent levels next to each other in a row that no transfer joins: a line between two boxes
+    further apart would pass under the box between them."""
+    rows: dict[int, list[Box]] = {}
+    for level_id, box in boxes.items():
+        rows.setdefault(grid.row_of[level_id], []).append(box)
+    skip = {frozenset(pair) for pair in joined}
+    found = []
+    for row in rows.values():
+        row.sort(key=lambda box: box.x)
+        for left, right in pairwise(row):
+            pair = (left.level.id, right.level.id)
+            if frozenset(pair) not in skip and right.level.id in {e.id for e in ladder.equivalents(left.level)}:
+                found.append(pair)
+    return found
+
+
+def _routes(boxes: dict[str, Box], grid: Grid, edges: list[Edge]) -> list[tuple[Point, ...]]:
+    """The points of each edge, from box ``a`` to box ``b``.
+
+    Each end has a port of its own on its box's side. Where the two ports line up, the connector is
+    straight; else it leaves its box, turns along a lane of the gap between two rows and turns again
+    into the other box. Runs that would overlap get lanes of their own, chosen so that runs cross as
+    few connectors as they can: no two connectors share a segment, and each can be followed.
+    """
+    ports = _ports(boxes, edges)
+    _straighten(boxes, grid, edges, ports)
+    gaps = [_gap(edge, ports[i, 0], ports[i, 1], boxes, grid) for i, edge in enumerate(edges)]
+    _separate(boxes, edges, ports, _stubs(grid, edges, gaps))
+    legs: dict[int, list[Leg]] = {}
+    for i, (edge, gap) in enumerate(zip(edges, gaps, strict=True)):
+        if gap is not None:
+            legs.setdefault(gap, []).append(_leg(i, edge, ports[i, 0], ports[i, 1]))
+    lanes: dict[int, float] = {}
+    for gap, found in legs.items():
+        ys = _lane_ys(grid, gap, found, _assign_lanes(found))
+        lanes.update((leg.edge, y) for leg, y in zip(found, ys, strict=True))
+    return [_points(edge, boxes, ports[i, 0], ports[i, 1], lanes.get(i)) for i, edge in enumerate(edges)]
+
+
+def _ports(boxes: dict[str, Box], edges: list[Edge]) -> dict[tuple[int, int], float]:
+    """The x of each end (edge, 0 at ``a`` or 1 at ``b``): a side's ends spread across it in the order of
+    the boxes they lead to, so that they do not cross as they leave it."""
+    sides: dict[tuple[str, str], list[tuple[float, float, int, int]]] = {}
+    for i, edge in enumerate(edges):
+        to_b, to_a = boxes[edge.b], boxes[edge.a]
+        sides.setdefault((edge.a, edge.side_a), []).append((to_b.x, to_b.y, i, 0))
+        sides.setdefault((edge.b, edge.side_b), []).append((to_a.x, to_a.y, i, 1))
+    ports = {}
+    for (box_id, _), ends in sides.items():
+        ends.sort()
+        for x, (_, _, i, end) in zip(_spread(boxes[box_id], len(ends)), ends, strict=True):
+            ports[i, end] = x
+    return ports
+
+
+def _spread(box: Box, count: int) -> list[float]:
+    """``count`` xs across a box's side, centred on it."""
+    step = max(0.5, min(PORT_STEP, (box.w - 3.0) / max(count - 1, 1)))
+    return [box.x + step * (k - (count - 1) / 2) for k in range(count)]
+
+
+def _straighten(boxes: dict[str, Box], grid: Grid, edges: list[Edge], ports: dict[tuple[int, int], float]) -> None:
+    """Line up the ends of a promotion where one of them is alone on its side and can move over the
+    other: a straight arrow is easier to follow than one that turns twice."""
+    alone: dict[tuple[str, str], int] = {}
+    for edge in edges:
+        alone[edge.a, edge.side_a] = alone.get((edge.a, edge.side_a), 0) + 1
+        alone[edge.b, edge.side_b] = alone.get((edge.b, edge.side_b), 0) + 1
+    for i, edge in enumerate(edges):
+        if (edge.side_a, edge.side_b) != ("top", "bottom"):
+            continue
+        between = range(grid.row_of[edge.a] + 1, grid.row_of[edge.b])
+        a, b = boxes[edge.a], boxes[edge.b]
+        if alone[edge.a, "top"] == 1 and _over(a, ports[i, 1]) and _clear(boxes, grid, ports[i, 1], between):
+            ports[i, 0] = ports[i, 1]
+        elif alone[edge.b, "bottom"] == 1 and _over(b, ports[i, 0]) and _clear(boxes, grid, ports[i, 0], between):
+            ports[i, 1] = ports[i, 0]
+
+
+def _over(box: Box, x: float) -> bool:
+    """Whether an end at ``x`` can sit on the box's side (clear of its rounded corners)."""
+    return abs(x - box.x) <= box.w / 2 - 1.5
+
+
+def _clear(boxes: dict[str, Box], grid: Grid, x: float, rows: range) -> bool:
+    """Whether a vertical line at ``x`` passes beside every box of ``rows``."""
+    if not rows:
+        return True
+    return all(abs(box.x - x) > box.w / 2 + 0.5 for level_id, box in boxes.items() if grid.row_of[level_id] in rows)
+
+
+def _gap(edge: Edge, xa: float, xb: float, boxes: dict[str, Box], grid: Grid) -> int | None:
+    """The gap (by the row under it) an edge runs along; None for a promotion drawn straight.
+
+    A promotion runs in the gap under the level it leads to, unless its vertical part would then
+    pass through a box of a row between; then in the gap over the level it leaves. A transfer taken
+    around a box runs over its row (under it, for the top row).
+    """
+    row_a = grid.row_of[edge.a]
+    if edge.side_a == edge.side_b:
+        return row_a if edge.side_a == "top" else row_a - 1
+    if abs(xa - xb) < 0.01:
+        return None
+    row_b = grid.row_of[edge.b]
+    between = range(row_a + 1, row_b)
+    return row_a if not _clear(boxes, grid, xa, between) and _clear(boxes, grid, xb, between) else row_b - 1
+
+
+def _leg(i: int, edge: Edge, xa: float, xb: float) -> Leg:
+    """An edge's run, turning down (to a box of the row under its lane) or up at each end."""
+    if edge.side_a == edge.side_b:
+        return Leg(i, (xa, xb), ()) if edge.side_a == "top" else Leg(i, (), (xa, xb))
+    return Leg(i, (xa,), (xb,))
+
+
+PORT_CLEAR = 1.2
+"""Millimetres kept between two connectors' verticals in one gap: closer, they would read as one line."""
+
+
+def _stubs(grid: Grid, edges: list[Edge], gaps: list[int | None]) -> dict[int, list[tuple[int, int | None]]]:
+    """The verticals in each gap, as (edge, end): end 0 or 1 where an edge turns, None where it passes straight."""
+    stubs: dict[int, list[tuple[int, int | None]]] = {}
+    for i, (edge, gap) in enumerate(zip(edges, gaps, strict=True)):
+        if gap is None:
+            for passed in range(grid.row_of[edge.a], grid.row_of[edge.b]):
+                stubs.setdefault(passed, []).append((i, None))
+        else:
+            stubs.setdefault(gap, []).extend(((i, 0), (i, 1)))
+    return stubs
+
+
+def _separate(
+    boxes: dict[str, Box],
+    edges: list[Edge],
+    ports: dict[tuple[int, int], float],
+    stubs: dict[int, list[tuple[int, int | None]]],
+) -> None:
+    """Move apart two connectors' ends that would line up across a gap (one leaving the row under it,
+    one reaching the row over it): they would read as one connector, between boxes that have none.
+    The end that turns moves along its box's side, toward the rest of its run where there is room."""
+    for found in stubs.values():
+
+        def clashes(i: int, x: float, found: list[tuple[int, int | None]] = found) -> bool:
+            return any(j != i and abs(ports[j, end or 0] - x) < PORT_CLEAR for j, end in found)
+
+        for i, end in found:
+            if end is None or not clashes(i, ports[i, end]):
+                continue
+            x, other = ports[i, end], ports[i, 1 - end]
+            box = boxes[edges[i].a if end == 0 else edges[i].b]
+            toward = 1.0 if other >= x else -1.0
+            moves = [x + sign * PORT_CLEAR * 1.25 * k for sign in (toward, -toward) for k in (1, 2, 3)]
+            ports[i, end] = next((m for m in moves if _over(box, m) and not clashes(i, m)), x)
+
+
+def _assign_lanes(legs: list[Leg]) -> list[int]:
+    """A lane for each run (0 nearest the row below): runs that would overlap never share one, and runs
+    cross the other connectors' verticals as seldom as they can, in as few lanes as that allows."""
+    n = len(legs)
+    clash = [[i != j and _overlap(p, q) for j, q in enumerate(legs)] for i, p in enumerate(legs)]
+    if n > EXHAUSTIVE:
+        return _first_fit(legs, clash)
+    # crossings between i's run and j's verticals, with i's lane under j's (0) or over it (1)
+    crossing = [[_crossings(p, q) for q in legs] for p in legs]
+    pairs = [(i, j) for i in range(n) for j in range(n) if i != j]
+    best: tuple[int, int] | None = None
+    chosen: tuple[int, ...] = (0,) * n
+    for lanes in product(range(n), repeat=n):
+        used = len(set(lanes))
+        if used != max(lanes) + 1 or any(clash[i][j] and lanes[i] == lanes[j] for i, j in pairs):
+            continue
+        crossed = sum(crossing[i][j][lanes[i] > lanes[j]] for i, j in pairs if lanes[i] != lanes[j])
+        if best is None or (crossed, used) < best:
+            best, chosen = (crossed, used), lanes
+    return list(chosen)
+
+
+def _first_fit(legs: list[Leg], clash: list[list[bool]]) -> list[int]:
+    """Lanes for many runs: each, from the left, on the lowest lane that no run it overlaps is on."""
+    lanes: dict[int, int] = {}
+    for i in sorted(range(len(legs)), key=lambda k: legs[k].span):
+        taken = {lanes[j] for j in lanes if clash[i][j]}
+        lanes[i] = next(lane for lane in range(len(legs)) if lane not in taken)
+    return [lanes[i] for i in range(len(legs))]
+
+
+def _overlap(p: Leg, q: Leg) -> bool:
+    (p0, p1), (q0, q1) = p.span, q.span
+    return p0 < q1 + LANE_CLEARANCE and q0 < p1 + LANE_CLEARANCE
+
+
+def _crossings(p: Leg, q: Leg) -> tuple[int, int]:
+    """How many of ``q``'s verticals ``p``'s run crosses with ``p``'s lane under ``q``'s, and over it."""
+    low, high = p.span
+    down = sum(low < x < high for x in q.lower)  # from q's lane down to the row below
+    up = sum(low < x < high for x in q.upper)  # from q's lane up to the row above
+    return down, up
+
+
+def _lane_ys(grid: Grid, gap: int, legs: list[Leg], lanes: list[int]) -> list[float]:
+    """The y of each run's lane: a lone lane halfway up the gap, more spread about the middle, clear of
+    the heads at the gap's top (and at its bottom, where a transfer comes down into a box)."""
+    top, bottom = grid.gap(gap)
+    high = top + LANE_MARGIN + (grid.head if any(leg.upper for leg in legs) else 0.0)
+    low = bottom - LANE_MARGIN - (grid.head if any(len(leg.lower) > 1 for leg in legs) else 0.0)
+    count = max(lanes) + 1
+    step = 0.0 if count == 1 else max(MIN_LANE_STEP, min(LANE_STEP, (low - high) / (count - 1)))
+    if count > 1:
+        step = min(step, (bottom - top - 0.2) / (count - 1))  # never out of the gap, however many lanes
+    spread = step * (count - 1)
+    if low - high >= spread:
+        middle = min(max((top + bottom) / 2, high + spread / 2), low - spread / 2)
+    else:
+        middle = (top + bottom) / 2
+    return [middle + spread / 2 - step * lane for lane in lanes]
+
+
+def _points(edge: Edge, boxes: dict[str, Box], xa: float, xb: float, lane: float | None) -> tuple[Point, ...]:
+    a, b = boxes[edge.a], boxes[edge.b]
+    ya = a.y if edge.side_a == "top" else a.bottom
+    yb = b.y if edge.side_b == "top" else b.bottom
+    if lane is None:
+        return ((xa, ya), (xb, yb))
+    return ((xa, ya), (xa, lane), (xb, lane), (xb, yb))
+
+
+def _path(points: Sequence[Point]) -> str:
+    return "M" + " L".join(f"{x:.2f},{y:.2f}" for x, y in points)
+
+
+def _unit(start: Point, end: Point) -> Point:
+    length = hypot(end[0] - start[0], end[1] - start[1]) or 1.0
+    return (end[0] - start[0]) / length, (end[1] - start[1]) / length
+
+
+def _shaft(points: tuple[Point, ...], head: float, at_start: bool, at_end: bool) -> tuple[Point, ...]:
+    """The points with the ends that get a head pulled back by its length, so that no line pokes through a tip."""
+    shaft = list(points)
+    if at_start:
+        ux, uy = _unit(points[0], points[1])
+        shaft[0] = (points[0][0] + ux * head, points[0][1] + uy * head)
+    if at_end:
+        ux, uy = _unit(points[-2], points[-1])
+        shaft[-1] = (points[-1][0] - ux * head, points[-1][1] - uy * head)
+    return tuple(shaft)
+
+
+def _tip(points: tuple[Point, ...], head: float, at_end: bool, colour: str, role: str) -> str:
+    """A head on the first or last point, pointing along the segment that ends there."""
+    start, end = (points[-2], points[-1]) if at_end else (points[1], points[0])
+    ux, uy = _unit(start, end)
+    return f'<path class="{role}" d="{_head(end[0], end[1], ux, uy, head, min(1.0, head * 0.72))}" fill="{colour}"/>'
+
+
+def _promotion(points: tuple[Point, ...], head: float, palette: Palette) -> str:
+    """An arrow from the top of one box up to the bottom of another."""
+    return (
+        f'<path class="promotion" d="{_path(_shaft(points, head, False, True))}" fill="none" '
+        f'stroke="{palette.muted}" stroke-width="0.35"/>' + _tip(points, head, True, palette.muted, "promotion-head")
+    )
+
+
+def _transfer_around(points: tuple[Point, ...], into_a: bool, into_b: bool, head: float, palette: Palette) -> str:
+    """A transfer's dashed connector taken around a box between its two, with a head at each end it leads to."""
+    parts = [
+        f'<path class="transfer" d="{_path(_shaft(points, head, into_a, into_b))}" fill="none" '
+        f'stroke="{palette.muted}" stroke-width="0.35" stroke-dasharray="{TRANSFER_DASH}"/>'
+    ]
+    parts += [
+        _tip(points, head, at_end, palette.muted, "transfer-head")
+        for at_end, into in ((False, into_a), (True, into_b))
+        if into
+    ]
+    return "".join(parts)
 
 
 def _families(
@@ -564,7 +1109,7 @@ def _family_headers(
     parts = []
     for family, members in families:
         first, last = column_x(members[0].id), column_x(members[-1].id)
-        parts.append(_text(widths, (first + last) / 2, 3.6, family.name, 8.5, palette.text, 700))
+        parts.append(_text(widths, (first + last) / 2, 3.6, family.name, 8.5, palette.text, 700, role="family-name"))
         parts.append(
             f'<line x1="{first - col_w / 2 + 1.5:.2f}" y1="{5.0:.2f}" x2="{last + col_w / 2 - 1.5:.2f}" '
             f'y2="{5.0:.2f}" stroke="{palette.rule}" stroke-width="0.3"/>'
@@ -572,20 +1117,58 @@ def _family_headers(
     return "".join(parts)
 
 
+HEADER_PT = 8.5
+"""Track names over their columns."""
+
+
+def _track_names(
+    tracks: list[Track], families: list[tuple[Family, list[Track]]], col_w: float, widths: TextWidths
+) -> dict[str, Fitted]:
+    """Each track's short name as its column's header, by track id: in capitals, or as written where
+    capitals would have to be cut short; all at one size, each inside its column (on two lines if need
+    be). None when one track is drawn, and none for a family of one track named as it is (named once,
+    above it)."""
+    if len(tracks) < 2:
+        return {}
+    named = {members[0].id for family, members in families if len(members) == 1 and _same(family, members[0])}
+    headed = [t for t in tracks if t.id not in named]
+    names = _same_size({t.id: t.short_name.upper() for t in headed}, col_w - 2.0, widths)
+    if any(f.shortened for f in names.values()):  # names as written are narrower, and tell apart at less space
+        names = _same_size({t.id: t.short_name for t in headed}, col_w - 1.2, widths)
+    return names
+
+
+def _same_size(texts: dict[str, str], room: float, widths: TextWidths) -> dict[str, Fitted]:
+    """The texts fitted to ``room``, the largest of them no larger than the smallest needs to be."""
+    first = {key: _fit(widths, text, HEADER_PT, 600, room, HEADER_PT) for key, text in texts.items()}
+    size = min((f.size for f in first.values()), default=HEADER_PT)
+    return {key: _fit(widths, text, size, 600, room, size) for key, text in texts.items()}
+
+
+def _header_height(families: bool, names: dict[str, Fitted], tracks: int) -> float:
+    """Room over the rows for the family names and the track names, with a second line where one needs it."""
+    if tracks < 2:
+        return 1.0
+    extra = max(((len(f.lines) - 1) * (CAP + LEADING) * f.size * PT for f in names.values()), default=0.0)
+    return (12.5 if families and names else 7.0) + extra
+
+
 def _track_headers(
-    tracks: list[Track],
+    names: dict[str, Fitted],
     column_x: Callable[[str], float],
     y: float,
-    col_w: float,
     palette: Palette,
     widths: TextWidths,
 ) -> str:
-    """Each track's short name over its column, made smaller where it would run into the next one."""
+    """Each track's name over its column, its last line's baseline at ``y``."""
     parts = []
-    for track in tracks:
-        name = track.short_name.upper()
-        size = _fitted(widths, name, 8.5, 600, col_w - 1.5)
-        parts.append(_text(widths, column_x(track.id), y, name, size, palette.muted, 600))
+    for track_id, fitted in names.items():
+        step = (CAP + LEADING) * fitted.size * PT
+        for k, line in enumerate(fitted.lines):
+            baseline = y - step * (len(fitted.lines) - 1 - k)
+            parts.append(
+                _text(widths, column_x(track_id), baseline, line, fitted.size, palette.muted, 600, role="track-name")
+            )
     return "".join(parts)
 
 

@@ -6,17 +6,22 @@ per level, one arrow per ``leads_to`` link, rank running upward, and still so at
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ladderpress.diagram import Palette, TextWidths, describe, ladder_svg
-from ladderpress.model import Ladder
+from ladderpress.load import load_ladder
+from ladderpress.model import Ladder, Level
 
 SVG = "{http://www.w3.org/2000/svg}"
-FONTS = Path(__file__).resolve().parent.parent / "styles" / "fonts"
+ROOT = Path(__file__).resolve().parent.parent
+FONTS = ROOT / "styles" / "fonts"
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def level(level_id: str, rank: int, tracks: tuple[str, ...] = ("ic",), **fields: Any) -> dict[str, Any]:
@@ -414,3 +419,324 @@ def test_a_file_that_is_not_a_font_falls_back_to_average_widths(tmp_path: Path) 
     broken = tmp_path / "broken.otf"
     broken.write_bytes(b"not a font")
     assert TextWidths({400: broken}).width("abc", 10, 400) == TextWidths({}).width("abc", 10, 400)
+
+
+# --------------------------------------------------------------------------- geometry on the fixture ladders
+
+MEASURED = TextWidths(
+    {
+        400: FONTS / "Inter-Regular.otf",
+        500: FONTS / "Inter-Medium.otf",
+        600: FONTS / "Inter-SemiBold.otf",
+        700: FONTS / "Inter-Bold.otf",
+    }
+)
+SIZES: dict[str, dict[str, Any]] = {
+    "overview": {"width": 174, "row_height": 16, "max_height": 150},
+    "one-pager": {"width": 72, "row_height": 11.5, "max_height": 120},
+    "you are here": {"width": 52, "row_height": 7, "labels": "code", "max_height": 80},
+    "you are here, roomier": {"width": 56, "row_height": 8, "labels": "code", "max_height": 110},
+    "onboarding": {"width": 174, "row_height": 17, "max_height": 200},
+    "harbor cover": {"width": 150, "row_height": 13, "max_height": 120},
+}
+"""The sizes the templates draw the diagram at: the handbook's overview, a one-pager's, a level chapter's
+(and as it was before it was made smaller), an onboarding packet's and the harbor brand's cover."""
+LADDERS = ("default", "ft", "snowflake", "monzo", "engineering")
+
+Point = tuple[float, float]
+Segment = tuple[Point, Point]
+
+
+def ladder_named(name: str) -> Ladder:
+    folder = ROOT if name == "default" else FIXTURES / name
+    ladder, problems, _ = load_ladder(folder / "content", folder)
+    assert ladder is not None and not problems
+    return ladder
+
+
+def drawings(ladder: Ladder) -> list[tuple[str, list[Level] | None, Level | None, ET.Element]]:
+    """The whole ladder and each track's levels (as a track book draws them) at every size, once with the
+    top level marked: (what, levels drawn, level marked, drawing)."""
+    found = []
+    selections: list[tuple[str, list[Level] | None]] = [("all", None)]
+    selections += [(f"track {t.id}", ladder.levels_in(t.id)) for t in ladder.tracks]
+    for what, levels in selections:
+        shown = levels if levels is not None else ladder.ranked_levels()
+        for size, options in SIZES.items():
+            for marked in (None, shown[-1]):
+                svg = ladder_svg(ladder, levels, highlight=marked, widths=MEASURED, **options)
+                found.append((f"{what}, {size}", levels, marked, parse(svg)))
+    return found
+
+
+def rect_of(element: ET.Element) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a rect."""
+    x, y = float(element.get("x", 0)), float(element.get("y", 0))
+    return x, y, x + float(element.get("width", 0)), y + float(element.get("height", 0))
+
+
+def level_boxes(root: ET.Element) -> dict[str, tuple[float, float, float, float]]:
+    return {r.get("data-level", ""): rect_of(r) for r in boxes(root)}
+
+
+def text_box(text: ET.Element) -> tuple[float, float, float, float]:
+    """(left, top, right, baseline) of a label, measured as the drawing measures it."""
+    size_pt = float(text.get("font-size", 0)) / 0.3528
+    x, y = float(text.get("x", 0)), float(text.get("y", 0))
+    width = MEASURED.width(text.text or "", size_pt, int(text.get("font-weight", 400)))
+    return x, y - 0.727 * size_pt * 0.3528, x + width, y
+
+
+def points_of(element: ET.Element) -> list[Point]:
+    """The points of a line, or of a path of absolute M, L, H and V commands."""
+    if element.tag == f"{SVG}line":
+        return [(float(element.get(f"x{k}", 0)), float(element.get(f"y{k}", 0))) for k in (1, 2)]
+    found: list[Point] = []
+    for command, value in re.findall(r"([MLHV])\s*([-\d.]+(?:,[-\d.]+)?)", element.get("d", "")):
+        x, y = found[-1] if found else (0.0, 0.0)
+        if command == "H":
+            found.append((float(value), y))
+        elif command == "V":
+            found.append((x, float(value)))
+        else:
+            px, py = value.split(",")
+            found.append((float(px), float(py)))
+    return found
+
+
+def segments_of(element: ET.Element) -> list[Segment]:
+    found = points_of(element)
+    return list(pairwise(found))
+
+
+def connectors(root: ET.Element) -> list[ET.Element]:
+    """Every line that joins two boxes: promotions, transfers and equivalences, one element each."""
+    return [e for e in root.iter() if e.get("class") in ("promotion", "transfer", "equivalent")]
+
+
+def share_a_segment(p: Segment, q: Segment, tolerance: float = 0.3) -> bool:
+    """Whether two segments run along each other (parallel, closer than ``tolerance``) for more than a point."""
+    (ax, ay), (bx, by) = p
+    dx, dy = bx - ax, by - ay
+    length = (dx * dx + dy * dy) ** 0.5
+    if length < 1e-6:
+        return False
+    ux, uy = dx / length, dy / length
+    (cx, cy), (ex, ey) = q
+    across = [abs((x - ax) * uy - (y - ay) * ux) for x, y in ((cx, cy), (ex, ey))]
+    if max(across) > tolerance:
+        return False
+    along = sorted((x - ax) * ux + (y - ay) * uy for x, y in ((cx, cy), (ex, ey)))
+    return min(along[1], length) - max(along[0], 0.0) > 0.1
+
+
+def touches(point: Point, segment: Segment, tolerance: float = 0.2) -> bool:
+    (ax, ay), (bx, by) = segment
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy or 1e-9
+    t = max(0.0, min(1.0, ((point[0] - ax) * dx + (point[1] - ay) * dy) / length2))
+    return ((ax + t * dx - point[0]) ** 2 + (ay + t * dy - point[1]) ** 2) ** 0.5 < tolerance
+
+
+def on_edge(point: Point, box: tuple[float, float, float, float], side: str) -> bool:
+    """Whether a point lies on a box's top or bottom side (or, for "side", its left or right side)."""
+    left, top, right, bottom = box
+    x, y = point
+    if side in ("top", "bottom"):
+        return left - 0.01 <= x <= right + 0.01 and abs(y - (top if side == "top" else bottom)) < 0.02
+    return top - 0.01 <= y <= bottom + 0.01 and min(abs(x - left), abs(x - right)) < 0.02
+
+
+def tips(root: ET.Element, kind: str) -> list[Point]:
+    """Where each arrowhead of ``kind`` points: the middle point of its path."""
+    return [points_of(head)[1] for head in of_class(root, f"{kind}-head")]
+
+
+@pytest.mark.parametrize("name", LADDERS)
+def test_track_headers_never_overlap_and_stay_over_their_columns(name: str) -> None:
+    ladder = ladder_named(name)
+    for what, _, _, root in drawings(ladder):
+        width = float(root.get("width", "0").removesuffix("mm"))
+        headers = [text_box(t) for t in of_class(root, "track-name") + of_class(root, "family-name")]
+        for i, (left, top, right, bottom) in enumerate(headers):
+            assert left >= 0 and right <= width, what
+            for left2, top2, right2, bottom2 in headers[i + 1 :]:
+                apart = right + 0.5 <= left2 or right2 + 0.5 <= left or bottom <= top2 or bottom2 <= top
+                assert apart, f"{what}: headers overlap"
+
+
+@pytest.mark.parametrize("name", LADDERS)
+def test_every_label_stays_inside_its_box(name: str) -> None:
+    ladder = ladder_named(name)
+    for what, _, _, root in drawings(ladder):
+        rects = list(level_boxes(root).values())
+        for text in root.iter(f"{SVG}text"):
+            left, top, right, baseline = text_box(text)
+            inside = [r for r in rects if r[0] <= (left + right) / 2 <= r[2] and r[1] <= baseline <= r[3]]
+            if inside:  # a box's label, not a header, an axis label or the legend
+                box_left, box_top, box_right, _ = inside[0]
+                assert box_left < left and right < box_right, f"{what}: {text.text!r} spills out of its box"
+                assert box_top < top, f"{what}: {text.text!r} spills out of its box"
+
+
+@pytest.mark.parametrize("name", LADDERS)
+def test_no_two_connectors_share_a_segment(name: str) -> None:
+    ladder = ladder_named(name)
+    for what, _, _, root in drawings(ladder):
+        drawn = [segments_of(c) for c in connectors(root)]
+        for i, mine in enumerate(drawn):
+            for theirs in drawn[i + 1 :]:
+                assert not any(share_a_segment(p, q) for p in mine for q in theirs), f"{what}: a segment is shared"
+                # nor does one turn where it meets another, which would read as a branch of it
+                for one, other in ((mine, theirs), (theirs, mine)):
+                    bends = [end for _, end in one[:-1]]
+                    assert not any(touches(b, s) for b in bends for s in other), f"{what}: a turn meets a line"
+
+
+@pytest.mark.parametrize("name", LADDERS)
+def test_every_reachable_level_shows_the_connector_that_reaches_it(name: str) -> None:
+    ladder = ladder_named(name)
+    for what, levels, _, root in drawings(ladder):
+        shown = {lv.id for lv in (levels if levels is not None else ladder.levels)}
+        rects = level_boxes(root)
+        assert set(rects) == shown, what
+        shafts = [points_of(p) for p in of_class(root, "promotion")]
+        arrow_tips = tips(root, "promotion")
+        for level in ladder.levels:
+            for move in ladder.moves_from(level):
+                if level.id not in shown or move.to not in shown or move.kind not in ("promotion", "transfer"):
+                    continue
+                target = rects[move.to]
+                if move.kind == "promotion":
+                    assert any(on_edge(tip, target, "bottom") for tip in arrow_tips), f"{what}: no arrow into {move.to}"
+                    assert any(
+                        on_edge(shaft[0], rects[level.id], "top")
+                        and target[0] <= shaft[-1][0] <= target[2]
+                        and 0 < shaft[-1][1] - target[3] <= 1.5
+                        for shaft in shafts
+                    ), f"{what}: no arrow from {level.id} to {move.to}"
+                else:
+                    assert any(
+                        on_edge(tip, target, side)
+                        for tip in tips(root, "transfer")
+                        for side in ("top", "bottom", "side")
+                    ), f"{what}: no transfer into {move.to}"
+
+
+@pytest.mark.parametrize("name", LADDERS)
+def test_a_track_book_draws_its_track_alone_with_the_trunk_it_grows_from(name: str) -> None:
+    ladder = ladder_named(name)
+    for track in ladder.tracks:
+        levels = ladder.levels_in(track.id)
+        for size, options in SIZES.items():
+            root = parse(ladder_svg(ladder, levels, widths=MEASURED, **options))
+            xs = {round((left + right) / 2, 2) for left, _, right, _ in level_boxes(root).values()}
+            assert len(xs) == 1, f"{track.id}, {size}: the levels of one track sit in one column"
+            assert not of_class(root, "track-name")  # no header for a column with nothing under it
+            assert "in 1 track." in (root.get("aria-label") or "")
+
+
+def test_a_drawing_has_no_empty_column() -> None:
+    for name in LADDERS:
+        ladder = ladder_named(name)
+        for what, _, _, root in drawings(ladder):
+            columns = [(text_box(t)[0] + text_box(t)[2]) / 2 for t in of_class(root, "track-name")]
+            if len(columns) < 2:
+                continue
+            half = (columns[1] - columns[0]) / 2
+            centres = [(left + right) / 2 for left, _, right, _ in level_boxes(root).values()]
+            for x in columns:
+                assert any(abs(c - x) < half for c in centres), f"{name}, {what}: an empty column"
+
+
+def four_tracks(**moves: list[dict[str, Any]]) -> Ladder:
+    """Four tracks with long names and long titles, after a shared trunk; the four levels of rank 3 share a band."""
+    names = {"dev": "Developer", "lead": "Tech Lead", "em": "Engineering Manager", "arch": "Solutions Architect"}
+    bands = [{"id": f"g{r}", "name": f"Grade {r}", "rank": r} for r in (1, 2, 3, 4)]
+    levels = [
+        level("a", 1, tuple(names), leads_to=["b"], band="g1", short_title="Associate Software Developer"),
+        level("b", 2, tuple(names), leads_to=[f"{t}3" for t in names], band="g2", short_title="Software Developer"),
+    ]
+    for t, title in names.items():
+        levels.append(level(f"{t}3", 3, (t,), band="g3", short_title=f"Senior {title}", leads_to=[f"{t}4"]))
+        levels.append(level(f"{t}4", 4, (t,), band="g4", short_title=f"Principal {title}"))
+    levels = [{**lv, "moves": moves[lv["id"]]} if lv["id"] in moves else lv for lv in levels]
+    base = make_ladder(levels, tracks=tuple(names), bands=bands).model_dump()
+    tracks = [{"id": t, "name": title, "short_name": title, "summary": "S."} for t, title in names.items()]
+    return Ladder.model_validate({**base, "tracks": tracks})
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_four_long_track_names_fit_their_columns(size: str) -> None:
+    ladder = four_tracks()
+    root = parse(ladder_svg(ladder, highlight=ladder.level("b"), widths=MEASURED, **SIZES[size]))
+    headers = sorted((text_box(t) for t in of_class(root, "track-name")), key=lambda b: (b[3], b[0]))
+    assert headers
+    for i, (left, top, right, bottom) in enumerate(headers):
+        for left2, top2, right2, bottom2 in headers[i + 1 :]:
+            assert right + 0.5 <= left2 or right2 + 0.5 <= left or bottom <= top2 or bottom2 <= top
+    rects = list(level_boxes(root).values())
+    for text in root.iter(f"{SVG}text"):
+        left, top, right, baseline = text_box(text)
+        for box_left, box_top, box_right, box_bottom in rects:
+            if box_left <= (left + right) / 2 <= box_right and box_top <= baseline <= box_bottom:
+                assert box_left < left and right < box_right and box_top < top
+
+
+def test_a_long_name_is_wrapped_before_it_is_made_tiny() -> None:
+    ladder = four_tracks()
+    root = parse(ladder_svg(ladder, widths=MEASURED, **SIZES["one-pager"]))
+    names = of_class(root, "track-name")
+    assert min(float(t.get("font-size", 0)) / 0.3528 for t in names) >= 6.0  # never below 6 pt
+    assert len(names) > 4  # "Engineering Manager" takes two lines
+    assert not any((t.text or "").endswith("…") for t in names)
+    # four columns of 12.5 mm: names as written, since in capitals they would have to be cut short,
+    # and one that does not fit even so, shortened rather than made smaller than 6 pt
+    small = of_class(parse(ladder_svg(ladder, widths=MEASURED, **SIZES["you are here"])), "track-name")
+    assert {"Developer", "Tech Lead", "Solutions", "Architect"} <= {t.text for t in small}
+    assert min(float(t.get("font-size", 0)) / 0.3528 for t in small) >= 6.0
+
+
+def test_titles_that_would_be_cut_short_give_way_to_codes() -> None:
+    ladder = four_tracks()
+    shown = texts(parse(ladder_svg(ladder, widths=MEASURED, **SIZES["one-pager"])))
+    assert "DEV4" in shown and not any(t.startswith("Principal") for t in shown)
+    assert "Principal Developer" in texts(parse(ladder_svg(ladder, widths=MEASURED, **SIZES["overview"])))
+
+
+def test_a_transfer_past_a_box_goes_around_it_rather_than_under_it() -> None:
+    ladder = four_tracks(dev3=[{"to": "em3", "kind": "transfer"}])
+    root = parse(ladder_svg(ladder, widths=MEASURED))
+    (connector,) = of_class(root, "transfer")
+    rects = level_boxes(root)
+    start = points_of(connector)[0]
+    assert on_edge(start, rects["dev3"], "top")
+    (tip,) = tips(root, "transfer")
+    assert on_edge(tip, rects["em3"], "top")
+    lead = rects["lead3"]
+    for (x1, y1), (x2, y2) in segments_of(connector):  # nothing runs through the box between
+        assert max(y1, y2) <= lead[1] or min(x1, x2) >= lead[2] or max(x1, x2) <= lead[0]
+
+
+def test_crossing_promotions_each_keep_a_run_of_their_own() -> None:
+    """a → d and b → c cross over; with their runs on one line a reader could not tell which goes where."""
+    levels = [
+        level("a", 1, ("ic",), leads_to=["d"]),
+        level("b", 1, ("m",), leads_to=["c"]),
+        level("c", 2, ("ic",)),
+        level("d", 2, ("m",)),
+    ]
+    ladder = make_ladder(levels)
+    for options in SIZES.values():
+        root = parse(ladder_svg(ladder, widths=MEASURED, **options))
+        first, second = (segments_of(p) for p in of_class(root, "promotion"))
+        assert not any(share_a_segment(p, q) for p in first for q in second)
+        runs = [y1 for (_, y1), (_, y2) in first + second if abs(y1 - y2) < 1e-6]
+        assert len(set(runs)) == 2  # two lanes
+
+
+def test_a_fork_leaves_its_box_by_two_ports() -> None:
+    root = parse(ladder_svg(forked(), widths=MEASURED))
+    rects = level_boxes(root)
+    starts = [points_of(p)[0] for p in of_class(root, "promotion") if on_edge(points_of(p)[0], rects["b"], "top")]
+    assert len(starts) == 2 and abs(starts[0][0] - starts[1][0]) >= 1.0
