@@ -325,12 +325,13 @@ class Inspection:
 
     def _split_lists(self) -> None:
         """A list split with one item on a side, or a list of four items or fewer split at all."""
-        for key, parts in self._lists.items():
+        for key, fragments in self._lists.items():
+            parts = [(page, items) for page, items in fragments if items]  # a list may start with no item yet
             if len(parts) < 2:
                 continue
             total = sum(items for _, items in parts)
             for index, (page, items) in enumerate(parts):
-                if items == 1 or (total <= SHORT_LIST and items > 0):
+                if items == 1 or total <= SHORT_LIST:
                     where = "top" if index else "bottom"
                     self.findings.append(
                         Finding(
