@@ -31,6 +31,8 @@ MIN_CONTRAST = 4.5
 MIN_CONTRAST_LARGE = 3.0
 """WCAG 2 (1.4.3): large text (18 pt, or 14 pt bold) needs 3:1, other text 4.5:1."""
 LARGE_PX, LARGE_BOLD_PX = 24.0, 18.66
+LISTS = {"ul": "li", "ol": "li", "dl": "div"}
+"""Lists, and the element of each that is one item (a term and its description are grouped in a div)."""
 SHORT_LIST = 4
 """A list of this many items or fewer is never split across pages."""
 TOLERANCE = 1.0
@@ -292,8 +294,8 @@ class Inspection:
                 heading_last = bool(rows) and _is_heading_row(rows[-1])
                 self._tables.setdefault(id(box.element), []).append((walk.number, len(rows), heading_last))
                 self._table_names.setdefault(id(box.element), _table_name(box))
-            elif box.element_tag in ("ul", "ol") and isinstance(box, boxes.BlockBox):
-                items = sum(1 for child in box.children if child.element_tag == "li")
+            elif box.element_tag in LISTS and isinstance(box, boxes.BlockBox):
+                items = sum(1 for child in box.children if child.element_tag == LISTS[box.element_tag])
                 self._lists.setdefault(id(box.element), []).append((walk.number, items))
                 self._list_names.setdefault(id(box.element), _short(_text_of(box)))
 
