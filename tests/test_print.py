@@ -15,7 +15,8 @@ from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
 from ladderpress.cli import main
-from tests.conftest import REBUILT_RECIPES, ROOT, copy_project, outline, page_texts, render_png, text
+from tests.conftest import REBUILT_RECIPES, ROOT, copy_project, outline, page_texts, render_png, shared_build, text
+from tests.test_frameworks import build_fixture
 
 REFERENCES = Path(__file__).resolve().parent / "reference"
 PRIMARY = (0x1C, 0x2F, 0x4A)
@@ -260,39 +261,77 @@ def test_long_content_is_fitted_before_it_is_refused(tmp_path: Path) -> None:
     assert "number 6" in text(project / "out/one-pagers/pm.pdf")
 
 
-PAGES = [
-    ("one-pager-senior-pm", "one-pagers/senior-pm.pdf", 1),
-    ("handbook-cover", "handbook.pdf", 1),
-    ("handbook-glance", "handbook.pdf", 5),
-    ("handbook-level", "handbook.pdf", 9),
-]
+REFERENCE_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    # every kind of document, for the default ladder and for a published framework of another shape
+    "default": (
+        "handbook.pdf",
+        "ic-track.pdf",
+        "levels/senior-pm.pdf",
+        "one-pagers/senior-pm.pdf",
+        "onboarding/amara-okafor.pdf",
+    ),
+    "snowflake": ("handbook.pdf", "manager-track.pdf", "levels/staff-engineer.pdf", "one-pagers/engineer-2.pdf"),
+}
+REFERENCE_DPI = 40
 
 
-def test_every_reference_image_is_compared() -> None:
-    assert sorted(p.stem for p in REFERENCES.glob("*.png")) == sorted(name for name, _, _ in PAGES)
+def reference_folder(ladder: str, document: str) -> Path:
+    """tests/reference/LADDER/DOCUMENT (its path with / as --), one PNG per page."""
+    return REFERENCES / ladder / document.removesuffix(".pdf").replace("/", "--")
 
 
-@pytest.mark.parametrize(("name", "pdf", "page"), PAGES)
-def test_pages_look_like_their_reference(
-    built: Path, tmp_path: Path, update_references: bool, name: str, pdf: str, page: int
-) -> None:
-    """A layout regression shows up as a difference from the committed reference PNG.
+def test_every_reference_folder_is_compared() -> None:
+    folders = {p.relative_to(REFERENCES).as_posix() for p in REFERENCES.glob("*/*") if p.is_dir()}
+    wanted = {reference_folder(ladder, doc).relative_to(REFERENCES).as_posix() for ladder, docs in
+              REFERENCE_DOCUMENTS.items() for doc in docs}  # fmt: skip
+    assert folders == wanted
+    assert not list(REFERENCES.glob("*.png"))  # no page outside a document's folder
 
-    Update on purpose with ``pytest --update-references`` and look at the new PNGs before committing.
+
+def compare_with_reference(pdf: Path, folder: Path, scratch: Path, update: bool) -> None:
+    """Every page of ``pdf`` against its reference PNG: the same number of pages, each alike.
+
+    ``pytest --update-references`` rewrites the folder from the current output; look at the new
+    PNGs before committing them.
     """
-    current = render_png(built / pdf, page, 40, tmp_path / name)
-    reference = REFERENCES / f"{name}.png"
-    if update_references or not reference.exists():
-        REFERENCES.mkdir(exist_ok=True)
-        shutil.copy(current, reference)
-        if not update_references:
-            pytest.fail(f"no reference for {name}; wrote {reference}, look at it and commit it")
-    got, want = Image.open(current).convert("L"), Image.open(reference).convert("L")
-    assert got.size == want.size, f"{name}: page size changed {want.size} -> {got.size}"
-    diff = ImageChops.difference(got, want)
-    mean = ImageStat.Stat(diff).mean[0]
-    changed = sum(diff.histogram()[65:]) / (got.size[0] * got.size[1])
-    assert mean < 1.5 and changed < 0.005, f"{name}: mean difference {mean:.2f}, {changed:.2%} of pixels changed"
+    scratch.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", str(REFERENCE_DPI), str(pdf), str(scratch / "p")], check=True)
+    pages = sorted(scratch.glob("p-*.png"), key=lambda png: int(png.stem.split("-")[-1]))
+    if update or not folder.is_dir():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for number, png in enumerate(pages, 1):
+            shutil.copy(png, folder / f"p{number:02d}.png")
+        if not update:
+            pytest.fail(f"no reference for {pdf.name}; wrote {folder}, look at it and commit it")
+    references = sorted(folder.glob("p*.png"))
+    assert len(pages) == len(references), f"{folder.name}: {len(references)} pages -> {len(pages)}"
+    for number, (png, reference) in enumerate(zip(pages, references, strict=True), 1):
+        got, want = Image.open(png).convert("L"), Image.open(reference).convert("L")
+        assert got.size == want.size, f"{folder.name} p. {number}: page size changed {want.size} -> {got.size}"
+        diff = ImageChops.difference(got, want)
+        mean = ImageStat.Stat(diff).mean[0]
+        changed = sum(diff.histogram()[65:]) / (got.size[0] * got.size[1])
+        assert mean < 1.5 and changed < 0.005, (
+            f"{folder.name} p. {number}: mean difference {mean:.2f}, {changed:.2%} of pixels changed"
+        )
+
+
+@pytest.mark.parametrize("document", REFERENCE_DOCUMENTS["default"])
+def test_default_pages_look_like_their_reference(
+    built: Path, tmp_path: Path, update_references: bool, document: str
+) -> None:
+    """A layout regression shows up as a page that differs from its committed reference PNG."""
+    compare_with_reference(built / document, reference_folder("default", document), tmp_path, update_references)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("document", REFERENCE_DOCUMENTS["snowflake"])
+def test_framework_pages_look_like_their_reference(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, update_references: bool, document: str
+) -> None:
+    out = shared_build(tmp_path_factory, "framework-snowflake", lambda out: build_fixture("snowflake", out))
+    compare_with_reference(out / document, reference_folder("snowflake", document), tmp_path, update_references)
 
 
 def _struct_elements(node, found: list) -> list:
