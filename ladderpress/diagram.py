@@ -147,11 +147,11 @@ class Layout:
     rows: int
     row_height: float
     axis: float
-    stacked: bool
+    width: float
     background: str
     """Family and track headers, axis, arrows, transfer connectors and equivalence lines."""
-    transfers: bool
-    """Whether a transfer is drawn, so that the legend explains the dashed connector."""
+    lines: tuple[str, ...]
+    """The kinds of connector drawn ("promotion", "transfer", "equivalent"), each explained by the legend."""
     plain_boxes: tuple[str, ...]
     """Each box unmarked, in the order of ``boxes``."""
     position: dict[str, int]
@@ -224,12 +224,12 @@ def ladder_svg(
         return Markup("")
     labels = layout.labels
     next_ids = {lv.id for lv in ladder.next_levels(highlight)} if highlight is not None else set()
-    items = [
-        *(["here"] if highlight else []),
-        *(["next"] if next_ids else []),
-        *(["transfer"] if layout.transfers else []),
-    ]
-    legend = (5.0 * len(items) + 2 if layout.stacked else 7.0) if items else 0.0
+    marks = [*(["here"] if highlight else []), *(["next"] if next_ids else [])]
+    # a key to every mark and line drawn, where a level is marked or a transfer drawn (an unmarked drawing of
+    # arrows and rows is explained by the text around it, and takes no room for a key)
+    items = [*marks, *layout.lines] if marks or "transfer" in layout.lines else []
+    grid = _legend_grid(items, layout.width, layout.axis, widths)
+    legend = LEGEND_ROW * grid.rows + 2 if items else 0.0
     height = layout.header + layout.rows * layout.row_height + legend + 1
 
     boxes: Sequence[str] = layout.plain_boxes
@@ -243,7 +243,7 @@ def ladder_svg(
         boxes = marked
     parts = [layout.background, *boxes]
     if items:
-        parts.append(_legend(height - legend + 2, layout.axis + 1, palette, widths, items, layout.stacked))
+        parts.append(_legend(height - legend + 2, grid, palette, widths, items))
 
     description = layout.description  # escaped already, as is what is added to it
     if highlight is not None:
@@ -286,14 +286,18 @@ def _layout(
             labels = "code"
     transfers = _transfers(ladder, shown)
     axis_labels, axis, col_w = _axis_and_columns(ladder, shown, ranks, width, row_height, labels, len(tracks), widths)
-    if labels == "full" and _titles_cut(ladder, shown, transfers, col_w, row_height, widths):
+    if labels == "full" and _titles_cut(ladder, shown, transfers, col_w, row_height, len(tracks), widths):
         labels = "code"  # codes alone, rather than titles cut short
         axis_labels, axis, col_w = _axis_and_columns(
             ladder, shown, ranks, width, row_height, labels, len(tracks), widths
         )
     box_h = _box_height(row_height, labels)
-    box_w = _box_width(ladder, shown, transfers, col_w, labels, widths)
-    stacked = width < 80  # a narrow drawing puts its legend items one under the other
+    box_w = _box_width(ladder, shown, transfers, col_w, labels, box_h, len(tracks), widths)
+    if labels == "code" and all(_one_line(widths, lv, box_w) for lv in shown):
+        box_h = _box_height(row_height, labels, tall=False)  # lower boxes: more room for the connectors between
+    elif labels == "code":  # boxes of two lines: taller rows where the drawing may grow, for the same room
+        most = (max_height - 16) / len(ranks) if max_height is not None else row_height
+        row_height = max(row_height, min(row_height - _box_height(row_height, labels, tall=False) + box_h, most))
     columns = {t.id: i for i, t in enumerate(tracks)}
     rows = {rank: i for i, rank in enumerate(ranks)}
     families = _families(ladder, tracks, col_w, widths)
@@ -318,7 +322,8 @@ def _layout(
     parts.append(_track_headers(names, column_x, header - 2.8, palette, widths))
     if axis:
         parts.append(_axis(axis_labels, ranks, row_top, box_h, axis, palette, widths))
-    parts.append(_connectors(ladder, shown, boxes, grid, transfers, palette))
+    connectors, lines = _connectors(ladder, shown, boxes, grid, transfers, palette)
+    parts.append(connectors)
     return Layout(
         boxes=boxes,
         labels=labels,
@@ -326,9 +331,9 @@ def _layout(
         rows=len(ranks),
         row_height=row_height,
         axis=axis,
-        stacked=stacked,
+        width=width,
         background="".join(parts),
-        transfers=bool(transfers),
+        lines=lines,
         plain_boxes=tuple(_box(box, labels, palette, widths, False, False) for box in boxes.values()),
         position={level_id: i for i, level_id in enumerate(boxes)},
         description=escape(_describe(shown, tracks, _transfer_names(ladder, shown))),
@@ -377,8 +382,11 @@ def _axis_and_columns(
     return axis_labels, axis, (width - axis - 2) / max(tracks, 1)
 
 
-def _box_height(row_height: float, labels: str) -> float:
-    return min(row_height * 0.7, 9.0) if labels == "full" else min(row_height * 0.78, 6.0)
+def _box_height(row_height: float, labels: str, tall: bool = True) -> float:
+    """A box's height: a code over a title, or a code alone (on two lines where ``tall``, else on one)."""
+    if labels == "full":
+        return min(row_height * 0.66, 9.0)
+    return min(row_height * 0.78, 6.0) if tall else min(row_height * 0.66, 5.0)
 
 
 def _titles_cut(
@@ -387,12 +395,26 @@ def _titles_cut(
     transfers: dict[tuple[str, str], None],
     col_w: float,
     row_height: float,
+    tracks: int,
     widths: TextWidths,
 ) -> bool:
     """Whether a level's short title would be cut short under its code (in the marked box's bolder weight)."""
-    box_w = _box_width(ladder, shown, transfers, col_w, "full", widths)
     box_h = _box_height(row_height, "full")
-    return any(lv.code and _full_labels(widths, lv, box_w, box_h, 600)[1].shortened for lv in shown)
+    box_w = _box_width(ladder, shown, transfers, col_w, "full", box_h, tracks, widths)
+    return any(
+        lv.code and any(f.shortened for f, _, _ in _box_labels(widths, lv, "full", box_w, box_h, True)) for lv in shown
+    )
+
+
+TRANSFER_GAP = 8.0
+"""Millimetres between the boxes of neighbouring columns where a transfer joins two boxes of one row, so
+that its dashed connector shows between its heads; boxes are made narrower for it."""
+COLUMN_GAP = 5.0
+"""Millimetres between the boxes of neighbouring columns otherwise, and the least a title may leave."""
+MIN_GAP = 3.0
+"""The least gap of all, left only where a box's code (its only label) needs the room."""
+LABEL_ROOM = 1.5
+"""Millimetres of a box's width kept free of its labels."""
 
 
 def _box_width(
@@ -401,19 +423,51 @@ def _box_width(
     transfers: dict[tuple[str, str], None],
     col_w: float,
     labels: str,
+    box_h: float,
+    tracks: int,
     widths: TextWidths,
 ) -> float:
-    """As wide as a column allows, up to a limit; narrower where a transfer joins two boxes of one row."""
-    box_w = min(col_w - 3, 44.0 if labels == "full" else 20.0)
-    if any(ladder.level(a).rank == ladder.level(b).rank for a, b in transfers):
-        # a connector between two boxes of one row needs room for its two heads and some dashes
-        # (but never so narrow that a label overflows its box: the marked box's title is the boldest)
-        widest = 2.5 + max(
-            max(widths.width(_code(lv), 8.5, 700), widths.width(lv.short_title, 9, 600) if labels == "full" else 0.0)
-            for lv in shown
-        )
-        box_w = max(min(box_w, col_w - 7.5), min(widest, col_w - 3))
-    return box_w
+    """As wide as a column allows, up to a limit, less a gap between columns (``TRANSFER_GAP`` where a
+    transfer joins two boxes of one row, else ``COLUMN_GAP``); wider, down to a smaller gap, only where
+    a label needs it to be printed whole at ``MIN_PT`` or more."""
+    limit = 44.0 if labels == "full" else 20.0
+    if tracks < 2:
+        return min(col_w - MIN_GAP, limit)
+    side_by_side = any(ladder.level(a).rank == ladder.level(b).rank for a, b in transfers)
+    narrow = min(col_w - (TRANSFER_GAP if side_by_side else COLUMN_GAP), limit)
+    # titles can give way to codes; codes alone cannot give way to anything
+    widest = min(col_w - (COLUMN_GAP if labels == "full" else MIN_GAP), limit)
+    need = max(_least_width(widths, lv, labels, box_h) for lv in shown)
+    return max(narrow, min(need, widest))
+
+
+def _least_width(widths: TextWidths, level: Level, labels: str, box_h: float) -> float:
+    """The narrowest box that shows a level's labels whole (neither cut short nor under ``MIN_PT``),
+    abbreviated if need be; the marked box's weights, the boldest, are measured."""
+    if labels == "code" or not level.code:
+        text = _code(level) if labels == "code" else level.short_title
+        wrap = (box_h - BOX_PAD) / ((2 * CAP + LEADING) * PT)
+        return _least_room(widths, text, 700, wrap) + LABEL_ROOM + 0.01
+    code = widths.width(level.code, MIN_PT, 700)
+    wrap = (box_h - BOX_PAD - CAP * 8.5 * PT) / (2 * (CAP + LEADING) * PT)
+    return max(code, _least_room(widths, level.short_title, 600, wrap)) + LABEL_ROOM + 0.01
+
+
+def _least_room(widths: TextWidths, text: str, weight: int, wrap: float) -> float:
+    """The least room ``text`` (or its abbreviation) needs at ``MIN_PT``: on one line, or on two where
+    ``wrap`` (the largest size two lines may have) allows."""
+    best = float("inf")
+    for option in dict.fromkeys((text, _abbreviated(text))):
+        best = min(best, widths.width(option, MIN_PT, weight))
+        if wrap >= MIN_PT:
+            for first, second in _breaks(option):
+                best = min(best, max(widths.width(first, MIN_PT, weight), widths.width(second, MIN_PT, weight)))
+    return best
+
+
+def _one_line(widths: TextWidths, level: Level, box_w: float) -> bool:
+    """Whether a box's code fits on one line at ``MIN_PT`` or more (so that a box of one line's height holds it)."""
+    return widths.width(_code(level), MIN_PT, 700) <= box_w - LABEL_ROOM
 
 
 def _transfers(ladder: Ladder, shown: list[Level]) -> dict[tuple[str, str], None]:
@@ -493,8 +547,9 @@ def _text(
     )
 
 
-MIN_PT = 6.0
-"""The smallest size a label is made: one that would need less is put on two lines, or shortened."""
+MIN_PT = 6.5
+"""The smallest size any text of the drawing is printed at: a label that would need less is put on two
+lines, abbreviated, replaced by the level's code or, as a last resort, shortened."""
 CAP = 0.727
 """The font's capital height, in ems: a label is centred on its capitals."""
 LEADING = 0.38
@@ -520,10 +575,19 @@ class Fitted:
         return self.size * PT * (CAP * n + LEADING * (n - 1)) if n else 0.0
 
 
-def _fit(widths: TextWidths, text: str, size: float, weight: int, room: float, wrap: float = 0.0) -> Fitted:
+def _fit(
+    widths: TextWidths,
+    text: str,
+    size: float,
+    weight: int,
+    room: float,
+    wrap: float = 0.0,
+    abbreviate: bool = False,
+) -> Fitted:
     """``text`` drawn no wider than ``room`` mm: on one line at ``size`` points where it fits; else on one
     line made smaller or, where ``wrap`` (the largest size two lines may have) allows, on two lines, whichever
-    is larger; and where either would be smaller than ``MIN_PT``, shortened with an ellipsis."""
+    is larger; where either would be smaller than ``MIN_PT``, abbreviated (where ``abbreviate``, and the
+    abbreviation fits) or else shortened with an ellipsis."""
     one = size * min(1.0, room / max(widths.width(text, size, weight), 0.01))
     if one >= size:
         return Fitted((text,), size)
@@ -532,7 +596,47 @@ def _fit(widths: TextWidths, text: str, size: float, weight: int, room: float, w
         return two
     if one >= MIN_PT:
         return Fitted((text,), one)
+    short = _abbreviated(text) if abbreviate else text
+    if short != text:
+        fitted = _fit(widths, short, size, weight, room, wrap)
+        if not fitted.shortened:
+            return fitted
     return _shortened(widths, text, MIN_PT, weight, room, wrap >= MIN_PT)
+
+
+ABBREVIATIONS = {
+    "associate": "assoc.",
+    "assistant": "asst.",
+    "director": "dir.",
+    "distinguished": "dist.",
+    "engineer": "eng.",
+    "engineering": "eng.",
+    "junior": "jr",
+    "management": "mgmt",
+    "manager": "mgr",
+    "principal": "princ.",
+    "senior": "sr",
+    "technical": "tech.",
+}
+"""Words of level titles with the abbreviation a label too long for its box uses (rather than print smaller
+than ``MIN_PT``): "Senior Group Lead" becomes "Sr Group Lead"."""
+
+
+def _abbreviated(text: str) -> str:
+    """``text`` with each word ``ABBREVIATIONS`` knows abbreviated, in capitals or capitalised as it was."""
+    words = []
+    for word in text.split(" "):
+        short = ABBREVIATIONS.get(word.casefold())
+        if short is not None:
+            short = (
+                short.upper()
+                if word.isupper() and len(word) > 1
+                else short.capitalize()
+                if word[:1].isupper()
+                else short
+            )
+        words.append(word if short is None else short)
+    return " ".join(words)
 
 
 def _two_lines(widths: TextWidths, text: str, size: float, weight: int, room: float) -> Fitted | None:
@@ -616,25 +720,30 @@ def _box(box: Box, labels: str, palette: Palette, widths: TextWidths, current: b
         f'height="{box.h:.2f}" rx="1.2" '
         f'fill="{fill}" stroke="{stroke}" stroke-width="{0.6 if is_next or current else 0.3}"/>'
     ]
-    room = box.w - 1.5
-    if labels == "code" or not box.level.code:
-        label, colour = (_code(box.level), code_colour) if labels == "code" else (box.level.short_title, title_colour)
-        wrap = (box.h - BOX_PAD) / ((2 * CAP + LEADING) * PT)
-        items = [(_fit(widths, label, 8.5, 700, room, wrap), 700, colour)]
-    else:
-        weight = 600 if current else 500
-        code, title = _full_labels(widths, box.level, box.w, box.h, weight)
-        items = [(code, 700, code_colour), (title, weight, title_colour)]
+    items = [
+        (fitted, weight, code_colour if is_code else title_colour)
+        for fitted, weight, is_code in _box_labels(widths, box.level, labels, box.w, box.h, current)
+    ]
     parts += _stacked(widths, box.x, box.y + box.h / 2, items)
     return "".join(parts)
 
 
-def _full_labels(widths: TextWidths, level: Level, box_w: float, box_h: float, weight: int) -> tuple[Fitted, Fitted]:
-    """A level's code, and under it its short title (in ``weight``), fitted to a box."""
-    room = box_w - 1.5
-    code = _fit(widths, level.code or "", 8.5, 700, room)
+def _box_labels(
+    widths: TextWidths, level: Level, labels: str, box_w: float, box_h: float, current: bool
+) -> list[tuple[Fitted, int, bool]]:
+    """A box's labels, fitted to it, top first: (label, weight, whether it is the code).
+
+    A code alone (or a short title alone, for a level without a code) is bold and may take two lines; a
+    code over a short title, the title in the marked box's bolder weight where ``current``."""
+    room = box_w - LABEL_ROOM
+    if labels == "code" or not level.code:
+        label, is_code = (_code(level), True) if labels == "code" else (level.short_title, False)
+        wrap = (box_h - BOX_PAD) / ((2 * CAP + LEADING) * PT)
+        return [(_fit(widths, label, 8.5, 700, room, wrap, abbreviate=True), 700, is_code)]
+    weight = 600 if current else 500
+    code = _fit(widths, level.code, 8.5, 700, room)
     wrap = (box_h - BOX_PAD - code.height) / (2 * (CAP + LEADING) * PT)
-    return code, _fit(widths, level.short_title, 9, weight, room, wrap)
+    return [(code, 700, True), (_fit(widths, level.short_title, 9, weight, room, wrap, abbreviate=True), weight, False)]
 
 
 def _code(level: Level) -> str:
@@ -642,12 +751,16 @@ def _code(level: Level) -> str:
     return level.code or level.short_title
 
 
+EQUIVALENT_DASH = "1,1"
+"""The dots of the line between two levels of one band."""
+
+
 def _equivalent(a: Box, b: Box, palette: Palette) -> str:
     left, right = sorted((a, b), key=lambda box: box.x)
     y = left.y + left.h / 2
     return (
         f'<line class="equivalent" x1="{left.x + left.w / 2:.2f}" y1="{y:.2f}" x2="{right.x - right.w / 2:.2f}" '
-        f'y2="{y:.2f}" stroke="{palette.rule}" stroke-width="0.4" stroke-dasharray="1,1"/>'
+        f'y2="{y:.2f}" stroke="{palette.rule}" stroke-width="0.4" stroke-dasharray="{EQUIVALENT_DASH}"/>'
     )
 
 
@@ -655,7 +768,7 @@ TRANSFER_DASH = "1.2,0.8"
 """The transfer connector's dashes: longer and darker than the equivalence line's dots."""
 
 
-def _transfer(a: Box, b: Box, into_a: bool, into_b: bool, palette: Palette) -> str:
+def _transfer(a: Box, b: Box, into_a: bool, into_b: bool, head: float, palette: Palette) -> str:
     """A dashed connector between two boxes, with a head at each end a transfer leads to.
 
     Boxes side by side are joined edge to edge at mid-height; boxes one above the other, where
@@ -673,7 +786,7 @@ def _transfer(a: Box, b: Box, into_a: bool, into_b: bool, palette: Palette) -> s
     (x0, y0), (x1, y1) = start, end
     length = hypot(x1 - x0, y1 - y0) or 1.0
     ux, uy = (x1 - x0) / length, (y1 - y0) / length
-    head = min(1.4, length / 3)
+    head = min(head, length / 3)  # the promotions' heads, so that all arrows look alike
     dash = TRANSFER_DASH if length > 6 else "0.7,0.5"  # a short connector still shows a few dashes
     # the dashes stop at the heads' bases, so that no dash pokes through a head's tip
     sx, sy = (x0 + ux * head, y0 + uy * head) if into_start else (x0, y0)
@@ -685,7 +798,8 @@ def _transfer(a: Box, b: Box, into_a: bool, into_b: bool, palette: Palette) -> s
     for into, (tx, ty), sign in ((into_start, start, -1), (into_end, end, 1)):
         if into:
             parts.append(
-                f'<path class="transfer-head" d="{_head(tx, ty, ux * sign, uy * sign, head)}" fill="{palette.muted}"/>'
+                f'<path class="transfer-head" d="{_head(tx, ty, ux * sign, uy * sign, head, min(1.0, head * 0.72))}" '
+                f'fill="{palette.muted}"/>'
             )
     return "".join(parts)
 
@@ -745,8 +859,9 @@ class Leg:
         return min(xs), max(xs)
 
 
-PORT_STEP = 3.0
-"""Millimetres between the ends of two connectors on one side of a box."""
+PORT_STEP = 5.0
+"""Millimetres between the ends of two connectors on one side of a box, where it is wide enough: their
+heads stay well apart."""
 LANE_STEP = 1.6
 """Millimetres between two lanes of one gap, where the gap has room."""
 MIN_LANE_STEP = 0.6
@@ -766,8 +881,9 @@ def _connectors(
     grid: Grid,
     transfers: dict[tuple[str, str], None],
     palette: Palette,
-) -> str:
-    """Promotion arrows, transfer connectors and equivalence lines, no two of them sharing a segment."""
+) -> tuple[str, tuple[str, ...]]:
+    """Promotion arrows, transfer connectors and equivalence lines, no two of them sharing a segment; and
+    the kinds of them drawn, in the legend's order."""
     promotions = [(lv.id, n.id) for lv in shown for n in ladder.next_levels(lv) if n.id in boxes]
     pairs = list(dict.fromkeys((min(a, b), max(a, b)) for a, b in transfers))
     detours = [(a, b) for a, b in pairs if _blocked(boxes, grid, a, b)]
@@ -775,15 +891,17 @@ def _connectors(
     routes = _routes(boxes, grid, edges)
     head = grid.head
     parts = [_promotion(points, head, palette) for points in routes[: len(promotions)]]
-    parts += [_equivalent(boxes[a], boxes[b], palette) for a, b in _equivalent_neighbours(ladder, boxes, grid, pairs)]
+    equivalents = _equivalent_neighbours(ladder, boxes, grid, pairs)
+    parts += [_equivalent(boxes[a], boxes[b], palette) for a, b in equivalents]
     around = dict(zip(detours, routes[len(promotions) :], strict=True))
     for a, b in pairs:
         into_a, into_b = (b, a) in transfers, (a, b) in transfers
         if (a, b) in around:
             parts.append(_transfer_around(around[a, b], into_a, into_b, head, palette))
         else:
-            parts.append(_transfer(boxes[a], boxes[b], into_a, into_b, palette))
-    return "".join(parts)
+            parts.append(_transfer(boxes[a], boxes[b], into_a, into_b, head, palette))
+    drawn = {"promotion": promotions, "transfer": pairs, "equivalent": equivalents}
+    return "".join(parts), tuple(kind for kind, found in drawn.items() if found)
 
 
 def _blocked(boxes: dict[str, Box], grid: Grid, a: str, b: str) -> bool:
@@ -1133,16 +1251,17 @@ def _track_names(
     named = {members[0].id for family, members in families if len(members) == 1 and _same(family, members[0])}
     headed = [t for t in tracks if t.id not in named]
     names = _same_size({t.id: t.short_name.upper() for t in headed}, col_w - 2.0, widths)
-    if any(f.shortened for f in names.values()):  # names as written are narrower, and tell apart at less space
-        names = _same_size({t.id: t.short_name for t in headed}, col_w - 1.2, widths)
+    if any(f.shortened for f in names.values()):
+        # names as written are narrower, and tell apart at less space; abbreviated, where they must be
+        names = _same_size({t.id: t.short_name for t in headed}, col_w - 1.0, widths, abbreviate=True)
     return names
 
 
-def _same_size(texts: dict[str, str], room: float, widths: TextWidths) -> dict[str, Fitted]:
+def _same_size(texts: dict[str, str], room: float, widths: TextWidths, abbreviate: bool = False) -> dict[str, Fitted]:
     """The texts fitted to ``room``, the largest of them no larger than the smallest needs to be."""
-    first = {key: _fit(widths, text, HEADER_PT, 600, room, HEADER_PT) for key, text in texts.items()}
+    first = {key: _fit(widths, text, HEADER_PT, 600, room, HEADER_PT, abbreviate) for key, text in texts.items()}
     size = min((f.size for f in first.values()), default=HEADER_PT)
-    return {key: _fit(widths, text, size, 600, room, size) for key, text in texts.items()}
+    return {key: _fit(widths, text, size, 600, room, size, abbreviate) for key, text in texts.items()}
 
 
 def _header_height(families: bool, names: dict[str, Fitted], tracks: int) -> float:
@@ -1300,15 +1419,67 @@ def _axis(
     return "".join(parts)
 
 
-LEGEND = {"here": "You are here", "next": "Next step", "transfer": "Transfer"}
-"""The legend's items, in the order they are drawn."""
+LEGEND = {
+    "here": "You are here",
+    "next": "Next step",
+    "promotion": "Promotion",
+    "transfer": "Transfer",
+    "equivalent": "Same band",
+}
+"""The legend's items, in the order they are drawn: the marked boxes, then each kind of connector drawn."""
+LEGEND_PT = 8.5
+LEGEND_ROW = 5.0
+"""Millimetres from one row of the legend to the next."""
+LEGEND_SWATCH = 5.5
+"""Millimetres from an item's mark to its name."""
+LEGEND_SPACE = 4.0
+"""Millimetres between an item's name and the next item's mark."""
 
 
-def _legend(y: float, x: float, palette: Palette, widths: TextWidths, items: list[str], stacked: bool) -> str:
-    """A key to the marks drawn: side by side, or one under the other in a narrow drawing."""
+@dataclass(frozen=True)
+class LegendGrid:
+    """Where the legend's items go: ``per_row`` to a row, in columns starting at ``xs``."""
+
+    xs: tuple[float, ...]
+    per_row: int
+    count: int
+
+    @property
+    def rows(self) -> int:
+        return -(-self.count // self.per_row)
+
+
+def _legend_grid(items: list[str], width: float, axis: float, widths: TextWidths) -> LegendGrid:
+    """The legend's items in as few rows as the drawing's width allows, in columns as wide as their
+    widest item: under the columns of levels, or from the drawing's left edge where that saves a row."""
+    sizes = [LEGEND_SWATCH + widths.width(LEGEND[item], LEGEND_PT, 500) for item in items]
+
+    def columns(per_row: int) -> list[float]:
+        return [max(sizes[k::per_row]) for k in range(per_row)]
+
+    def fits(start: float) -> int:
+        """The most items a row holds from ``start``."""
+        return next(
+            (n for n in range(len(items), 1, -1) if start + sum(columns(n)) + LEGEND_SPACE * (n - 1) <= width - 1),
+            1,
+        )
+
+    start = axis + 1
+    per_row = fits(start)
+    if items and -(-len(items) // fits(1.0)) < -(-len(items) // per_row):
+        start, per_row = 1.0, fits(1.0)
+    xs = [start]
+    for size in columns(per_row)[:-1] if items else []:
+        xs.append(xs[-1] + size + LEGEND_SPACE)
+    return LegendGrid(tuple(xs), per_row, len(items))
+
+
+def _legend(y: float, grid: LegendGrid, palette: Palette, widths: TextWidths, items: list[str]) -> str:
+    """A key to the marks and lines drawn, row by row."""
     parts = []
     for i, item in enumerate(items):
-        ix, iy = (x, y + 5 * i) if stacked else (x + 30 * i, y)
+        ix, iy = grid.xs[i % grid.per_row], y + LEGEND_ROW * (i // grid.per_row)
+        mid = iy + 1.3
         if item == "here":
             parts.append(f'<rect x="{ix:.2f}" y="{iy:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.primary}"/>')
         elif item == "next":
@@ -1316,13 +1487,26 @@ def _legend(y: float, x: float, palette: Palette, widths: TextWidths, items: lis
                 f'<rect x="{ix:.2f}" y="{iy:.2f}" width="4" height="2.6" rx="0.6" fill="{palette.paper}" '
                 f'stroke="{palette.accent}" stroke-width="0.6"/>'
             )
-        else:
-            mid = iy + 1.3
+        elif item == "promotion":  # an arrow up, as promotions are drawn
             parts.append(
-                f'<line class="legend" x1="{ix:.2f}" y1="{mid:.2f}" x2="{ix + 3.0:.2f}" y2="{mid:.2f}" '
-                f'stroke="{palette.muted}" '
-                f'stroke-width="0.35" stroke-dasharray="{TRANSFER_DASH}"/>'
-                f'<path class="legend" d="{_head(ix + 4.2, mid, 1.0, 0.0, 1.2)}" fill="{palette.muted}"/>'
+                f'<line class="legend" data-kind="promotion" x1="{ix + 2:.2f}" y1="{iy + 3.0:.2f}" '
+                f'x2="{ix + 2:.2f}" y2="{iy + 1.0:.2f}" stroke="{palette.muted}" stroke-width="0.35"/>'
+                f'<path class="legend" data-kind="promotion" d="{_head(ix + 2, iy - 0.2, 0.0, -1.0, 1.2, 0.86)}" '
+                f'fill="{palette.muted}"/>'
             )
-        parts.append(_text(widths, ix + 5.5, iy + 2.3, LEGEND[item], 8.5, palette.text, 500, anchor="start"))
+        elif item == "transfer":
+            parts.append(
+                f'<line class="legend" data-kind="transfer" x1="{ix:.2f}" y1="{mid:.2f}" x2="{ix + 3.0:.2f}" '
+                f'y2="{mid:.2f}" stroke="{palette.muted}" stroke-width="0.35" stroke-dasharray="{TRANSFER_DASH}"/>'
+                f'<path class="legend" data-kind="transfer" d="{_head(ix + 4.2, mid, 1.0, 0.0, 1.2)}" '
+                f'fill="{palette.muted}"/>'
+            )
+        else:
+            parts.append(
+                f'<line class="legend" data-kind="equivalent" x1="{ix:.2f}" y1="{mid:.2f}" x2="{ix + 4.0:.2f}" '
+                f'y2="{mid:.2f}" stroke="{palette.rule}" stroke-width="0.4" stroke-dasharray="{EQUIVALENT_DASH}"/>'
+            )
+        parts.append(
+            _text(widths, ix + LEGEND_SWATCH, iy + 2.3, LEGEND[item], LEGEND_PT, palette.text, 500, anchor="start")
+        )
     return "".join(parts)

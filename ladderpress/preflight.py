@@ -24,6 +24,8 @@ from weasyprint.images import RasterImage
 
 from ladderpress.findings import CHECKS, Expect, Finding
 
+INK = 200 / 255
+"""A fill or rule paler than this grey is paper, not ink, when measuring how full a page is."""
 SPARSE = 1 / 3
 """A page whose lowest ink sits above this share of its text area is sparse (covers and last pages aside)."""
 MIN_DPI = 150
@@ -296,7 +298,11 @@ class Inspection:
                 self._table_names.setdefault(id(box.element), _table_name(box))
             elif box.element_tag in LISTS and isinstance(box, boxes.BlockBox):
                 items = sum(1 for child in box.children if child.element_tag == LISTS[box.element_tag])
-                self._lists.setdefault(id(box.element), []).append((walk.number, items))
+                parts = self._lists.setdefault(id(box.element), [])
+                if parts and parts[-1][0] == walk.number:  # another column of the list on the same page
+                    parts[-1] = (walk.number, parts[-1][1] + items)
+                else:
+                    parts.append((walk.number, items))
                 self._list_names.setdefault(id(box.element), _short(_text_of(box)))
 
     def _split_tables(self) -> None:
@@ -380,11 +386,23 @@ def _ink_bottom(box: boxes.Box) -> float:
     if isinstance(box, (boxes.PageBox, boxes.MarginBox)) or box.element_tag in ("html", "body"):
         return 0.0
     background = getattr(box, "background", None)
-    drawn = background is not None and (background.color.alpha > 0 or any(layer.image for layer in background.layers))
-    bordered = any(getattr(box, f"border_{side}_width", 0) for side in ("top", "bottom"))
+    drawn = background is not None and (_inked(background.color) or any(layer.image for layer in background.layers))
+    bordered = any(
+        getattr(box, f"border_{side}_width", 0) and _inked(box.style[f"border_{side}_color"])
+        for side in ("top", "bottom")
+    )
     if drawn or bordered:
         return float(box.border_box_y() + box.border_height())
     return 0.0
+
+
+def _inked(colour: object) -> bool:
+    """A colour that reads as ink on paper, as pagefill counts it: not a pale tint (an empty grey card is blank)."""
+    if not hasattr(colour, "alpha"):
+        return True  # 'currentcolor': the text's own, which is ink
+    red, green, blue, alpha = _rgba(colour)
+    grey = 0.299 * red + 0.587 * green + 0.114 * blue
+    return alpha > 0.5 and grey < INK
 
 
 def _in_float(ancestors: tuple[boxes.Box, ...]) -> bool:

@@ -33,6 +33,7 @@ from ladderpress.files import FileRefused, confining_root, read_text
 from ladderpress.limits import MEMORY_BUDGET, TimeLimitExceeded, bounded
 from ladderpress.load import LoadedBrand, Project, files_in
 from ladderpress.lookups import Lookups, UnknownId
+from ladderpress.model import Track
 from ladderpress.packaged import builtin_dir
 from ladderpress.plan import DUPLEX_STYLESHEET, SHARED_START, Job, PacketJob
 from ladderpress.theme import font_faces, palette
@@ -285,7 +286,7 @@ class Renderer:
             "levels": views(job.levels),
             "level": views(job.focus),
             "track": views(job.track),
-            "tracks": views([t for t in ladder.tracks if _track_has(job, t.id)]),
+            "tracks": views(document_tracks(job, ladder.tracks)),
             "family": views(next((f for f in ladder.families if f.id == job.recipe.select.family), None)),
             "fit": fit,
             "edition": self.edition,
@@ -504,8 +505,15 @@ class ConfinedLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
 
-def _track_has(job: Job, track_id: str) -> bool:
-    return any(track_id in level.tracks for level in job.levels)
+def document_tracks(job: Job, tracks: list[Track]) -> list[Track]:
+    """The tracks a document is about: those with levels of their own in it.
+
+    A track book of the IC track holds the trunk levels the manager track shares, but is not about
+    two tracks; a document of trunk levels only is about every track they belong to.
+    """
+    having = [t for t in tracks if any(t.id in level.tracks for level in job.levels)]
+    own = [t for t in having if any(level.tracks == [t.id] for level in job.levels)]
+    return own or having
 
 
 class Renderers:

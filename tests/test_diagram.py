@@ -91,6 +91,11 @@ def arrows(root: ET.Element) -> list[ET.Element]:
     return [p for p in root.iter(f"{SVG}path") if p.get("fill") == "none"]
 
 
+def points(text: ET.Element) -> float:
+    """A text's size in points (the drawing's unit is the millimetre)."""
+    return float(text.get("font-size", 0)) / 0.3528
+
+
 def of_class(root: ET.Element, name: str) -> list[ET.Element]:
     return [e for e in root.iter() if e.get("class") == name]
 
@@ -127,9 +132,11 @@ def test_the_drawing_is_well_formed_svg_with_one_box_per_level() -> None:
 def test_one_arrow_per_leads_to_link_and_a_line_per_equivalence() -> None:
     root = parse(ladder_svg(forked()))
     assert len(arrows(root)) == 5  # a→b, b→ic3, b→m3, ic3→ic4, m3→m4
-    heads = [p for p in root.iter(f"{SVG}path") if p.get("fill") != "none"]
+    heads = [p for p in root.iter(f"{SVG}path") if p.get("fill") != "none" and p.get("class") != "legend"]
     assert len(heads) == len(arrows(root))
-    dashed = [line for line in root.iter(f"{SVG}line") if line.get("stroke-dasharray")]
+    dashed = [
+        line for line in root.iter(f"{SVG}line") if line.get("stroke-dasharray") and line.get("class") != "legend"
+    ]
     assert len(dashed) == 2  # ic3 and m3 in band b3, ic4 and m4 in band b4
     assert of_class(root, "equivalent") == dashed
 
@@ -317,9 +324,13 @@ def test_a_highlighted_level_and_its_next_steps_are_marked() -> None:
     assert (root.get("aria-label") or "").endswith("You are here: T-b (L2).")
     top = parse(ladder_svg(ladder, highlight=ladder.level("ic4")))
     assert "You are here" in texts(top) and "Next step" not in texts(top)
+    assert {"Promotion", "Same band"} <= set(texts(top))  # and every kind of line drawn
+    assert not {"Promotion", "Same band"} & set(texts(parse(ladder_svg(ladder))))  # unmarked: no key at all
     assert float(top.get("height", "0").removesuffix("mm")) > float(
         parse(ladder_svg(ladder)).get("height", "0").removesuffix("mm")
     )
+    moved = forked(ic4=[{"to": "m4", "kind": "transfer"}])
+    assert {"Promotion", "Transfer", "Same band"} <= set(texts(parse(ladder_svg(moved))))  # a transfer needs one
 
 
 def test_only_the_selected_levels_are_drawn() -> None:
@@ -687,14 +698,14 @@ def test_a_long_name_is_wrapped_before_it_is_made_tiny() -> None:
     ladder = four_tracks()
     root = parse(ladder_svg(ladder, widths=MEASURED, **SIZES["one-pager"]))
     names = of_class(root, "track-name")
-    assert min(float(t.get("font-size", 0)) / 0.3528 for t in names) >= 6.0  # never below 6 pt
+    assert min(points(t) for t in names) >= 6.5  # never below 6.5 pt
     assert len(names) > 4  # "Engineering Manager" takes two lines
     assert not any((t.text or "").endswith("…") for t in names)
-    # four columns of 12.5 mm: names as written, since in capitals they would have to be cut short,
-    # and one that does not fit even so, shortened rather than made smaller than 6 pt
+    # four columns of 12.5 mm: names as written, since in capitals they would have to be cut short, on
+    # two lines where they must, and one that does not fit even so abbreviated rather than made smaller
     small = of_class(parse(ladder_svg(ladder, widths=MEASURED, **SIZES["you are here"])), "track-name")
-    assert {"Developer", "Tech Lead", "Solutions", "Architect"} <= {t.text for t in small}
-    assert min(float(t.get("font-size", 0)) / 0.3528 for t in small) >= 6.0
+    assert {"Developer", "Tech", "Lead", "Eng. Mgr", "Solutions", "Architect"} == {t.text for t in small}
+    assert min(points(t) for t in small) >= 6.5
 
 
 def test_titles_that_would_be_cut_short_give_way_to_codes() -> None:
@@ -740,3 +751,127 @@ def test_a_fork_leaves_its_box_by_two_ports() -> None:
     rects = level_boxes(root)
     starts = [points_of(p)[0] for p in of_class(root, "promotion") if on_edge(points_of(p)[0], rects["b"], "top")]
     assert len(starts) == 2 and abs(starts[0][0] - starts[1][0]) >= 1.0
+
+
+# --------------------------------------------------------------------------- what a print designer checks
+
+
+def side_by_side_transfers(root: ET.Element) -> list[tuple[float, float]]:
+    """Each transfer between two boxes of one row: (the gap between the boxes, the length of its dashes)."""
+    rects = list(level_boxes(root).values())
+    found = []
+    for connector in of_class(root, "transfer"):
+        (x1, y1), (x2, y2) = points_of(connector)[0], points_of(connector)[-1]
+        if connector.tag != f"{SVG}line" or abs(y1 - y2) > 0.01:
+            continue  # one box over the other, or taken around a box between
+        row = [r for r in rects if r[1] <= y1 <= r[3]]
+        left = max((r for r in row if r[2] <= min(x1, x2) + 0.01), key=lambda r: r[2])
+        right = min((r for r in row if r[0] >= max(x1, x2) - 0.01), key=lambda r: r[0])
+        found.append((right[0] - left[2], abs(x2 - x1)))
+    return found
+
+
+@pytest.mark.parametrize("name", LADDERS)
+def test_a_transfer_between_neighbours_shows_its_dashes(name: str) -> None:
+    """Boxes a transfer joins stand 8 mm apart where the width allows, and never so close that the connector
+    is no more than its two heads: 5 mm at least, with at least 2.5 mm of dashes between the heads."""
+    ladder = ladder_named(name)
+    for what, _, _, root in drawings(ladder):
+        for gap, dashes in side_by_side_transfers(root):
+            assert gap >= 5.0 and dashes >= 2.5, f"{what}: boxes {gap:.2f} mm apart, {dashes:.2f} mm of dashes"
+            if name == "default" or "you are here" not in what:  # ft's codeless titles need the room
+                assert gap >= 7.99, f"{what}: boxes only {gap:.2f} mm apart"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_boxes_of_a_transfer_stand_apart_at_every_size(size: str) -> None:
+    ladder = forked(ic4=[{"to": "m4", "kind": "transfer"}], m4=[{"to": "ic4", "kind": "transfer"}])
+    root = parse(ladder_svg(ladder, highlight=ladder.level("ic3"), widths=MEASURED, **SIZES[size]))
+    ((gap, dashes),) = side_by_side_transfers(root)
+    assert gap >= 7.99 and dashes >= 5.0
+    assert {"IC4", "M4"} <= set(texts(root))  # the codes still fit the narrower boxes
+
+
+def every_drawing() -> list[tuple[str, ET.Element]]:
+    found = [(f"{name}, {what}", root) for name in LADDERS for what, _, _, root in drawings(ladder_named(name))]
+    for name, ladder in (("four tracks", four_tracks()), ("twenty", twenty())):
+        found += [(f"{name}, {size}", parse(ladder_svg(ladder, widths=MEASURED, **SIZES[size]))) for size in SIZES]
+    return found
+
+
+def test_no_text_is_printed_under_six_and_a_half_points() -> None:
+    for what, root in every_drawing():
+        for text in root.iter(f"{SVG}text"):
+            assert points(text) >= 6.5 - 1e-3, f"{what}: {text.text!r} at {points(text):.2f} pt"
+
+
+def test_a_title_too_long_for_its_box_is_abbreviated_before_it_is_printed_small() -> None:
+    ladder = ladder_named("snowflake")
+    marked = ladder.level("senior-group-lead")
+    root = parse(ladder_svg(ladder, highlight=marked, widths=MEASURED, **SIZES["one-pager"]))
+    shown = texts(root)
+    assert "Sr Group Lead" in shown and "Senior Group Lead" not in shown
+    assert {"Group Lead", "Director", "Engineer II"} <= set(shown)  # the others as they are written
+    assert not any(t.endswith("…") for t in shown)
+
+
+LINE_KINDS = ("promotion", "transfer", "equivalent")
+
+
+@pytest.mark.parametrize("name", LADDERS)
+def test_the_legend_keys_every_line_style_drawn(name: str) -> None:
+    ladder = ladder_named(name)
+    for what, _, marked, root in drawings(ladder):
+        drawn = {kind: [e for e in of_class(root, kind) if e.get("stroke")] for kind in LINE_KINDS}
+        drawn = {kind: lines for kind, lines in drawn.items() if lines}
+        keys = {e.get("data-kind"): e for e in of_class(root, "legend") if e.get("stroke")}
+        if not marked and "transfer" not in drawn:
+            assert not keys, f"{what}: a legend for arrows and rows alone"
+            continue
+        assert set(keys) == set(drawn), f"{what}: the legend keys {sorted(keys)}, the drawing has {sorted(drawn)}"
+        for kind, lines in drawn.items():
+            key = keys[kind]
+            assert all(line.get("stroke") == key.get("stroke") for line in lines), f"{what}: {kind} colour"
+            assert all(bool(line.get("stroke-dasharray")) == bool(key.get("stroke-dasharray")) for line in lines)
+            if kind == "equivalent":
+                assert {line.get("stroke-dasharray") for line in lines} == {key.get("stroke-dasharray")}
+        names = {"promotion": "Promotion", "transfer": "Transfer", "equivalent": "Same band"}
+        assert {names[kind] for kind in drawn} <= set(texts(root)), what
+    if name == "ft":  # the legacy levels' dotted "same band" lines
+        assert any("Same band" in texts(root) for _, _, _, root in drawings(ladder))
+
+
+@pytest.mark.parametrize("name", LADDERS)
+def test_the_legend_stays_inside_the_drawing_in_rows_that_do_not_overlap(name: str) -> None:
+    legend = {"You are here", "Next step", "Promotion", "Transfer", "Same band"}
+    for what, _, _, root in drawings(ladder_named(name)):
+        width = float(root.get("width", "0").removesuffix("mm"))
+        lowest = max((bottom for _, _, _, bottom in level_boxes(root).values()), default=0.0)
+        items = [text_box(t) for t in root.iter(f"{SVG}text") if t.text in legend and float(t.get("y", 0)) > lowest]
+        for i, (left, top, right, bottom) in enumerate(items):
+            assert left - 5.5 >= 0 and right <= width, f"{what}: the legend runs out of the drawing"
+            for left2, top2, right2, bottom2 in items[i + 1 :]:
+                assert right + 1 <= left2 - 5.5 or right2 + 1 <= left - 5.5 or bottom <= top2 or bottom2 <= top, what
+
+
+@pytest.mark.parametrize("name", LADDERS)
+def test_arrows_keep_clear_of_the_boxes_and_of_one_another(name: str) -> None:
+    """A promotion's run between two rows keeps away from the boxes over and under it (it hugged their edges
+    in the one-pagers), and heads that reach one box stand apart (they crowded under Director)."""
+    ladder = ladder_named(name)
+    for what, _, _, root in drawings(ladder):
+        rects = list(level_boxes(root).values())
+        least = 0.9 if "you are here" in what else 1.8
+        for arrow in of_class(root, "promotion"):
+            for (x1, y1), (x2, y2) in segments_of(arrow):
+                if abs(y1 - y2) > 1e-6 or abs(x1 - x2) < 1e-6:
+                    continue  # a vertical
+                low, high = sorted((x1, x2))
+                for left, top, right, bottom in rects:
+                    if left < high and low < right:
+                        clear = min(abs(y1 - top), abs(y1 - bottom))
+                        assert clear >= least, f"{what}: a run {clear:.2f} mm from a box"
+        heads = tips(root, "promotion")
+        for rect in rects:
+            xs = sorted(x for x, y in heads if on_edge((x, y), rect, "bottom"))
+            assert all(b - a >= 3.0 for a, b in pairwise(xs)), f"{what}: heads {xs} crowd under a box"
