@@ -14,8 +14,13 @@ print sizes.
 
 Connectors never share a segment: each end has a port of its own on its box, and each
 connector that turns runs along a lane of its own between two rows, so every arrow can be
-followed from the box it leaves to the box it reaches. Labels stay inside their box or
-column: made smaller (down to ``MIN_PT``), put on two lines, or shortened with an ellipsis.
+followed from the box it leaves to the box it reaches. Boxes of neighbouring columns stand
+apart (8 mm where a transfer joins two of them, so that its dashes show between its heads),
+and are made narrower for it rather than the gap smaller. Labels stay inside their box or
+column: made smaller (never below ``MIN_PT``, 6.5 pt, which holds for every text drawn), put
+on two lines, abbreviated ("Sr Group Lead"), given up for codes alone, or as a last resort
+shortened with an ellipsis. A marked drawing, or one with a transfer, has a legend that keys
+every mark and every kind of line drawn.
 
 Every label is placed by where it starts, its width measured from the font file: WeasyPrint
 draws an SVG text that is anchored at its middle or end in a group of its own, which puts
@@ -29,7 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from itertools import pairwise, product
-from math import hypot
+from math import ceil, hypot
 from pathlib import Path
 
 from markupsafe import Markup
@@ -627,15 +632,12 @@ def _abbreviated(text: str) -> str:
     words = []
     for word in text.split(" "):
         short = ABBREVIATIONS.get(word.casefold())
-        if short is not None:
-            short = (
-                short.upper()
-                if word.isupper() and len(word) > 1
-                else short.capitalize()
-                if word[:1].isupper()
-                else short
-            )
-        words.append(word if short is None else short)
+        if short is None:
+            words.append(word)
+        elif word.isupper() and len(word) > 1:  # a name in capitals, as track names are drawn
+            words.append(short.upper())
+        else:
+            words.append(short.capitalize() if word[:1].isupper() else short)
     return " ".join(words)
 
 
@@ -1446,7 +1448,7 @@ class LegendGrid:
 
     @property
     def rows(self) -> int:
-        return -(-self.count // self.per_row)
+        return ceil(self.count / self.per_row)
 
 
 def _legend_grid(items: list[str], width: float, axis: float, widths: TextWidths) -> LegendGrid:
@@ -1464,12 +1466,13 @@ def _legend_grid(items: list[str], width: float, axis: float, widths: TextWidths
             1,
         )
 
-    start = axis + 1
-    per_row = fits(start)
-    if items and -(-len(items) // fits(1.0)) < -(-len(items) // per_row):
+    if not items:
+        return LegendGrid((axis + 1,), 1, 0)
+    start, per_row = axis + 1, fits(axis + 1)
+    if ceil(len(items) / fits(1.0)) < ceil(len(items) / per_row):
         start, per_row = 1.0, fits(1.0)
     xs = [start]
-    for size in columns(per_row)[:-1] if items else []:
+    for size in columns(per_row)[:-1]:
         xs.append(xs[-1] + size + LEGEND_SPACE)
     return LegendGrid(tuple(xs), per_row, len(items))
 
