@@ -80,6 +80,9 @@ class BuildCache:
         entry = self.entries.get(output.as_posix())
         if not isinstance(entry, dict) or entry.get("key") != key:
             return False
+        records = entry.get("findings")
+        if not isinstance(records, list) or any(Finding.from_record(r) is None for r in records):
+            return False  # findings that cannot be read back: printing again is the only way to know them
         files = entry.get("files")
         if not isinstance(files, dict) or any(self.file_hash(p) != h for p, h in files.items()):
             return False

@@ -526,8 +526,8 @@ class Reporter:
                 self.out.print(f"  {escape(str(document))}", highlight=False)
         elif isinstance(event, Checked):
             self.say(
-                f"[green]ok[/]: {event.levels} levels, {event.recipes} recipes, {event.documents} documents; "
-                "no problems found"
+                f"[green]ok[/]: {_count(event.levels, 'level')}, {_count(event.recipes, 'recipe')}, "
+                f"{_count(event.documents, 'document')}; no problems found"
             )
 
     def summary(self, result: BuildResult) -> None:
@@ -574,13 +574,16 @@ class Reporter:
             for finding in review.findings:
                 self.out.print(escape(finding.line(f"{shown}/{review.document}")), soft_wrap=True, highlight=False)
         documents = len(result.written) + result.up_to_date
+        failed = f"; {len(result.failed)} failed, see above" if result.failed else ""
         if result.findings:
             self.say(
                 f"[yellow]{result.findings} finding{'s' if result.findings != 1 else ''}[/] in "
-                f"{len(result.reviewed)} of {documents} document{'s' if documents != 1 else ''}"
+                f"{len(result.reviewed)} of {documents} document{'s' if documents != 1 else ''}{failed}"
             )
         else:
-            self.say(f"[green]preflight[/]: nothing found in {documents} document{'s' if documents != 1 else ''}")
+            self.say(
+                f"[green]preflight[/]: nothing found in {documents} document{'s' if documents != 1 else ''}{failed}"
+            )
 
 
 def _progress(console: Console) -> Progress:
@@ -594,6 +597,10 @@ def _progress(console: Console) -> Progress:
         console=console,
         transient=True,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def _size(n: int) -> str:
@@ -711,10 +718,8 @@ def _build(request: BuildRequest, reporter: Reporter) -> int:
 def _preflight(request: BuildRequest, reporter: Reporter, strict: bool) -> int:
     """``ladderpress preflight``: build quietly, then list every finding; ``strict`` makes any finding exit 1."""
     shown = shown_path(request.output_dir)
-    building = Reporter(reporter.out, reporter.err, quiet=True)
+    building = Reporter(reporter.out, reporter.err, quiet=True)  # failures and warnings still said, once
     result = building.report(pipeline.run(request), shown)
-    if not result.ok:
-        building.summary(result)
     if result.problems:
         return result.exit_code
     reporter.findings(result, shown)

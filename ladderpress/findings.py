@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 CHECKS = ("sparse", "stranded", "hyphen", "overflow", "glyph", "image", "contrast", "name", "pages")
@@ -33,11 +34,16 @@ class Finding:
         if not isinstance(record, list) or len(record) != 4:
             return None
         kind, page, what, fix = record
-        if not (isinstance(kind, str) and isinstance(what, str) and isinstance(fix, str)):
+        if kind not in CHECKS or not (isinstance(what, str) and isinstance(fix, str)):
             return None
-        if page is not None and not isinstance(page, int):
+        if page is not None and (isinstance(page, bool) or not isinstance(page, int) or page < 1):
             return None
-        return cls(kind, page, what, fix)
+        return cls(kind, page, printable(what), printable(fix))
+
+
+def printable(text: str) -> str:
+    """Text without control characters (a terminal's escape codes in a record or a document's text)."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cc")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from weasyprint.document import Page
 from weasyprint.formatting_structure import boxes
 from weasyprint.images import RasterImage
 
-from ladderpress.findings import CHECKS, Expect, Finding
+from ladderpress.findings import CHECKS, Expect, Finding, printable
 
 INK = 200 / 255
 """A fill or rule paler than this grey is paper, not ink, when measuring how full a page is."""
@@ -37,6 +37,8 @@ LISTS = {"ul": "li", "ol": "li", "dl": "div"}
 """Lists, and the element of each that is one item (a term and its description are grouped in a div)."""
 SHORT_LIST = 4
 """A list of this many items or fewer is never split across pages."""
+MARGIN_SLACK = 4.0
+"""CSS pixels a box may reach into the page's margin before it counts as off the page (a bullet, a hanging mark)."""
 TOLERANCE = 1.0
 """CSS pixels a line may pass its box by before it counts as running out (rounding in the engine)."""
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -88,6 +90,7 @@ class Inspection:
     def page(self, page: Page, number: int) -> None:
         """Inspect one page (``number`` counts from 1 in the finished document)."""
         walk = _Walk(page, number)
+        self._off_page(walk)
         self._sparse(walk)
         self._heading_last(walk)
         self._text(walk)
@@ -110,10 +113,46 @@ class Inspection:
             )
         return sorted(self.findings, key=lambda f: (f.page or 0, CHECKS.index(f.kind), f.what))
 
+    # ------------------------------------------------------------------ off the page
+
+    def _off_page(self, walk: _Walk) -> None:
+        """Boxes that reach past the page's margins: what is out there is cut at the paper's edge or lost."""
+        page_box = walk.page._page_box
+        right = page_box.content_box_x() + page_box.width
+        seen: set[int] = set()
+        for box, ancestors in walk.descendants():
+            if isinstance(box, (boxes.LineBox, boxes.PageBox)) or box.element is None or _in_float(ancestors):
+                continue
+            width = box.margin_width() if not isinstance(box, boxes.TextBox) else (box.width or 0)
+            past = box.position_x + width - right
+            if past <= MARGIN_SLACK or id(box.element) in seen or any(id(a.element) in seen for a in ancestors):
+                continue
+            seen.add(id(box.element))
+            self.findings.append(
+                Finding(
+                    "overflow",
+                    walk.number,
+                    f"'{_short(_text_of(box)) or box.element_tag}' reaches {past * 25.4 / 96:.0f} mm past "
+                    "the page's margin, towards or off the paper's edge",
+                    "look for a very long word or URL in the content, or a fixed width in a stylesheet",
+                )
+            )
+
     # ------------------------------------------------------------------ sparse pages
 
     def _sparse(self, walk: _Walk) -> None:
         page_box = walk.page._page_box
+        if walk.number > 1 and "cover" in (page_box.page_type.name or ""):
+            self.findings.append(
+                Finding(
+                    "overflow",
+                    walk.number,
+                    "the cover runs onto another page",
+                    "the cover lists too much for one page: shorten its title or subtitle, or override "
+                    "templates/blocks/cover.html to list less",
+                )
+            )
+            return
         if walk.number == self.total or _is_cover(page_box, walk.number):
             return
         top, height = page_box.content_box_y(), page_box.height
@@ -175,7 +214,8 @@ class Inspection:
         if not mark or not box.text.endswith(mark) or len(box.text.strip()) <= len(mark):
             return
         word = box.text.split()[-1].replace("\u00ad", "")
-        if box.element is not None and word in "".join(box.element.itertext()):
+        source = "".join(box.element.itertext()) if box.element is not None else ""
+        if word.casefold() in source.casefold():
             return  # a hyphen of the text itself ("human-centred"), where a line may break
         label = next((a for a in (*ancestors, box) if a.element_tag in LABELS), None)
         shouting = box.style["text_transform"] == "uppercase" or box.style["font_weight"] >= 600
@@ -186,12 +226,15 @@ class Inspection:
             return
         seen.add(key)
         where = "running header or footer" if margin else (label.element_tag if label is not None else "label")
+        soft = "\u00ad" in source
         self.findings.append(
             Finding(
                 "hyphen",
                 walk.number,
                 f"'{word}' is hyphenated in a {_role(where)}",
-                "set hyphens: manual on it, or give it more width; only running text is hyphenated",
+                "take the soft hyphen out of this text in the content"
+                if soft
+                else "set hyphens: manual on it, or give it more width; only running text is hyphenated",
             )
         )
 
@@ -204,6 +247,9 @@ class Inspection:
         left, right = box.position_x, box.position_x + (box.width or 0)
         edge_left, edge_right = block.content_box_x(), block.content_box_x() + block.width
         past = max(right - edge_right, edge_left - left)
+        page_box = walk.page._page_box
+        if right > page_box.content_box_x() + page_box.width + MARGIN_SLACK:
+            return  # past the page's margin too: said once, as such (see _off_page)
         clipped = _clipped_by(box, ancestors)
         if past <= TOLERANCE and clipped is None:
             return
@@ -225,6 +271,8 @@ class Inspection:
         )
 
     def _contrast(self, walk: _Walk, box: boxes.TextBox, ancestors: tuple[boxes.Box, ...], seen: set[str]) -> None:
+        if box.style["visibility"] != "visible":
+            return
         background = _background(ancestors, walk.page._page_box)
         if background is None:
             return  # an image behind the text: nothing to measure against
@@ -250,14 +298,16 @@ class Inspection:
         )
 
     def _names(self, walk: _Walk, text: str) -> None:
+        text = " ".join(text.split())  # any run of spaces (no-break ones too) is one space
         for name in self.expect.other_names:
-            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+            words = r"\s+".join(re.escape(word) for word in name.split())
+            if re.search(rf"(?<!\w){words}(?!\w)", text, re.IGNORECASE):
                 self.findings.append(
                     Finding(
                         "name",
                         walk.number,
                         f"the page names '{name}', not '{self.expect.company}'",
-                        "write {organisation} in the content instead of a company's name",
+                        "write {organisation} in the content or the recipe's title where the company is meant",
                     )
                 )
 
@@ -434,7 +484,16 @@ def _rgba(colour: object) -> RGBA:
 
 
 def _background(ancestors: tuple[boxes.Box, ...], page_box: boxes.PageBox) -> RGB | None:
-    """The colour behind a text box: its nearest painted ancestor's, over the page's, over white."""
+    """The colour behind a text box: its nearest painted ancestor's, over the page's, over white.
+
+    None when it cannot be known: an image behind the text, or text in a positioned box with no
+    painted ancestor of its own (it may sit over anything drawn before it).
+    """
+    positioned = next((i for i, a in enumerate(ancestors) if a.is_absolutely_positioned()), None)
+    if positioned is not None and not any(
+        getattr(a, "background", None) is not None and a.background.color.alpha > 0 for a in ancestors[positioned:]
+    ):
+        return None
     layers: list[RGBA] = []
     for box in (page_box, *ancestors):
         background = getattr(box, "background", None)
@@ -493,7 +552,7 @@ def _text_of(box: boxes.Box) -> str:
 
 
 def _short(text: str, length: int = 40) -> str:
-    text = " ".join(text.split())
+    text = " ".join(printable(text).split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 

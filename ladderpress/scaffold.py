@@ -21,7 +21,7 @@ name: {title}
 logo: logo.svg
 
 # Colours as #RRGGBB. Text must stay readable, so each needs a contrast of 4.5:1 against
-# white (primary carries white text on covers; accent and text are read on white).
+# white and the pale grey panels, #f3f5f8 (primary also carries white text on covers).
 colours:
   primary: "#1c2f4a"   # covers, headings, the level marked "you are here"
   accent: "#2b6cb0"    # level codes, labels, rules

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ladderpress.diagram import Palette
 from ladderpress.load import LoadedBrand
+from ladderpress.model import MIN_CONTRAST, contrast
 
 FALLBACK_FONTS = '"lp-inter", "DejaVu Sans", sans-serif'
 FAMILY = {"body": "lp-brand-body", "heading": "lp-brand-heading"}
@@ -36,7 +37,7 @@ def brand_css(loaded: LoadedBrand) -> str:
         "--brand-accent": colours.accent,
         "--accent-soft": mix(colours.accent, "#ffffff", 0.88),
         "--text": colours.text,
-        "--on-primary-soft": mix(colours.primary, "#ffffff", 0.8),
+        "--on-primary-soft": readable_tint(colours.primary),
         "--on-primary-rule": mix(colours.primary, "#ffffff", 0.4),
     }
     if brand.fonts:
@@ -86,6 +87,16 @@ def font_faces(loaded: LoadedBrand | None, style_dirs: tuple[Path, ...]) -> dict
         if found is not None:
             faces[weight] = found
     return faces
+
+
+def readable_tint(primary: str) -> str:
+    """A soft white for secondary text on the primary colour (a cover's subtitle): a tint of it, made
+    lighter until it reads at 4.5:1 (white always does: the brand's check requires it)."""
+    for amount in (0.8, 0.85, 0.9, 0.95, 1.0):
+        tint = mix(primary, "#ffffff", amount)
+        if contrast(tint, primary) >= MIN_CONTRAST:
+            return tint
+    return "#ffffff"
 
 
 def mix(colour: str, other: str, amount: float) -> str:

@@ -116,7 +116,7 @@ def test_running_text_may_be_hyphenated() -> None:
 
 
 def test_an_unbroken_word_running_out_of_its_box() -> None:
-    found = findings(f"<div style='width: 40mm'>{'x' * 80}</div>", kinds=("overflow",))
+    found = findings(f"<div style='width: 40mm'>{'x' * 40}</div>", kinds=("overflow",))
     assert len(found) == 1 and "runs " in found[0].what and "mm past the edge of its box" in found[0].what
 
 
@@ -133,6 +133,17 @@ def test_text_cut_off_by_a_box_that_hides_overflow() -> None:
 
 def test_list_bullets_outside_their_items_are_not_overflow() -> None:
     assert findings("<ul><li>One</li><li>Two</li></ul>", kinds=("overflow",)) == []
+
+
+def test_a_box_pushed_past_the_page_margin() -> None:
+    found = findings(f"<table><tr><td>{'x' * 200}</td><td>Next column</td></tr></table>", kinds=("overflow",))
+    assert found and "past the page's margin" in found[0].what
+
+
+def test_a_cover_that_runs_onto_a_second_page() -> None:
+    html = f"<div style='page: cover'>{paragraphs(60)}</div>" + paragraphs(3)
+    found = findings(html, css="@page cover { margin: 10mm }", kinds=("overflow",))
+    assert [(f.page, f.what) for f in found] == [(2, "the cover runs onto another page")]
 
 
 # --------------------------------------------------------------------------- contrast, images, names, glyphs
@@ -168,6 +179,25 @@ def test_an_image_under_150_dpi_at_its_printed_size() -> None:
     assert "at least 300 pixels across" in found[0].fix
 
 
+@pytest.mark.parametrize(
+    "html",
+    ["<p><b>Northwind</b> Labs</p>", "<p>NORTHWIND LABS</p>", "<p>Northwind&nbsp;Labs</p>",
+     "<p style='text-transform: uppercase'>northwind labs</p>", "<p>Northwind<br>Labs</p>"],
+)  # fmt: skip
+def test_another_company_named_in_any_case_and_spacing(html: str) -> None:
+    expect = Expect("Acme Robotics", ("Northwind Labs",))
+    assert len(findings(html, expect=expect, kinds=("name",))) == 1
+
+
+def test_a_name_inside_a_longer_word_is_not_another_company() -> None:
+    expect = Expect("Acme Robotics", ("Harbor",))
+    assert findings("<p>Harbors and harboring</p>", expect=expect, kinds=("name",)) == []
+
+
+def test_hidden_text_is_not_measured_for_contrast() -> None:
+    assert findings("<p style='visibility: hidden; color: #eeeeee'>Hidden</p>", kinds=("contrast",)) == []
+
+
 def test_another_company_named() -> None:
     expect = Expect("Acme Robotics", ("Northwind Labs",))
     found = findings("<p>Welcome to Northwind Labs.</p><p>Acme Robotics</p>", expect=expect, kinds=("name",))
@@ -184,8 +214,12 @@ def test_missing_glyphs_become_one_finding() -> None:
 def test_findings_survive_the_build_records() -> None:
     finding = Finding("sparse", 3, "the page is 20% full", "let it flow")
     assert Finding.from_record(json.loads(json.dumps(finding.as_record()))) == finding
-    for broken in (None, [], ["sparse", "3", "x", "y"], ["sparse", 3, 4, "y"], "text"):
-        assert Finding.from_record(broken) is None
+    broken = (None, [], ["sparse", "3", "x", "y"], ["sparse", 3, 4, "y"], "text", ["sparse", True, "x", "y"],
+              ["sparse", -3, "x", "y"], ["nonsense", 1, "x", "y"])  # fmt: skip
+    for record in broken:
+        assert Finding.from_record(record) is None
+    escaped = Finding.from_record(["name", 1, "\x1b[31mred\x1b[0m", "fix"])
+    assert escaped is not None and escaped.what == "[31mred[0m"
 
 
 # --------------------------------------------------------------------------- the command
@@ -227,6 +261,20 @@ def test_preflight_lists_findings_with_page_and_fix_and_strict_fails(
     assert "1 finding in 1 of 1 document" in printed
     # the second time the PDF is up to date: the finding comes from the build's records
     assert main([*args, "--strict"]) == 1
+    assert "contrast" in capsys.readouterr().out
+
+
+def test_damaged_findings_in_the_records_rebuild_the_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    args = ["preflight", "--project", str(pale_project(tmp_path)), "--out", str(out), "--level", "pm", "-j", "1"]
+    assert main(args) == 0
+    records = json.loads((out / CACHE_FILE).read_text())
+    records["documents"]["one-pagers/pm.pdf"]["findings"] = "oops"
+    (out / CACHE_FILE).write_text(json.dumps(records))
+    capsys.readouterr()
+    assert main([*args, "--strict"]) == 1  # printed again: the finding is back
     assert "contrast" in capsys.readouterr().out
 
 
