@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from ladderpress.cache import CACHE_FILE
 from ladderpress.cli import main
 from tests.conftest import ROOT, copy_project, page_texts, render_png, shared_build, text
 
@@ -78,6 +80,14 @@ def test_logo_name_and_footer_reach_the_pdf(branded: dict[str, Path], tmp_path: 
     content = page.extract_text()
     assert brand_name.upper() in content.upper()
     assert {"acme": "Confidential — internal use only", "harbor": "For employees"}[name] in content
+
+
+@pytest.mark.parametrize("name", BRANDS)
+def test_branded_documents_pass_preflight(branded: dict[str, Path], name: str) -> None:
+    """The handbook and one-pager in each example brand: nothing preflight would mark (the build's records)."""
+    documents = json.loads((branded[name] / CACHE_FILE).read_text())["documents"]
+    assert {"handbook.pdf", "one-pagers/pm.pdf"} <= set(documents)
+    assert {doc: entry["findings"] for doc, entry in documents.items() if entry["findings"]} == {}
 
 
 def test_brand_paper_and_language_apply(branded: dict[str, Path]) -> None:

@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 import ladderpress
+from ladderpress.cli import main
 from ladderpress.load import load_project
 from ladderpress.model import Ladder
 from ladderpress.plan import plan
@@ -216,6 +217,15 @@ def test_every_recipe_builds(built_framework: tuple[str, Path]) -> None:
             assert len([p for p in pdfs if p.startswith(folder + "/")]) == len(project.ladder.levels), recipe_name
         else:
             assert recipe.output in pdfs, recipe_name
+
+
+@pytest.mark.slow
+def test_preflight_strict_passes(built_framework: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """Every document of every fixture framework passes ``preflight --strict`` (read from the build's records)."""
+    name, out = built_framework
+    assert main(["preflight", "--strict", "--project", str(FIXTURES / name), "--out", str(out), "-j", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "preflight: nothing found in" in printed, printed
 
 
 @pytest.mark.slow
