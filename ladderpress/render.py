@@ -94,6 +94,7 @@ class Renderer:
         self.lookups = Lookups(project.ladder, self.views)
         self.env.filters["md"] = self.markdown
         self.env.filters["md_inline"] = self.markdown_inline
+        self.env.filters["unbroken"] = unbroken
         # the globals are exactly these: Jinja's own (lipsum, cycler, joiner, dict) are left out
         self.env.globals.clear()
         self.env.globals.update(
@@ -503,6 +504,20 @@ class ConfinedLoader(jinja2.BaseLoader):
             mtime = path.stat().st_mtime
             return source, str(path), lambda path=path, mtime=mtime: path.exists() and path.stat().st_mtime == mtime
         raise jinja2.TemplateNotFound(template)
+
+
+NO_BREAK = "\u00a0"
+PARENTHESES = re.compile(r"\([^()]*\)")
+NUMBER_AND_WORD = re.compile(r"(\d)\s+(?=\w)")
+
+
+def unbroken(text: object) -> str:
+    """Text whose units never break across lines: a qualifier in parentheses ("(People Manager)")
+    and a number with the word after it ("2–3 years") are joined with no-break spaces."""
+    if text is None:
+        return ""
+    joined = PARENTHESES.sub(lambda match: match.group().replace(" ", NO_BREAK), str(text))
+    return NUMBER_AND_WORD.sub(rf"\1{NO_BREAK}", joined)
 
 
 def document_tracks(job: Job, tracks: list[Track]) -> list[Track]:

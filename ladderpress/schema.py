@@ -61,7 +61,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
     "Brand": {
         "logo": "A logo file in the brand folder (SVG or PNG), shown on covers and on documents about one level.",
-        "colours": "The brand's colours as #RRGGBB; each must give text a contrast of at least 4.5:1 on white and on the pale panels (#f3f5f8).",
+        "colours": (
+            "The brand's colours as #RRGGBB; each must give text a contrast of at least 4.5:1 on white "
+            "and on the pale panels (#f3f5f8)."
+        ),
         "fonts": "Fonts from files in the brand folder: the body font, and a heading font if it differs; "
         "without them the built-in Inter is used.",
         "paper": "The default paper, A4 or Letter (a recipe or --paper wins).",
