@@ -93,7 +93,9 @@ def test_page_numbers_and_running_header(built: Path) -> None:
     start = {t: p for t, p, _ in outline(reader)}["Associate Product Manager"]
     page = pages[start - 1]
     assert f"{start} / {total}" in page
-    assert page.count("Associate Product Manager") >= 2  # heading and running header
+    # the running head names the chapter a page starts in: the level's first page if it opens at the
+    # top, else the next one, which starts inside it
+    assert any(p.count("Associate Product Manager") >= 2 for p in pages[start - 1 : start + 1])
     assert f"1 / {total}" not in pages[0]  # no furniture on the cover
 
 
@@ -161,10 +163,11 @@ def test_the_default_ladder_uses_bands_and_a_transfer_and_prints_them(built: Pat
     reader = PdfReader(built / "handbook.pdf")
     starts = {title: page for title, page, _ in outline(reader)}
     pages = page_texts(built / "handbook.pdf")
-    compared = pages[starts["Levels compared"] - 1]
-    band_4 = next(line for line in compared.splitlines() if line.startswith("Band 4"))
+    compared = " ".join(pages[starts["Levels compared"] - 1].split())
+    band_4 = compared[compared.index("Band 4") : compared.index("Band 3")]  # most senior first
     assert "Staff / Principal Product Manager" in band_4 and "Group Product Manager" in band_4
-    chapter = pages[starts["Staff / Principal Product Manager"] - 1 : starts["Group Product Manager"] - 1]
+    # chapters flow: the Principal's runs on to the page where the Group PM's opens
+    chapter = pages[starts["Staff / Principal Product Manager"] - 1 : starts["Group Product Manager"]]
     principal = " ".join(" ".join(chapter).split()).casefold()  # labels are set in capitals by CSS
     assert "other moves" in principal and "transfer, same band" in principal
     assert "band 4" in principal and "same band as" in principal

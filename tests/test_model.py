@@ -539,8 +539,16 @@ def test_every_unreadable_colour_is_reported_with_its_ratio() -> None:
     found = errors(exc)
     assert [loc for loc, _ in found] == [("colours", "primary"), ("colours", "accent")]
     assert found[0][1].startswith("#ffff00 gives white text on it a contrast of 1.1:1, below 4.5:1")
-    assert found[1][1].startswith("#dddddd gives it as text on white a contrast of 1.4:1")
+    assert found[1][1].startswith("#dddddd gives it as text on the pale panels a contrast of 1.2:1")
     assert all(message.endswith("choose a darker shade so the text stays readable") for _, message in found)
+
+
+def test_a_colour_readable_on_white_but_not_on_the_pale_panels_is_refused() -> None:
+    with pytest.raises(ValidationError) as exc:
+        Brand.model_validate(brand(primary="#757575"))  # 4.6:1 on white, 4.2:1 on #f3f5f8
+    ((loc, message),) = errors(exc)
+    assert loc == ("colours", "primary")
+    assert message.startswith("#757575 gives it as headings on the pale panels a contrast of 4.2:1")
 
 
 @pytest.mark.parametrize("colour", ["red", "#fff", "#12345g", "1c2f4a"])

@@ -234,16 +234,26 @@ def highlighted_box(png: Path) -> tuple[float, float]:
     pixels = image.load()
     box, swatch = [], []
     for y in range(int(height * 0.2), int(height * 0.8)):
-        row = [x for x in range(int(width * 0.6), width) if _near(pixels[x, y], PRIMARY)]
-        if not row or len(row) / (max(row) - min(row) + 1) < 0.6:
-            continue  # nothing, or text in the primary colour (sparse), not a filled shape
-        if len(row) > 20:  # wider than the legend's swatch: the box itself
-            box += [(x, y) for x in row]
-        elif 4 <= len(row) <= 14:
+        row = [x for x in range(int(width * 0.5), width) if _near(pixels[x, y], PRIMARY)]
+        # filled shapes are unbroken runs; text in the primary colour is many short ones
+        runs = [run for run in _runs(row) if len(run) >= 3]
+        box += [(x, y) for run in runs if len(run) > 20 for x in run]  # wider than the swatch: the box
+        if len(runs) == 1 and 4 <= len(runs[0]) <= 14:  # alone on its row: the legend's swatch
             swatch.append(y)
     assert box and swatch, f"no highlighted box or legend in {png}"
     legend_y = max(swatch)
     return sum(p[0] for p in box) / len(box), sum(p[1] for p in box) / len(box) - legend_y
+
+
+def _runs(xs: list[int]) -> list[list[int]]:
+    """Consecutive x positions, grouped."""
+    runs: list[list[int]] = []
+    for x in xs:
+        if runs and x == runs[-1][-1] + 1:
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    return runs
 
 
 def _near(colour: tuple[int, int, int], target: tuple[int, int, int], tolerance: int = 24) -> bool:
