@@ -249,11 +249,16 @@ def pale_project(folder: Path) -> Path:
     return project
 
 
+def preflight_pale(folder: Path) -> tuple[Path, list[str]]:
+    """The output folder, and the command that preflights the pale project's PM one-pager into it."""
+    out = folder / "out"
+    return out, ["preflight", "--project", str(pale_project(folder)), "--out", str(out), "--level", "pm", "-j", "1"]
+
+
 def test_preflight_lists_findings_with_page_and_fix_and_strict_fails(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "out"
-    args = ["preflight", "--project", str(pale_project(tmp_path)), "--out", str(out), "--level", "pm", "-j", "1"]
+    out, args = preflight_pale(tmp_path)
     assert main(args) == 0
     printed = capsys.readouterr().out
     line = next(line for line in printed.splitlines() if "contrast" in line)
@@ -267,8 +272,7 @@ def test_preflight_lists_findings_with_page_and_fix_and_strict_fails(
 def test_damaged_findings_in_the_records_rebuild_the_document(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "out"
-    args = ["preflight", "--project", str(pale_project(tmp_path)), "--out", str(out), "--level", "pm", "-j", "1"]
+    out, args = preflight_pale(tmp_path)
     assert main(args) == 0
     records = json.loads((out / CACHE_FILE).read_text())
     records["documents"]["one-pagers/pm.pdf"]["findings"] = "oops"
