@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import ValidationError
+from slugify import slugify
 
 from ladderpress import files
 from ladderpress.errors import Problem, did_you_mean, plain_words, relative
@@ -33,6 +34,8 @@ from ladderpress.model import Ladder, Person
 
 MAX_ROSTER_BYTES = 5_000_000
 MAX_ROWS = 10_000
+SLUG_LENGTH = 60
+"""The longest file name (before .pdf) made from a person's name."""
 COLUMNS = list(Person.model_fields)
 REQUIRED = [name for name, info in Person.model_fields.items() if info.is_required()]
 
@@ -376,10 +379,13 @@ def _visible(name: str) -> str:
 
 
 def person_slug(name: str) -> str:
-    """A file name from a person's name: ASCII letters, digits and hyphens only, never a path."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
-    return slug or "person"
+    """A file name from a person's name: ASCII letters, digits and hyphens only, never a path.
+
+    Names in any script are transliterated (python-slugify, with text-unidecode): "Иван Петров"
+    is ivan-petrov, "李小龙" li-xiao-long, "Søren Ørsted" soren-orsted, so one can tell whose
+    packet a file is; a name with nothing to transliterate (emoji alone) is "person".
+    """
+    return slugify(name, max_length=SLUG_LENGTH) or "person"
 
 
 SLUG_MARK = "PERSONxSLUGxMARK"

@@ -196,15 +196,25 @@ def test_names_make_safe_file_names_inside_the_output_folder(
     assert files == [
         "onboarding/etc-passwd.pdf",
         "onboarding/etc-x.pdf",
-        "onboarding/person.pdf",
-        "onboarding/zoe-rsted-unal.pdf",
+        "onboarding/li-xiao-long.pdf",
+        "onboarding/zoe-orsted-unal.pdf",
     ]
     assert not (tmp_path / "etc").exists()
     # a name no font can show is printed apart: the others' packets keep text that can be read back
-    assert "Zoë / Ørsted" in PdfReader(out / "onboarding/zoe-rsted-unal.pdf").pages[0].extract_text()
+    assert "Zoë / Ørsted" in PdfReader(out / "onboarding/zoe-orsted-unal.pdf").pages[0].extract_text()
     warnings = [line for line in capsys.readouterr().err.splitlines() if "no font has" in line]
-    assert len(warnings) == 1 and "onboarding/person.pdf" in warnings[0] and "李 (U+674E)" in warnings[0]
+    assert len(warnings) == 1 and "onboarding/li-xiao-long.pdf" in warnings[0] and "李 (U+674E)" in warnings[0]
     assert person_slug("...") == "person" and person_slug("A" * 200) == "a" * 60
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("Иван Петров", "ivan-petrov"), ("李小龙", "li-xiao-long"), ("Søren Ørsted", "soren-orsted"),
+     ("Łukasz Żółw", "lukasz-zolw"), ("Γιώργος Παπαδόπουλος", "giorgos-papadopoulos"), ("Léa Dubois", "lea-dubois"),
+     ("😀", "person")],
+)  # fmt: skip
+def test_a_name_in_any_script_is_transliterated_into_its_file_name(name: str, slug: str) -> None:
+    assert person_slug(name) == slug
 
 
 def test_extra_columns_warn_once_and_yaml_rosters_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
