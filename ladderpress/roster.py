@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import difflib
 import hashlib
 import io
 import re
@@ -149,9 +150,18 @@ def _refused(name: str, exc: files.FileRefused) -> Problem:
 
 
 def _csv_text(path: Path, name: str, roots: Sequence[Path]) -> str:
-    """The roster as text. A byte-order mark (spreadsheets often write one) is dropped; any byte
-    that is not UTF-8 is refused with its line and column (counted without the mark)."""
-    data = _read(path, name, roots).removeprefix(codecs.BOM_UTF8)
+    """The roster as text: UTF-8, or UTF-16 with its byte-order mark (Excel's "Unicode text"). A
+    UTF-8 mark (spreadsheets often write one) is dropped; any byte that is not UTF-8 is refused
+    with its line and column (counted without the mark)."""
+    data = _read(path, name, roots)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _Fatal(
+                Problem(name, "starts as UTF-16 text but is not", 1, hint="export the roster as CSV UTF-8")
+            ) from None
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -170,7 +180,7 @@ def _csv_text(path: Path, name: str, roots: Sequence[Path]) -> str:
 
 def _csv_rows(text: str, name: str, roster: Roster) -> list[Row]:
     """The data rows under the header; a row that is not readable CSV is a problem of its own."""
-    records = _csv_records(text)
+    records = _csv_records(text, _separator(text))
     header_line, header = next(((line, cells) for line, cells in records if cells != []), (1, []))
     if isinstance(header, csv.Error):
         raise _Fatal(
@@ -205,14 +215,27 @@ def _csv_rows(text: str, name: str, roster: Roster) -> list[Row]:
     return rows
 
 
-def _csv_records(text: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
+SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+"""What separates a roster's values: commas, or what European spreadsheets and "text" exports use."""
+
+
+def _separator(text: str) -> str:
+    """The separator the header line uses most (a comma when it uses none): semicolons and tabs are
+    read as such rather than taken for one long column."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {separator: first.count(separator) for separator in SEPARATORS}
+    best = max(counts, key=lambda separator: counts[separator])
+    return best if counts[best] else ","
+
+
+def _csv_records(text: str, separator: str = ",") -> Iterator[tuple[int, list[str] | csv.Error]]:
     """Each CSV record with the line it starts on, or the error that stopped it.
 
     The reader works on the raw stream (``newline=""``): only ``\\r`` and ``\\n`` end a row,
     never U+2028, U+0085, a form feed or the other breaks ``str.splitlines`` knows. Strict
     mode refuses a stray quote instead of quietly swallowing the rows after it.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     start = 1
     while True:
         try:
@@ -242,17 +265,28 @@ def _csv_words(error: csv.Error) -> tuple[str, str]:
 
 
 def _header(cells: list[str], line: int, name: str, roster: Roster) -> list[str]:
-    """The header's column names; a missing or repeated column makes the whole roster unreadable."""
-    columns = [BREAKS.sub(" ", cell).strip() for cell in cells]
+    """The header's column names; a missing or repeated column makes the whole roster unreadable.
+
+    Headers are matched loosely, as HR systems write them: ``Name``, ``Start Date``, ``start-date``
+    and ``START_DATE`` are the columns name and start_date. A required column that is missing
+    names the header that comes close, and says what to call it.
+    """
+    written = [BREAKS.sub(" ", cell).strip() for cell in cells]
+    columns = [column_name(cell) for cell in written]
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
-        hints = [did_you_mean(column, columns).removeprefix("; ") for column in missing]
+        unknown = {column: cell for column, cell in zip(columns, written, strict=True) if column not in COLUMNS}
+        hints = []
+        for column in missing:
+            close = difflib.get_close_matches(column, list(unknown), n=1, cutoff=0.6)
+            if close:
+                hints.append(f"rename '{unknown[close[0]]}' to {column}")
         raise _Fatal(
             Problem(
                 name,
                 f"the header lacks column(s) {', '.join(missing)}",
                 line,
-                hint="; ".join(h for h in hints if h.startswith("did")) or f"the columns are: {', '.join(COLUMNS)}",
+                hint="; ".join(hints) or f"the columns are: {', '.join(COLUMNS)}",
             )
         )
     twice = [column for column in dict.fromkeys(columns) if column in COLUMNS and columns.count(column) > 1]
@@ -271,6 +305,11 @@ def _header(cells: list[str], line: int, name: str, roster: Roster) -> list[str]
             f"{name}: ignoring column(s) {', '.join(extra)}; the columns used are {', '.join(COLUMNS)}"
         )
     return columns
+
+
+def column_name(header: str) -> str:
+    """A header as the column it names: lower case, words joined by underscores ("Start Date" -> start_date)."""
+    return "_".join(re.findall(r"[0-9a-z]+", header.casefold()))
 
 
 def _yaml_rows(path: Path, root: Path, roots: Sequence[Path]) -> list[Row]:

@@ -334,3 +334,44 @@ def test_a_recipe_roster_linked_out_of_the_project_is_one_line(
         "(fix: keep rosters in the project, or pass --roster FILE)",
         "1 problem found; nothing was built.",
     ]
+
+
+# --------------------------------------------------------------------------- rosters as HR systems export them
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Name,Level,Team,Manager,Buddy,Start Date\n", "NAME,LEVEL,TEAM,MANAGER,BUDDY,START_DATE\n",
+     "name, level ,team,manager,buddy,start-date\n"],
+)  # fmt: skip
+def test_headers_are_matched_loosely(tmp_path: Path, ladder: Ladder, header: str) -> None:
+    roster = read(write(tmp_path / "r.csv", ["Ana Silva" + REST], header=header), ladder)
+    assert roster.problems == [] and people(roster) == [("Ana Silva", 2)]
+
+
+def test_a_header_close_to_a_column_is_named_with_the_column_to_call_it(tmp_path: Path, ladder: Ladder) -> None:
+    header = "Name,Level,Team,Manager,Buddy,Strat Date\n"
+    roster = read(write(tmp_path / "r.csv", ["Ana Silva" + REST], header=header), ladder)
+    assert [str(p) for p in roster.problems] == [
+        "r.csv:1: the header lacks column(s) start_date (fix: rename 'Strat Date' to start_date)"
+    ]
+
+
+@pytest.mark.parametrize("separator", [";", "\t"], ids=["semicolons", "tabs"])
+def test_semicolon_and_tab_separated_rosters_are_read(tmp_path: Path, ladder: Ladder, separator: str) -> None:
+    header = HEADER.replace(",", separator)
+    rows = ["Ana Silva" + REST.replace(",", separator), "Jonas Weber, Jr." + REST.replace(",", separator)]
+    roster = read(write(tmp_path / "r.csv", rows, header=header), ladder)
+    assert roster.problems == [] and people(roster) == [("Ana Silva", 2), ("Jonas Weber, Jr.", 3)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig"])
+def test_utf16_and_bom_rosters_are_read(tmp_path: Path, ladder: Ladder, encoding: str) -> None:
+    path = tmp_path / "r.csv"
+    text = (HEADER + "Søren Ørsted" + REST).replace(",", "\t" if encoding.startswith("utf-16") else ",")
+    data = text.encode(encoding)
+    if encoding == "utf-16-le":
+        data = b"\xff\xfe" + data  # Excel writes the mark
+    path.write_bytes(data)
+    roster = read(path, ladder)
+    assert roster.problems == [] and people(roster) == [("Søren Ørsted", 2)]
