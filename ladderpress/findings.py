@@ -8,8 +8,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-CHECKS = ("sparse", "stranded", "hyphen", "overflow", "glyph", "image", "contrast", "name", "pages")
-"""Every kind of finding, in the order a page's findings are listed."""
+CHECKS = ("sparse", "stranded", "hyphen", "overflow", "glyph", "image", "contrast", "name")
+"""Every kind of finding, in the order a page's findings are listed. (A document longer than its
+recipe's ``max_pages`` is not a finding: the build refuses it, naming the limit.)"""
 
 
 @dataclass(frozen=True)

@@ -80,8 +80,10 @@ class Inspection:
     total: int
     expect: Expect = field(default_factory=Expect)
     findings: list[Finding] = field(default_factory=list)
-    _tables: dict[int, list[tuple[int, int, bool]]] = field(default_factory=dict)
-    """Per table element: (page, body rows on it, ends with a row of headings) for each page it is on."""
+    _tables: dict[int, list[tuple[int, int, str, frozenset[int], int]]] = field(default_factory=dict)
+    """Per table element, for each page it is on: (page, rows of data on it, how its part ends: "heading"
+    for a heading row, "one" for a heading row and a single row under it, else "", the row groups
+    (tbody elements) with a row of data on it, and the group it ends in)."""
     _table_names: dict[int, str] = field(default_factory=dict)
     _lists: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     """Per list element: (page, items on it) for each page it is on."""
@@ -337,14 +339,21 @@ class Inspection:
     def _fragments(self, walk: _Walk) -> None:
         for box, _ in walk.descendants():
             if isinstance(box, boxes.TableBox):
-                rows = [
-                    row
+                bodies = [
+                    group
                     for group in box.children
                     if isinstance(group, boxes.TableRowGroupBox) and not (group.is_header or group.is_footer)
-                    for row in group.children
                 ]
-                heading_last = bool(rows) and _is_heading_row(rows[-1])
-                self._tables.setdefault(id(box.element), []).append((walk.number, len(rows), heading_last))
+                rows = [row for group in bodies for row in group.children]
+                groups = frozenset(
+                    id(group.element) for group in bodies if any(not _is_heading_row(r) for r in group.children)
+                )
+                data = [row for row in rows if not _is_heading_row(row)]
+                ending = "heading" if rows and _is_heading_row(rows[-1]) else ""
+                if len(rows) >= 2 and _is_heading_row(rows[-2]) and not _is_heading_row(rows[-1]):
+                    ending = "one"
+                last = id(bodies[-1].element) if bodies else 0
+                self._tables.setdefault(id(box.element), []).append((walk.number, len(data), ending, groups, last))
                 self._table_names.setdefault(id(box.element), _table_name(box))
             elif box.element_tag in LISTS and isinstance(box, boxes.BlockBox):
                 items = sum(1 for child in box.children if child.element_tag == LISTS[box.element_tag])
@@ -359,9 +368,10 @@ class Inspection:
         for key, parts in self._tables.items():
             if len(parts) < 2:
                 continue
-            for index, (page, rows, heading_last) in enumerate(parts):
+            for index, (page, rows, ending, groups, last) in enumerate(parts):
                 name = self._table_names[key]
-                if rows == 1:
+                elsewhere = {group for i, part in enumerate(parts) if i != index for group in part[3]}
+                if rows == 1 and groups & elsewhere:  # a row apart from its group (a whole group of one is not)
                     where = "top" if index else "bottom"
                     self.findings.append(
                         Finding(
@@ -371,13 +381,22 @@ class Inspection:
                             "keep a short table whole with break-inside: avoid, or move the break",
                         )
                     )
-                elif heading_last and index < len(parts) - 1:
+                elif ending == "heading" and index < len(parts) - 1:
                     self.findings.append(
                         Finding(
                             "stranded",
                             page,
                             f"a heading row of the table {name} ends the page, its rows on the next",
                             "keep a heading row with its first row: break-after: avoid on the row",
+                        )
+                    )
+                elif ending == "one" and last in elsewhere:
+                    self.findings.append(
+                        Finding(
+                            "stranded",
+                            page,
+                            f"a heading row of the table {name} ends the page with one row under it",
+                            "keep a heading row with its first two rows: break-before: avoid on the second",
                         )
                     )
 
@@ -411,13 +430,6 @@ def inspect(
     for number, page in pages:
         inspection.page(page, number)
     return inspection.finish(missing)
-
-
-def over_limit(pages: int, limit: int | None, recipe: str) -> list[Finding]:
-    """A document longer than its recipe allows (normally refused while printing; kept for records)."""
-    if limit is None or pages <= limit:
-        return []
-    return [Finding("pages", None, f"{pages} pages, over the {limit} that recipe '{recipe}' allows", "shorten it")]
 
 
 # ---------------------------------------------------------------------- geometry and colour

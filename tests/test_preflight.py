@@ -89,6 +89,32 @@ def test_two_rows_on_each_side_of_a_break_are_fine() -> None:
     )
 
 
+def themed_table(*themes: int) -> str:
+    """A table of themes, each a heading row across it and its rows, as in the competency matrix."""
+    groups = "".join(
+        f"<tbody><tr><th colspan='2'>Theme {t}</th></tr>"
+        + "".join(f"<tr><td>Row {i}</td><td>Text</td></tr>" for i in range(rows))
+        + "</tbody>"
+        for t, rows in enumerate(themes, 1)
+    )
+    return f"<table>{groups}</table>"
+
+
+def test_a_heading_row_with_one_row_under_it_at_a_page_foot() -> None:
+    html = "<div style='height: 153mm'></div>" + themed_table(2, 6)  # the second theme starts 10 mm from the foot
+    css = "table { border-collapse: collapse; margin: 0 } td, th { padding: 0; line-height: 5mm }"
+    css += " tr { break-inside: avoid } tr:first-child { break-after: avoid }"
+    found = findings(html, css=css, kinds=("stranded",))
+    assert [f.what for f in found] == ["a heading row of the table 'Theme 1' ends the page with one row under it"]
+
+
+def test_a_whole_group_of_one_row_at_a_page_foot_is_not_stranded() -> None:
+    html = "<div style='height: 165mm'></div>" + themed_table(1, 6)  # theme 1 whole at the foot, theme 2 overleaf
+    css = "table { border-collapse: collapse; margin: 0 } td, th { padding: 0; line-height: 5mm }"
+    css += " tr { break-inside: avoid } tr:first-child { break-after: avoid }"
+    assert findings(html, css=css, kinds=("stranded",)) == []
+
+
 def test_a_short_list_split_across_pages() -> None:
     html = paragraphs(26) + "<ul><li>First item</li><li>Second item</li><li>Third item</li></ul>" + paragraphs(3)
     found = findings(html, kinds=("stranded",))
