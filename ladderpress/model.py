@@ -1093,6 +1093,8 @@ Colour = Annotated[str, StringConstraints(pattern=COLOUR.regex)]
 RelativePath = Annotated[str, StringConstraints(pattern=RELATIVE_PATH.regex, max_length=300)]
 """A path relative to the brand folder (checked to stay inside it when the brand is loaded)."""
 Language = Annotated[str, StringConstraints(pattern=LANGUAGE.regex)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+"""An email address, checked for its shape only (one @, a dot in the domain): it is passed on, never sent to."""
 
 MIN_CONTRAST = 4.5
 """WCAG AA contrast for text; brand colours are used for text on white and on pale panels, and white on primary."""
@@ -1203,6 +1205,7 @@ class Person(Strict):
     track: Id | None = None
     preferred_name: Text | None = None
     language: Language | None = None
+    email: Email | None = None
 
     @property
     def greeting_name(self) -> str:

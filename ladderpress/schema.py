@@ -92,6 +92,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "track": "The track they join, for a level on more than one (its id).",
         "preferred_name": "The name they go by, used in the greeting; their first name otherwise.",
         "language": "The language of their packet, such as en-GB.",
+        "email": "Their email address, listed beside their packet in onboarding/manifest.csv for sending.",
     },
 }
 """Descriptions of the fields whose models give none (brands, rosters and some recipe fields)."""
