@@ -6,8 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # pango for text layout, libharfbuzz-subset0 for fast, byte-identical font subsetting,
-# DejaVu as the fallback font, poppler-utils (pdftoppm, pdffonts) and qpdf to look at and check the output.
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils qpdf)
+# DejaVu as the fallback font, Noto for names in every other script (Chinese, Japanese, Korean,
+# Arabic, Hebrew, Devanagari, Thai, …; about 130 MB), poppler-utils (pdftoppm, pdffonts) and qpdf
+# to look at and check the output.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk
+  poppler-utils qpdf)
 if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
   packages+=(python3-venv)
 fi

@@ -10,34 +10,36 @@ such combination the packet is laid out once for a stand-in person, and the page
 its personal ones are kept. Each person's own pages (the welcome page, which shows no page
 number) are rendered and laid out from their own data alone: no template ever sees two
 people at once, so none can put one person's details into another's packet. A batch of
-people then costs one PDF in which WeasyPrint draws the shared pages once and subsets the
-fonts once, with the stand-in's metadata (no one's details). pypdf cuts that PDF into one
-packet per person: each person's pages followed by the shared pages, with their contents
-links, bookmarks and page numbers as in a packet printed whole.
+people then costs one tagged PDF in which WeasyPrint draws the shared pages once and subsets
+the fonts once, with the stand-in's metadata (no one's details); :mod:`ladderpress.structure`
+cuts one packet per person out of it, with their contents links, bookmarks, page numbers and
+structure tree as in a packet printed whole.
 
-A person whose pages come out longer than the stand-in's, or whose details hold a
-character that no font has, is printed whole instead, as are all packets of a PDF/A or
-PDF/UA build (a tagged structure cannot be cut into parts).
+Fonts subset for a batch hold the glyphs of everyone in it. A person whose pages print a
+character of a script the shared pages do not (a name in Chinese, Arabic, Cyrillic, …; see
+:func:`may_share_fonts`) is therefore written alone, from the same laid-out pages, with fonts
+of their own; so is everyone in a PDF/A or PDF/UA build, whose metadata must be each
+person's own. A person whose pages come out longer than the stand-in's is printed whole.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
 from weasyprint.document import Document, Page
+from weasyprint.formatting_structure import boxes
 
-from ladderpress.findings import Finding
+from ladderpress.findings import Expect, Finding
 from ladderpress.load import Project
 from ladderpress.pdf import Printed, Printer, Reads, Written, expect_for, print_to_fit, within_limit
 from ladderpress.plan import SHARED_START, PacketJob, attachment_paths, even_parts
-from ladderpress.preflight import inspect
+from ladderpress.preflight import boxes_of, inspect
 from ladderpress.render import Renderer
+from ladderpress.structure import cut
 
 MAX_BATCH = 80
 """Most people whose personal pages are laid out and written together: a batch's pages are
@@ -59,6 +61,8 @@ class SharedPart:
     """The layout the template was asked for (0 = normal) to keep the packet within ``max_pages``."""
     findings: tuple[Finding, ...] = ()
     """What preflight found on the shared pages (numbered as in every packet of the combination)."""
+    characters: frozenset[str] = frozenset()
+    """Every character the stand-in's packet prints (see :func:`characters`)."""
 
     @property
     def total(self) -> int:
@@ -84,9 +88,20 @@ def own_pages(personal: Document, expected: int) -> list | None:
     return pages if len(pages) == expected else None
 
 
-def details(job: PacketJob) -> set[str]:
-    """Every character of the person's own details."""
-    return set("".join(str(value) for value in job.person.person.model_dump().values() if value))
+def characters(pages: list[Page]) -> frozenset[str]:
+    """Every character the pages print (as laid out: after text-transform, without spaces).
+
+    A font is subset once for a whole batch, so it holds the glyphs of every page in the batch.
+    A person is put in a batch only when their pages print nothing the shared pages do not,
+    so that no one's packet carries the shapes of another person's name. Characters stand in
+    for glyphs: a letter set in another face of the same font is not told apart.
+    """
+    found: set[str] = set()
+    for page in pages:
+        for box in boxes_of(page._page_box):
+            if isinstance(box, boxes.TextBox):
+                found.update(box.text)
+    return frozenset(found - set(" \u00a0\u00ad\n"))
 
 
 class PacketPrinter:
@@ -99,10 +114,6 @@ class PacketPrinter:
 
     def print_run(self, renderer: Renderer, jobs: list[PacketJob]) -> Iterator[tuple[PacketJob, Printed]]:
         """Packets for people who share a combination, in the order given, in even batches."""
-        if self.printer.variant is not None:  # standards need the whole tagged structure
-            for job in jobs:
-                yield job, self.print_whole(renderer, job)
-            return
         for batch in even_parts(jobs, MAX_BATCH):
             yield from self._print_batch(renderer, batch)
 
@@ -118,26 +129,26 @@ class PacketPrinter:
             notes = list(self._shared[key].warnings)
         shared = self._shared[key]
         own: list[list | None] = []
+        alone: list[Document | None] = []
         labels: list[dict[str, str]] = []
         found: list[list[Finding]] = []
         more: list[str] = []
         fetched: Reads = {}
         for job in jobs:  # each from their own data: a template sees one person at a time
             personal, warnings, served = self.printer.render(renderer.render_person(job, shared.fit), sheets)
-            own.append(own_pages(personal, shared.personal_pages))
-            found.append(self._findings(job, own[-1], shared))
+            pages = own_pages(personal, shared.personal_pages)
+            # a standard (PDF/UA, PDF/A) wants each packet's own metadata: every packet is written alone
+            apart = pages is not None and (
+                self.printer.variant is not None or not may_share_fonts(characters(pages), shared.characters)
+            )
+            own.append(None if apart else pages)
+            alone.append(personal if apart else None)
             labels.append(_labels(personal))
+            found.append(self._findings(job, pages, shared))
             more += warnings
             fetched |= served
         written = self._write(own, shared)
-        # a character that no font has makes WeasyPrint write its own font encoding, for everyone in
-        # the batch (and pypdf then cannot read their text): such people are printed apart, whole
-        apart = {i for i, pages in enumerate(own) if pages and written.missing and written.missing & details(jobs[i])}
-        if apart:
-            own = [None if i in apart else pages for i, pages in enumerate(own)]
-            written = self._write(own, shared)
         notes += list(dict.fromkeys(more)) + written.warnings
-        reader = PdfReader(io.BytesIO(written.data)) if written.data else None
         personal_total = sum(len(pages) for pages in own if pages)
         attachments = attachment_paths(self.project.root, jobs[0].recipe)
         files = self.printer.files_read(
@@ -148,13 +159,14 @@ class PacketPrinter:
             str(path): hashlib.sha256(data).hexdigest() for path, (_, data) in zip(attachments, attached, strict=True)
         }
         first = 0
-        for job, pages, label, findings in zip(jobs, own, labels, found, strict=True):
-            if pages is None:  # longer than the stand-in's, or printed apart
+        for job, pages, personal, label, findings in zip(jobs, own, alone, labels, found, strict=True):
+            if personal is not None:
+                printed = self._alone(personal, shared, attachments, files, findings)
+            elif pages is None:  # longer than the stand-in's
                 printed = self.print_whole(renderer, job)
             else:
-                assert reader is not None
                 packet = self._cut(
-                    reader, label, list(range(first, first + len(pages))), personal_total, shared, attached
+                    written.data, label, list(range(first, first + len(pages))), personal_total, shared, attached
                 )
                 first += len(pages)
                 printed = Printed(packet, shared.total, [], [], files, findings)
@@ -169,22 +181,44 @@ class PacketPrinter:
             )
             notes, sheet_warnings = [], []
 
+    def _alone(
+        self,
+        personal: Document,
+        shared: SharedPart,
+        attachments: tuple[Path, ...],
+        files: Reads,
+        findings: list[Finding],
+    ) -> Printed:
+        """A packet written on its own: the person's pages, then the shared ones as laid out once.
+
+        It takes the person's own metadata (their document's title, subject and language); its
+        fonts are subset for it alone. Still fast: nothing is laid out again.
+        """
+        pages = own_pages(personal, shared.personal_pages)
+        assert pages is not None
+        written = self.printer.write(personal.copy(pages + shared.pages), attachments=attachments)
+        missing = inspect([], shared.total, Expect(), written.missing)  # the glyph finding, as a whole packet has it
+        return Printed(
+            written.data, shared.total, written.warnings, [], files, sorted([*findings, *missing], key=_page)
+        )
+
     def _findings(self, job: PacketJob, pages: list | None, shared: SharedPart) -> list[Finding]:
         """Preflight's findings on a packet cut from parts: the person's own pages, then the shared ones."""
         if pages is None:
             return []  # printed whole, and inspected then
         own = inspect(list(enumerate(pages, 1)), shared.total, expect_for(self.project, job))
-        return sorted([*own, *shared.findings], key=lambda finding: finding.page or 0)
+        return sorted([*own, *shared.findings], key=_page)
 
     def _write(self, own: list[list | None], shared: SharedPart) -> Written:
-        """One PDF of everyone's own pages, then the shared pages: fonts are subset once for all.
+        """One tagged PDF of everyone's own pages, then the shared pages: fonts are subset once for all.
 
-        It takes the stand-in's metadata, so that no one's details reach the others' packets.
+        It takes the stand-in's metadata, so that no one's details reach the others' packets; only
+        people whose pages print no character the shared pages lack are in it (see :func:`characters`).
         """
         pages = [page for person in own if person for page in person]
         if not pages:
             return Written(b"", [], frozenset())
-        return self.printer.write(shared.document.copy(pages + shared.pages), tags=False)
+        return self.printer.write(shared.document.copy(pages + shared.pages))
 
     def print_whole(self, renderer: Renderer, job: PacketJob) -> Printed:
         """The simple path: lay out the whole packet for this person, as any document is printed."""
@@ -192,7 +226,7 @@ class PacketPrinter:
 
     def _cut(
         self,
-        reader: PdfReader,
+        batch: bytes,
         labels: dict[str, str],
         own: list[int],
         personal_total: int,
@@ -201,18 +235,7 @@ class PacketPrinter:
     ) -> bytes:
         """One person's packet out of the batch PDF: their pages, then the shared ones, and the recipe's attachments."""
         common = list(range(personal_total, personal_total + len(shared.pages)))
-        writer = PdfWriter()
-        writer.append(reader, pages=own + common)
-        for name, data in attached:
-            writer.add_attachment(name, data)
-        meta: dict[str, object] = dict(reader.metadata or {})
-        writer.add_metadata({**{k: v for k, v in meta.items() if k != "/Title"}, **labels})
-        lang = reader.root_object.get("/Lang")
-        if lang is not None:
-            writer._root_object[NameObject("/Lang")] = TextStringObject(str(lang))
-        out = io.BytesIO()
-        writer.write(out)
-        return out.getvalue()
+        return cut(batch, own + common, labels, attached)
 
     def _sheets(self, job: PacketJob) -> tuple[list, list[str]]:
         return self.printer.sheets_for(list(job.stylesheets), self.project.style_dirs(job.brand), job.layout, job.brand)
@@ -228,7 +251,30 @@ class PacketPrinter:
 
         part = within_limit(job, lay_out, lambda part: part.total)
         pages = list(enumerate(part.pages, part.personal_pages + 1))
-        return dataclasses.replace(part, findings=tuple(inspect(pages, part.total, expect_for(self.project, job))))
+        return dataclasses.replace(
+            part,
+            findings=tuple(inspect(pages, part.total, expect_for(self.project, job))),
+            characters=characters(part.document.pages),
+        )
+
+
+LATIN = frozenset(chr(code) for code in (*range(0x20, 0x250), *range(0x2000, 0x2070)))
+"""Latin letters with their accents (Latin-1 Supplement, Extended-A and -B) and punctuation."""
+
+
+def may_share_fonts(printed: frozenset[str], shared: frozenset[str]) -> bool:
+    """Whether a person's pages may be written in a batch, whose fonts are subset for everyone in it.
+
+    Yes when they print nothing but what the shared pages print and Latin letters: that a
+    batch-mate's name holds an "á" or a "ł" tells no one anything. A name in Chinese, Arabic,
+    Cyrillic or any other script would put its glyphs into everyone's font subsets (and grow
+    every packet by its fonts), so its packet is written alone, from the same shared pages.
+    """
+    return printed <= shared | LATIN
+
+
+def _page(finding: Finding) -> int:
+    return finding.page or 0
 
 
 def _labels(personal: Document) -> dict[str, str]:

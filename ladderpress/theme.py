@@ -13,7 +13,7 @@ from ladderpress.diagram import Palette
 from ladderpress.load import LoadedBrand
 from ladderpress.model import MIN_CONTRAST, contrast
 
-FALLBACK_FONTS = '"lp-inter", "DejaVu Sans", sans-serif'
+FALLBACK_FONTS = '"lp-inter", "Noto Sans Arabic", "Noto Sans Hebrew", "DejaVu Sans", sans-serif'
 FAMILY = {"body": "lp-brand-body", "heading": "lp-brand-heading"}
 """The brand's fonts are declared under these names, never under their own: a font of the same
 name installed on the machine could otherwise fill in weights the brand does not ship."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import re
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -36,6 +38,22 @@ def write_roster(path: Path, rows: list[dict[str, str]], columns: list[str] = CO
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def structure(reader: PdfReader) -> list[str]:
+    """The kinds of a tagged PDF's structure elements, depth first (what a screen reader walks)."""
+    found: list[str] = []
+
+    def walk(element: Any) -> None:
+        element = element.get_object()
+        found.append(str(element["/S"])[1:])
+        for kid in element.get("/K", []):
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict) and kid.get("/Type") != "/OBJR":
+                walk(kid)
+
+    walk(reader.root_object["/StructTreeRoot"]["/K"][0])
+    return found
 
 
 def person(i: int, level: str, **extra: str) -> dict[str, str]:
@@ -148,6 +166,7 @@ def test_assembled_packet_is_text_identical_to_one_printed_whole(tmp_path: Path,
         assert [p.extract_text() for p in fast.pages] == [p.extract_text() for p in whole.pages]
         assert outline(fast) == outline(whole)
         assert fast.metadata.title == whole.metadata.title
+        assert structure(fast) == structure(whole)
         size_fast = (tmp_path / "fast/onboarding" / f"{name}.pdf").stat().st_size
         size_whole = (tmp_path / "whole/onboarding" / f"{name}.pdf").stat().st_size
         assert size_fast <= 1.25 * size_whole
@@ -200,11 +219,102 @@ def test_names_make_safe_file_names_inside_the_output_folder(
         "onboarding/zoe-orsted-unal.pdf",
     ]
     assert not (tmp_path / "etc").exists()
-    # a name no font can show is printed apart: the others' packets keep text that can be read back
     assert "Zoë / Ørsted" in PdfReader(out / "onboarding/zoe-orsted-unal.pdf").pages[0].extract_text()
-    warnings = [line for line in capsys.readouterr().err.splitlines() if "no font has" in line]
-    assert len(warnings) == 1 and "onboarding/li-xiao-long.pdf" in warnings[0] and "李 (U+674E)" in warnings[0]
+    assert "李 小龙" in PdfReader(out / "onboarding/li-xiao-long.pdf").pages[0].extract_text()
+    assert "no font has" not in capsys.readouterr().err
     assert person_slug("...") == "person" and person_slug("A" * 200) == "a" * 60
+
+
+def test_a_character_no_font_has_is_reported_for_that_packet_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [person(1, "pm"), {**person(2, "pm"), "name": "Ada \U000f0000 Berg"}]  # private use: no font has it
+    roster = write_roster(tmp_path / "r.csv", rows)
+    out = tmp_path / "out"
+    assert main(["--project", str(ROOT), "--out", str(out), "--roster", str(roster), "-j", "1", "onboarding"]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "no font has" in line]
+    assert len(warnings) == 1 and "onboarding/ada-berg.pdf" in warnings[0] and "U+F0000" in warnings[0]
+    # printed apart: the other packet's fonts and text are untouched by it
+    assert "Person Number1" in PdfReader(out / "onboarding/person-number1.pdf").pages[0].extract_text()
+
+
+GLOBAL = {  # name: its file name, and the font that must print it (None: the brand's own has it)
+    "李小龙": ("li-xiao-long", "Noto-Sans-CJK"),
+    "山田太郎": ("shan-tian-tai-lang", "Noto-Sans-CJK"),
+    "김민준": ("gimminjun", "Noto-Sans-CJK"),
+    "محمد علي": ("mhmd-ly", "Noto-Sans-Arabic"),
+    "דוד כהן": ("dvd-khn", "Noto-Sans-Hebrew"),
+    "अनिल कुमार": ("anil-kumaar", "Noto-Sans-Devanagari"),
+    "สมชาย ใจดี": ("smchaay-aicchdii", "Noto-Sans-Thai"),
+    "Νίκος Παπαδόπουλος": ("nikos-papadopoulos", None),
+    "Иван Петров": ("ivan-petrov", None),
+    "Søren Ørsted": ("soren-orsted", None),
+    "Ada Lovelace": ("ada-lovelace", None),
+}
+
+
+@pytest.fixture(scope="module")
+def global_wave(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A hiring wave with names in nine scripts, all at one level: one batch, built the fast way."""
+    folder = tmp_path_factory.mktemp("global")
+    rows = [{**person(i, "pm"), "name": name} for i, name in enumerate(GLOBAL)]
+    roster = write_roster(folder / "roster.csv", rows)
+    out = folder / "out"
+    assert main(["--project", str(ROOT), "--out", str(out), "--roster", str(roster), "-j", "1", "onboarding"]) == 0
+    return out / "onboarding"
+
+
+def fonts(pdf: Path) -> list[str]:
+    """The fonts pdffonts lists, without their subset tags."""
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [line.split()[0].partition("+")[2] for line in listing.splitlines()[2:]]
+
+
+def test_every_name_prints_in_its_own_script_and_is_filed_by_its_transliteration(global_wave: Path) -> None:
+    assert sorted(path.name for path in global_wave.glob("*.pdf")) == sorted(
+        f"{slug}.pdf" for slug, _ in GLOBAL.values()
+    )
+    for name, (slug, font) in GLOBAL.items():
+        pdf = global_wave / f"{slug}.pdf"
+        welcome = PdfReader(pdf).pages[0].extract_text()
+        assert name.replace(" ", "") in welcome.replace(" ", ""), name  # pypdf spaces out Devanagari's marks
+        used = fonts(pdf)
+        if font is not None:
+            assert any(found.startswith(font) for found in used), (name, used)
+
+
+def test_no_packet_carries_another_persons_glyphs_or_details(global_wave: Path) -> None:
+    for name, (slug, _) in GLOBAL.items():
+        pdf = global_wave / f"{slug}.pdf"
+        others = {font for other, (_, font) in GLOBAL.items() if font and other != name and font != GLOBAL[name][1]}
+        assert not [found for found in fonts(pdf) if any(found.startswith(font) for font in others)], name
+        if GLOBAL[name][1] is None:  # batched: the batch's fonts hold no one else's script
+            assert all(found.startswith("lp-inter") for found in fonts(pdf)), (name, fonts(pdf))
+        text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+        assert not [other for other in GLOBAL if other != name and other in text], name
+
+
+def test_every_packet_is_tagged_with_the_structure_of_one_printed_whole(global_wave: Path) -> None:
+    for slug, _ in GLOBAL.values():
+        reader = PdfReader(global_wave / f"{slug}.pdf")
+        assert reader.root_object["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in reader.root_object, slug
+        kinds = structure(reader)
+        assert kinds[0] == "Document" and {"H1", "H2", "P", "L", "LI", "Link"} <= set(kinds), (slug, set(kinds))
+
+
+def test_packets_of_a_pdf_ua_build_are_tagged_each_with_their_own_metadata(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "r.csv", [person(1, "pm"), person(2, "pm")])
+    out = tmp_path / "out"
+    args = ["--project", str(ROOT), "--out", str(out), "--roster", str(roster), "-j", "1"]
+    assert main([*args, "--pdf-variant", "pdf/ua-1", "onboarding"]) == 0
+    for i, other in ((1, 2), (2, 1)):
+        reader = PdfReader(out / f"onboarding/person-number{i}.pdf")
+        assert reader.metadata.title == f"Person Number{i} — Welcome to Northwind Labs"
+        xmp = reader.xmp_metadata
+        assert xmp is not None and f"Person Number{i}" in str(xmp.dc_title)
+        assert f"Number{other}" not in xmp.rdf_root.toxml() and "pdfuaid" in xmp.rdf_root.toxml()
+        assert "/StructTreeRoot" in reader.root_object
+        assert f"Person Number{other}" not in " ".join(page.extract_text() for page in reader.pages)
 
 
 @pytest.mark.parametrize(

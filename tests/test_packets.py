@@ -1,4 +1,4 @@
-"""The pure parts of packet printing: which pages are a person's own, what counts as their details,
+"""The pure parts of packet printing: which pages are a person's own, which characters pages print,
 and the page limit every document and packet is held to. Fake documents and layouts only: nothing
 here is laid out by WeasyPrint."""
 
@@ -9,14 +9,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from weasyprint import HTML
 
 from ladderpress.load import load_project
-from ladderpress.model import Person
-from ladderpress.packets import SharedPart, _labels, anchor_page, details, own_pages
+from ladderpress.packets import SharedPart, _labels, anchor_page, characters, own_pages
 from ladderpress.pdf import DocumentFailed, within_limit
 from ladderpress.plan import FIT_STEPS, SHARED_START, DocumentJob, Job, PacketJob, plan
 from ladderpress.request import BuildRequest
-from ladderpress.roster import Entry
 from tests.conftest import ROOT
 
 
@@ -111,44 +110,18 @@ def test_labels_are_the_title_and_subject_the_template_wrote() -> None:
     assert _labels(untitled) == {}
 
 
-# --------------------------------------------------------------------------- details
+# --------------------------------------------------------------------------- characters
 
 
-@pytest.mark.parametrize("name", ["Léa Dubois", "Benedikt Hoffmann", "Chloé Martin", "Eun-ji Park"])
-def test_details_hold_every_character_of_the_persons_details(jobs: list[Job], name: str) -> None:
-    job = packet_for(jobs, name)
-    person = job.person.person
-    found = details(job)
-    for value in (person.name, person.team, person.manager, person.buddy, person.start_date.isoformat()):
-        assert set(value) <= found, value
-    assert set(person.greeting_name) <= found
-    if person.preferred_name:
-        assert set(person.preferred_name) <= found
-    assert "é" in details(packet_for(jobs, "Léa Dubois")) and "é" not in details(packet_for(jobs, "Dev Patel"))
+def test_characters_are_what_the_pages_print_as_laid_out() -> None:
+    html = """<style>@page { @top-center { content: "Qz" } } .up { text-transform: uppercase }</style>
+    <p class="up">léa</p><p>李小龙 · محمد</p>"""
+    printed = characters(HTML(string=html).render().pages)
+    assert printed == frozenset("LÉA李小龙·محمدQz")  # transformed, running heads included, no spaces
 
 
-def test_details_cover_characters_no_font_may_have(jobs: list[Job]) -> None:
-    template = packet_for(jobs, "Dev Patel")
-    person = Person(
-        name="Nguyễn Thị Ánh",
-        level="pm",
-        team="Платежи",
-        manager="أحمد",
-        buddy="陈伟",
-        start_date=template.person.person.start_date,
-        preferred_name="Ánh 🌱",
-        language="vi",
-    )
-    job = dataclasses.replace(template, person=Entry(person, 2, "nguyen-thi-anh"))
-    found = details(job)
-    assert {"ễ", "ị", "П", "أ", "陈", "🌱"} <= found
-    assert set("Nguyễn Thị Ánh" + "Платежи" + "أحمد" + "陈伟" + "vi") <= found
-
-
-def test_details_are_the_persons_own_not_the_stand_ins(jobs: list[Job]) -> None:
-    job = packet_for(jobs, "Julia Nowak")
-    assert {"J", "N", "k"} <= details(job)
-    assert not {"J", "k"} & details(job.stand_in())
+def test_characters_of_no_pages_are_none() -> None:
+    assert characters([]) == frozenset()
 
 
 # --------------------------------------------------------------------------- within_limit
