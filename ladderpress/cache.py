@@ -95,14 +95,34 @@ class BuildCache:
         data: bytes,
         files: Mapping[str, str | None],
         findings: Sequence[Finding] = (),
+        pages: int | None = None,
     ) -> None:
-        """Record a PDF written: the hash of each file as it was read while printing it, and preflight's findings."""
-        self.entries[output.as_posix()] = {
+        """Record a PDF written: the hash of each file as it was read while printing it, preflight's
+        findings, and its pages (which the delivery list of packets gives without reading the PDF)."""
+        entry: dict[str, object] = {
             "key": key,
             "pdf": hashlib.sha256(data).hexdigest(),
             "files": dict(files),
             "findings": [finding.as_record() for finding in findings],
         }
+        if pages is not None:
+            entry["pages"] = pages
+        self.entries[output.as_posix()] = entry
+
+    def written(self, output: PurePosixPath) -> tuple[str, int | None] | None:
+        """The SHA-256 of the PDF recorded as written at ``output``, and its pages (None: not recorded,
+        as in records made before they held the count); None when there is no such record."""
+        entry = self.entries.get(output.as_posix())
+        if not isinstance(entry, dict) or not isinstance(entry.get("pdf"), str):
+            return None
+        pages = entry.get("pages")
+        return str(entry["pdf"]), pages if isinstance(pages, int) and not isinstance(pages, bool) else None
+
+    def note_pages(self, output: PurePosixPath, pages: int) -> None:
+        """Add the page count to a record that lacks it (counted from the PDF), so it is counted once."""
+        entry = self.entries.get(output.as_posix())
+        if isinstance(entry, dict):
+            entry["pages"] = pages
 
     def findings(self, output: PurePosixPath) -> tuple[Finding, ...]:
         """What preflight found in a document when it was written (nothing for one without a record)."""

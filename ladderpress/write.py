@@ -220,6 +220,20 @@ class OutputFolder:
             raise WriteRefused(f"{path} cannot be written: {exc.strerror or exc} (fix: {WRITABLE})") from None
         return path
 
+    def holds(self, relative: PurePosixPath, data: bytes) -> bool:
+        """Whether the file at ``relative`` is ours and already byte-for-byte ``data``.
+
+        Writing it again would change nothing but its time and the record's journal: a file made
+        afresh by every build (a delivery list) is written only when this is False.
+        """
+        path = self.root / relative
+        entry = self._files.get(relative.as_posix())
+        hashes = entry.get("sha256") if entry else None
+        wanted = hashlib.sha256(data).hexdigest()
+        if not isinstance(hashes, list) or wanted not in hashes or path.is_symlink() or not path.is_file():
+            return False
+        return digest(path, (self.root,), MAX_OUTPUT_BYTES) == wanted
+
     def _check_ours(self, path: Path, name: str, entry: dict[str, object] | None) -> None:
         if entry is None:
             raise WriteRefused(
