@@ -53,6 +53,7 @@ from ladderpress.events import (
     Failed,
     Finished,
     Listed,
+    ManifestWritten,
     Planned,
     Refused,
     Started,
@@ -561,6 +562,8 @@ class Reporter:
         else:
             count = result.up_to_date
             self.say(f"nothing to do: {count} document{'s' if count != 1 else ''} up to date ({seconds:.1f} s)")
+        for manifest in result.manifests:
+            self.say(_manifest_line(manifest))
         if result.findings:
             found, documents = result.findings, len(result.reviewed)
             self.say(
@@ -584,6 +587,18 @@ class Reporter:
             self.say(
                 f"[green]preflight[/]: nothing found in {documents} document{'s' if documents != 1 else ''}{failed}"
             )
+
+
+def _manifest_line(manifest: ManifestWritten) -> str:
+    """One line for a delivery list: where it is, and whom it leaves out (never who: logs name no one)."""
+    shown = escape(shown_path(manifest.path))
+    if manifest.listed == manifest.people:
+        return f"delivery list: {shown} ({_count(manifest.listed, 'packet')})"
+    left = manifest.people - manifest.listed - manifest.pending
+    why = [f"{left} failed"] if left else []
+    if manifest.pending:
+        why.append(f"{manifest.pending} not built yet or out of date: a build without --person or --level prints them")
+    return f"[yellow]delivery list[/]: {shown} lists {manifest.listed} of {manifest.people} people ({'; '.join(why)})"
 
 
 def _progress(console: Console) -> Progress:

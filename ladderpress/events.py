@@ -85,6 +85,25 @@ class Failed:
 
 
 @dataclass(frozen=True)
+class ManifestWritten:
+    """A per-person recipe's delivery list (``onboarding/manifest.csv``) is up to date: written, or
+    left as it was when its bytes would not change (see :mod:`ladderpress.delivery`)."""
+
+    document: PurePosixPath
+    """Its path inside the output folder."""
+    path: Path
+    listed: int
+    """People listed: those whose packet is in the folder and current."""
+    people: int
+    """People on the roster who could be built (bad rows aside)."""
+    pending: int = 0
+    """People a partial build (``--person``, ``--level``) was not asked for whose packet is missing or
+    out of date: not listed until a build prints them."""
+    changed: bool = True
+    """False when the list was already byte-for-byte what it would have written."""
+
+
+@dataclass(frozen=True)
 class Checked:
     """``check`` found no problem: what it looked at."""
 
@@ -124,6 +143,8 @@ class BuildResult:
     seconds: float = 0.0
     reviewed: tuple[Reviewed, ...] = ()
     """Documents in which preflight found something, and what."""
+    manifests: tuple[ManifestWritten, ...] = ()
+    """The delivery list of each per-person recipe built."""
 
     @property
     def findings(self) -> int:
@@ -146,7 +167,18 @@ class Finished:
 
 
 Event = (
-    Refused | Warned | Waiting | Planned | Started | Written | Reviewed | Failed | BuildError | Checked | Listed
+    Refused
+    | Warned
+    | Waiting
+    | Planned
+    | Started
+    | Written
+    | Reviewed
+    | Failed
+    | BuildError
+    | ManifestWritten
+    | Checked
+    | Listed
 ) | Finished
 
 
@@ -161,6 +193,7 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     reviewed: list[Reviewed] = field(default_factory=list)
+    manifests: list[ManifestWritten] = field(default_factory=list)
 
     def add(self, event: Event) -> Event:
         if isinstance(event, Written):
@@ -175,6 +208,8 @@ class Tally:
             self.up_to_date += len(event.up_to_date)
         elif isinstance(event, Reviewed):
             self.reviewed.append(event)
+        elif isinstance(event, ManifestWritten):
+            self.manifests.append(event)
         return event
 
     def result(self, seconds: float) -> BuildResult:
@@ -187,4 +222,5 @@ class Tally:
             tuple(self.problems),
             seconds,
             tuple(self.reviewed),
+            tuple(self.manifests),
         )

@@ -11,14 +11,17 @@ comes from the :class:`~ladderpress.request.BuildRequest`.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ladderpress.cache import CACHE_FILE, BuildCache, engine_fingerprint
+from ladderpress.delivery import Delivery, Packet, clashes, csv_bytes, deliveries, row_of
 from ladderpress.errors import InputErrors, Problem, UsageError, shown_path
 from ladderpress.events import (
     BuildError,
@@ -27,6 +30,7 @@ from ladderpress.events import (
     Failed,
     Finished,
     Listed,
+    ManifestWritten,
     Planned,
     Refused,
     Reviewed,
@@ -103,8 +107,11 @@ def output_folder(given: Path | None, project: Project) -> Path:
 
 
 def planned(opened: Opened, request: BuildRequest, owners: dict[str, str]) -> Plan:
-    """The plan, with a warning for a roster given but not used; raises InputErrors if it cannot be made."""
+    """The plan, with a warning for a roster given but not used; raises InputErrors if it cannot be made
+    (or if two recipes built here would write one delivery list)."""
     result = plan(opened.project, request, owners=owners, rosters=opened.rosters)
+    recipes = opened.project.recipes
+    result.problems += clashes(recipes, request.recipes or sorted(recipes))
     if result.problems:
         raise InputErrors(result.problems)
     result.warnings[:0] = opened.project.warnings
@@ -216,8 +223,10 @@ def run(request: BuildRequest) -> Iterator[Event]:
                 yield Waiting(busy.holder, opened.out_dir)
                 stack.enter_context(folder.lock(wait=True))
             if folder.owners() != owners:  # another build wrote packets meanwhile: plan with what it recorded
-                result = plan(opened.project, request, owners=folder.owners(), rosters=opened.rosters)
-            for event in Printing(opened, request, folder, shown).events(result.jobs):
+                owners = folder.owners()
+                result = plan(opened.project, request, owners=owners, rosters=opened.rosters)
+            lists = delivery_lists(opened, request, result, owners)
+            for event in Printing(opened, request, folder, shown).events(result.jobs, lists):
                 yield tally.add(event)
     except (FolderBusy, WriteRefused) as exc:
         fix = (
@@ -228,6 +237,25 @@ def run(request: BuildRequest) -> Iterator[Event]:
         text = str(exc) if "(fix:" in str(exc) else f"{exc} (fix: {fix})"
         yield tally.add(BuildError(f"nothing was built: {text}"))
     yield Finished(tally.result(time.perf_counter() - started))
+
+
+def delivery_lists(opened: Opened, request: BuildRequest, result: Plan, owners: dict[str, str]) -> list[Delivery]:
+    """The delivery list of each per-person recipe this build prints packets of, with the whole roster's packets.
+
+    A full build lists every per-person recipe it builds (an empty roster empties its list). A
+    partial one (``--person``, ``--level``) lists only the recipes it prints packets of, each
+    with everyone on its roster: the plan without the narrowing, with the same owners, so the
+    same files.
+    """
+    recipes = opened.project.recipes
+    names = [name for name in request.recipes or sorted(recipes) if name in opened.rosters]
+    if not (request.people or request.levels):
+        return deliveries(recipes, names, result.jobs)
+    names = [name for name in names if any(job.recipe_name == name for job in result.jobs)]
+    if not names:
+        return []
+    whole = dataclasses.replace(request, recipes=tuple(names), people=(), levels=())
+    return deliveries(recipes, names, plan(opened.project, whole, owners=owners, rosters=opened.rosters).jobs)
 
 
 def private_paths(project: Project, given: Path | None, out_dir: Path) -> tuple[Path, ...]:
@@ -273,14 +301,24 @@ class Printing:
         self.shown = shown
         self.engine = engine_for(opened, request)
         self.cache_error: str | None = None
+        self.considered: set[PurePosixPath] = set()
+        """The outputs of the jobs this build was asked for (printed, failed or up to date)."""
+        self.current: set[PurePosixPath] = set()
+        """Those written by this build, or up to date: PDFs that are what their inputs make now."""
 
-    def events(self, jobs: list[Job]) -> Iterator[Event]:
-        """Every job whose inputs changed printed and written; the record saved at the end."""
+    def events(self, jobs: list[Job], deliveries: Sequence[Delivery] = ()) -> Iterator[Event]:
+        """Every job whose inputs changed printed and written, then each delivery list; the record saved at the end.
+
+        The delivery lists are made once printing has run to its end: an interrupted build leaves
+        the previous lists, as it leaves the previous PDFs.
+        """
         cache = BuildCache.open(
             self.folder.root, engine_fingerprint(self.engine.options()), self.opened.project.allowed_roots
         )
         try:
             yield from self._print(jobs, cache)
+            for delivery in deliveries:
+                yield from self._deliver(delivery, cache)
         finally:
             self._save(cache)  # even when interrupted: the record tells which PDFs are complete
         if self.cache_error:
@@ -295,12 +333,14 @@ class Printing:
                 "folder writable, or free disk space)"
             )
 
-    def _todo(self, jobs: list[Job], cache: BuildCache) -> Todo:
+    def _todo(self, jobs: Sequence[Job], cache: BuildCache, force: bool | None = None) -> Todo:
         """The jobs whose inputs changed since their PDF was written, each with its cache key.
 
         A job's key covers its HTML, and for a document held to ``max_pages``, the HTML of its
-        tighter layouts too, since it may be printed from one of them.
+        tighter layouts too, since it may be printed from one of them. ``force`` (default: the
+        request's ``--force``) counts every job as changed.
         """
+        force = self.request.force if force is None else force
         todo = Todo()
         for job in jobs:
             renderer = self.opened.renderers.for_job(job)
@@ -311,7 +351,7 @@ class Printing:
                 todo.failed.append(Failed(f"{self.shown}/{job.output}", str(exc.problem), job.output))
                 continue
             key = cache.key(source + "".join(tighter), job_extras(job, self.engine))
-            if not self.request.force and cache.up_to_date(job.output, key, self.folder.root):
+            if not force and cache.up_to_date(job.output, key, self.folder.root):
                 todo.fresh.append(job.output)
                 continue
             todo.jobs.append(job)
@@ -321,6 +361,8 @@ class Printing:
 
     def _print(self, jobs: list[Job], cache: BuildCache) -> Iterator[Event]:
         todo = self._todo(jobs, cache)
+        self.considered.update(job.output for job in jobs)
+        self.current.update(todo.fresh)
         yield from todo.failed
         yield Planned(tuple(job.output for job in todo.jobs), tuple(todo.fresh))
         for output in todo.fresh:  # what preflight found when they were written still holds
@@ -346,7 +388,9 @@ class Printing:
             # there yet, which only causes a rebuild (the other way round, a finished PDF would be
             # rebuilt for nothing, or an old one taken as new)
             printed = outcome.printed
-            cache.record(job.output, todo.keys[job.output], printed.data, printed.files, printed.findings)
+            cache.record(
+                job.output, todo.keys[job.output], printed.data, printed.files, printed.findings, printed.pages
+            )
             try:
                 path = self.folder.write(
                     job.output, outcome.printed.data, job.person.key if isinstance(job, PacketJob) else None
@@ -355,6 +399,7 @@ class Printing:
                 cache.forget(job.output)
                 yield Failed(target, str(exc), job.output)
                 continue
+            self.current.add(job.output)
             if time.monotonic() - saved > CACHE_SAVE_SECONDS:  # a build killed outright loses little
                 self._save(cache)
                 saved = time.monotonic()
@@ -365,3 +410,47 @@ class Printing:
             yield Written(job.output, path, outcome.printed.pages, len(outcome.printed.data))
             if outcome.printed.findings:
                 yield Reviewed(job.output, tuple(outcome.printed.findings))
+
+    def _deliver(self, delivery: Delivery, cache: BuildCache) -> Iterator[Event]:
+        """Write a per-person recipe's delivery list: a row for each person whose packet is current.
+
+        Current is what this build wrote or found up to date; the people a partial build
+        (``--person``, ``--level``) was not asked for are checked here as a full build would
+        check them, and listed when their packet is up to date (see :mod:`ladderpress.delivery`).
+        Each row's hash is read back from the file on disk; a list whose bytes would not change
+        is left as it was, and an empty one is written only to replace a list already there.
+        """
+        others = [job for job in delivery.packets if job.output not in self.considered]
+        fresh = set(self._todo(others, cache, force=False).fresh) if others else set()
+        current = self.current | fresh
+        rows = []
+        for job in delivery.packets:
+            recorded = cache.written(job.output) if job.output in current else None
+            if recorded is None:
+                continue
+            sha256, pages = recorded
+            packet = Packet(job.person.person, job.output, sha256, pages)
+            row = row_of(self.folder.root, delivery.output.parent, packet)
+            if row is None:
+                continue
+            if pages is None:
+                cache.note_pages(job.output, row.pages)
+            rows.append(row)
+        if not rows and not os.path.lexists(self.folder.root / delivery.output):
+            return  # nothing to send, and no list to correct: a build whose packets all failed leaves no new file
+        data = csv_bytes(rows)
+        changed = not self.folder.holds(delivery.output, data)
+        if changed:
+            try:
+                self.folder.write(delivery.output, data)
+            except WriteRefused as exc:
+                yield BuildError(f"{self.shown}/{delivery.output}: the delivery list was not written: {exc}")
+                return
+        yield ManifestWritten(
+            delivery.output,
+            self.folder.root / delivery.output,
+            len(rows),
+            len(delivery.packets),
+            len(others) - len(fresh),
+            changed,
+        )
