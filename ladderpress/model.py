@@ -1209,4 +1209,9 @@ class Person(Strict):
 
     @property
     def greeting_name(self) -> str:
-        return self.preferred_name or self.name.split()[0]
+        """The name the packet greets them by: their preferred name, else their name as the roster writes it.
+
+        Never a guess at a first name: "Nguyễn Văn An" and "Park Eun-ji" put the family name first, and
+        "Dear Nguyễn" would be wrong. The roster says how someone is greeted, with ``preferred_name``.
+        """
+        return self.preferred_name or self.name

@@ -83,14 +83,17 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "bold": "The bold (700) face, a file in the brand folder.",
     },
     "Person": {
-        "name": "The person's full name, as printed on their packet (and, in ASCII, in its file name).",
+        "name": "The person's full name as they write it, in any script and order: printed on their packet's "
+        "cover and in its metadata (and, transliterated, in its file name); the greeting too, "
+        "unless preferred_name is given.",
         "level": "The id of the level they join at.",
         "team": "The team they join.",
         "manager": "Their manager's name.",
         "buddy": "Their onboarding buddy's name.",
         "start_date": "Their first day, as YYYY-MM-DD.",
         "track": "The track they join, for a level on more than one (its id).",
-        "preferred_name": "The name they go by, used in the greeting; their first name otherwise.",
+        "preferred_name": "The name they go by, used in the greeting ('Welcome, Ana'); without it they are greeted "
+        "by their full name, as no first name is guessed (many names put the family name first).",
         "language": "The language of their packet, such as en-GB.",
         "email": "Their email address, listed beside their packet in onboarding/manifest.csv for sending.",
     },

@@ -587,9 +587,12 @@ def person(**fields: Any) -> dict[str, Any]:
     }
 
 
-def test_person_greeting_name() -> None:
-    assert Person.model_validate(person()).greeting_name == "Léa"
+def test_person_greeting_name_is_the_preferred_name_else_the_name_as_written() -> None:
     assert Person.model_validate(person(preferred_name="Lee")).greeting_name == "Lee"
+    # no first name is guessed: many names put the family name first
+    assert Person.model_validate(person()).greeting_name == "Léa Dubois"
+    assert Person.model_validate(person(name="Nguyễn Văn An")).greeting_name == "Nguyễn Văn An"
+    assert Person.model_validate(person(name="Park Eun-ji", preferred_name="Eun-ji")).greeting_name == "Eun-ji"
 
 
 def test_person_fields_are_checked() -> None:

@@ -148,7 +148,7 @@ def test_views_carry_computed_properties() -> None:
         name="Léa Dubois", level="pm", team="T", manager="M", buddy="B", start_date=datetime.date(2027, 1, 1)
     )
     view = Views()(person)
-    assert view.greeting_name == "Léa" and view.start_date == datetime.date(2027, 1, 1)
+    assert view.greeting_name == "Léa Dubois" and view.start_date == datetime.date(2027, 1, 1)
 
 
 @pytest.mark.parametrize("value", [Path("/etc/passwd"), print, object(), {1.5: "x"}, {"k": Path(".")}, {1, 2}])
