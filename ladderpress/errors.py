@@ -40,10 +40,15 @@ class Problem:
     problems reads this, never the message, which is for people."""
     subject: str | None = None
     """What the problem is about, when that is one id or name (the unknown level's id, say)."""
+    cell: str | None = None
+    """Where in a spreadsheet, in A1 form with its sheet (``Sheet1!F4``, ``'Q1 hires'!A4:G4``): printed
+    after the file instead of a line and column (``roster.xlsx: Sheet1!F4: …``)."""
 
     def __str__(self) -> str:
         where = self.file
-        if self.line is not None:
+        if self.cell is not None:
+            where += f": {self.cell}"
+        elif self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
@@ -166,7 +171,10 @@ STYLESHEET = Pattern(r"^[\w./-]+\.css$", "name a stylesheet ending in .css, like
 COLOUR = Pattern(r"^#[0-9a-fA-F]{6}$", "write a colour as # and six hex digits, like '#1c2f4a'")
 RELATIVE_PATH = Pattern(r"^[^/\\][^:]*$", "write a path relative to the brand folder, like 'logo.svg'")
 LANGUAGE = Pattern(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", "write a language tag, like 'en-GB' or 'de'")
-PATTERN_HINTS = {pattern.regex: pattern.hint for pattern in (ID, TEMPLATE, STYLESHEET, COLOUR, RELATIVE_PATH, LANGUAGE)}
+EMAIL = Pattern(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "write one email address, like ana.silva@example.com")
+PATTERN_HINTS = {
+    pattern.regex: pattern.hint for pattern in (ID, TEMPLATE, STYLESHEET, COLOUR, RELATIVE_PATH, LANGUAGE, EMAIL)
+}
 
 
 RETIRED_FIELDS = {

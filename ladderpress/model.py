@@ -13,6 +13,7 @@ import datetime
 import difflib
 import re
 import string
+import unicodedata
 from collections.abc import Collection
 from functools import cached_property
 from typing import Annotated, Any, Literal, NamedTuple, get_args
@@ -28,7 +29,17 @@ from pydantic import (
     model_validator,
 )
 
-from ladderpress.errors import COLOUR, ID, LANGUAGE, RELATIVE_PATH, STYLESHEET, TEMPLATE, Refusal, type_name
+from ladderpress.errors import (
+    COLOUR,
+    EMAIL,
+    ID,
+    LANGUAGE,
+    RELATIVE_PATH,
+    STYLESHEET,
+    TEMPLATE,
+    Refusal,
+    type_name,
+)
 
 Id = Annotated[
     str,
@@ -927,6 +938,8 @@ class LocatedProblems(ValueError):
 # --------------------------------------------------------------------------- recipes
 
 OUTPUT_FIELDS = {"level", "track", "recipe", "person"}
+MAX_ROSTER_COLUMNS = 50
+"""The most extra roster columns a recipe may name for its templates."""
 
 PACKET_SECTIONS = (
     "welcome",
@@ -985,12 +998,40 @@ class Recipe(Strict):
     brand: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
     """A brand folder, relative to the project (``--brand`` on the command line wins)."""
     roster: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
-    """For ``per: person``: the roster (CSV or YAML) used when ``--roster`` is not given."""
+    """For ``per: person``: the roster (CSV, an Excel workbook .xlsx, or YAML) used when ``--roster`` is not given."""
     sections: list[Literal[PACKET_SECTIONS]] | None = None  # type: ignore[valid-type]
     """For onboarding packets: which sections to print (all, in order, by default)."""
     level_sections: list[Id] | None = None
     """Which of the levels' own sections to print (ids), where a template shows them; one-pagers show none
     unless named, handbooks and level guides all of them."""
+    roster_columns: Annotated[list[str], Field(max_length=MAX_ROSTER_COLUMNS)] | None = None
+    """For ``per: person``: more columns of the roster that templates may show, as ``person.extra.<column>``
+    (text; a blank cell is empty text). Named as headers are matched: lower case, words joined by ``_``
+    (a header 'Employee ID' is employee_id). The roster must have each; its other columns are ignored."""
+
+    @field_validator("roster_columns")
+    @classmethod
+    def check_roster_columns(cls, columns: list[str] | None) -> list[str] | None:
+        for column in columns or ():
+            written = column_name(column)
+            if not written:
+                raise Refusal(f"'{column}' names no column", "write a column's header, like employee_id")
+            if written != column:
+                raise Refusal(f"'{column}' is not written as a column name", f"write it as {written}")
+            if column == "extra":
+                raise Refusal(
+                    "'extra' is where templates find these columns (person.extra), so no column can be called that",
+                    "call the column something else, in the roster and here",
+                )
+            if column in Person.model_fields:
+                raise Refusal(
+                    f"'{column}' is a column every roster may have: templates show it as person.{column}",
+                    "take it out of roster_columns",
+                )
+        twice = sorted({column for column in columns or () if (columns or []).count(column) > 1})
+        if twice:
+            raise Refusal(f"'{twice[0]}' is named more than once", "name each column once")
+        return columns
 
     @property
     def packet_sections(self) -> tuple[str, ...]:
@@ -1093,7 +1134,7 @@ Colour = Annotated[str, StringConstraints(pattern=COLOUR.regex)]
 RelativePath = Annotated[str, StringConstraints(pattern=RELATIVE_PATH.regex, max_length=300)]
 """A path relative to the brand folder (checked to stay inside it when the brand is loaded)."""
 Language = Annotated[str, StringConstraints(pattern=LANGUAGE.regex)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, pattern=EMAIL.regex, max_length=254)]
 """An email address, checked for its shape only (one @, a dot in the domain): it is passed on, never sent to."""
 
 MIN_CONTRAST = 4.5
@@ -1193,6 +1234,16 @@ def contrast(first: str, second: str) -> float:
 # --------------------------------------------------------------------------- rosters
 
 
+def column_name(header: str) -> str:
+    """A header as the column it names: lower case, words joined by underscores ("Start Date" -> start_date,
+    "START-DATE" -> start_date, "Büro" -> büro); letters of any script are kept, signs and spaces are not."""
+    return "_".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", header).casefold()))
+
+
+ExtraValue = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+"""One of a person's extra columns: text, empty when the cell is blank."""
+
+
 class Person(Strict):
     """One row of a roster: a new hire whose onboarding packet is built."""
 
@@ -1206,6 +1257,9 @@ class Person(Strict):
     preferred_name: Text | None = None
     language: Language | None = None
     email: Email | None = None
+    extra: dict[str, ExtraValue] = {}
+    """The columns the recipe names in ``roster_columns``, each by its name (blank cells as ""): filled by
+    the roster reader from those columns, never a column of its own; templates show ``person.extra.office``."""
 
     @property
     def greeting_name(self) -> str:

@@ -165,6 +165,7 @@ class PacketJob(Job):
             start_date=datetime.date(2000, 1, 3),
             track=self.track.id if self.track else None,
             language=self.person.person.language,
+            extra=dict.fromkeys(self.recipe.roster_columns or (), ""),  # every column, as each person has
         )
         return dataclasses.replace(self, person=Entry(person, 0, "stand-in"))
 
@@ -403,7 +404,9 @@ def rosters_for(project: Project, request: BuildRequest) -> tuple[dict[str, Rost
             )
             continue
         roots = (roster_path.parent,) if request.roster is not None else (project.root,)
-        roster = read_roster(roster_path, project.root, project.ladder, roots)
+        roster = read_roster(
+            roster_path, project.root, project.ladder, roots, recipe.roster_columns or (), f"guides/{name}.yaml"
+        )
         if roster.fatal:
             problems += roster.problems
         else:

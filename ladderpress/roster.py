@@ -1,10 +1,13 @@
-"""Read a roster of new hires (CSV as exported from an HR system, or YAML) into people.
+"""Read a roster of new hires (CSV or an Excel workbook as exported from an HR system, or YAML) into people.
 
 A roster comes from an HR system and is untrusted. It is read through :mod:`ladderpress.files`
 (confined, regular, bounded); CSV rows end only at ``\\r`` and ``\\n``, so a line separator
-inside a name cannot split a row in two. Rows are validated like content, but one at a time:
+inside a name cannot split a row in two. A workbook (.xlsx) is read with openpyxl from those
+bytes (see :func:`_xlsx_rows`), and its problems name the sheet and cell (``Sheet1!F4``).
+Rows are validated like content, but one at a time:
 a bad row is reported with its row number and a fix, and the other rows are still built.
-Extra columns are ignored with one warning. People are told apart by :func:`person_key`, so
+Columns the recipe names in ``roster_columns`` reach templates as ``person.extra``; other
+columns are ignored with one warning. People are told apart by :func:`person_key`, so
 a name that differs only in invisible characters, spacing, case or accent encoding is a
 duplicate. Output file names are made from the person's name, safely, and a file written for
 one person is never handed to another (:func:`assign_files`).
@@ -15,12 +18,15 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import datetime
 import difflib
 import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,14 +37,26 @@ from slugify import slugify
 from ladderpress import files
 from ladderpress.errors import Problem, did_you_mean, plain_words, relative
 from ladderpress.load import YamlProblem, read_yaml
-from ladderpress.model import Ladder, Person
+from ladderpress.model import Ladder, Person, column_name
 
 MAX_ROSTER_BYTES = 5_000_000
 MAX_ROWS = 10_000
 SLUG_LENGTH = 60
 """The longest file name (before .pdf) made from a person's name."""
-COLUMNS = list(Person.model_fields)
+COLUMNS = [name for name in Person.model_fields if name != "extra"]
+"""The columns every roster may have (``extra`` holds the columns a recipe names, and is none of them)."""
 REQUIRED = [name for name, info in Person.model_fields.items() if info.is_required()]
+DATES = [name for name, info in Person.model_fields.items() if info.annotation is datetime.date]
+"""Columns whose values are dates (a workbook's date cells pass as dates; every other value as text)."""
+WORKBOOKS = (".xlsx", ".xlsm")
+"""File names read as Excel workbooks (macros are never run: openpyxl reads the cells only)."""
+MAX_COLUMNS = 200
+"""The most columns of a workbook's sheet that are read (a header wider than that is refused)."""
+MAX_WORKBOOK_BYTES = 50_000_000
+"""The most a workbook's parts may hold once unpacked (its zip says so; more is refused before parsing)."""
+MAX_SHEET_ROWS = 100_000
+"""The last row of a sheet that is read: room for the most people a roster may list, with blank rows between
+them, while a crafted sheet of blank rows (parsed at some 20,000 rows a second) costs seconds, not minutes."""
 
 Row = tuple[int, dict[str, Any]]
 """A roster row: the line it starts on, and its values by column."""
@@ -66,7 +84,7 @@ class Entry:
 
     person: Person
     row: int
-    """Line of the file the person is on (CSV: the header is line 1)."""
+    """Line of the file the person is on (CSV: the header is line 1; a workbook: the row of its sheet)."""
     slug: str
     """A safe file name made from the person's name (numbered by :func:`assign_files` when shared)."""
     key: str = field(init=False)
@@ -86,20 +104,36 @@ class Roster:
     """The file itself cannot be read: nothing in it can be built."""
 
 
-def read_roster(path: Path, root: Path, ladder: Ladder, roots: Sequence[Path]) -> Roster:
+def read_roster(
+    path: Path,
+    root: Path,
+    ladder: Ladder,
+    roots: Sequence[Path],
+    columns: Sequence[str] = (),
+    named_by: str = "the recipe",
+) -> Roster:
     """Every valid person in the roster, and one located problem per bad row.
 
     ``root`` is the project (file names are shown relative to it); the roster must lie in
     one of ``roots``: the project when a recipe names it, its own folder when given with --roster.
+    ``columns`` are the extra columns the recipe names (``roster_columns``), which the roster must
+    have and each person carries in ``extra``; ``named_by`` is the recipe's file, to say so.
+    A file ending in .yaml or .yml is YAML, one ending in .xlsx or .xlsm a workbook; any other is
+    CSV text, unless its bytes show it is a workbook or another kind of file, which is refused
+    with what it is and what to do.
     """
     name = relative(path, root)
     roster = Roster()
+    wanted = _Wanted(tuple(columns), named_by)
+    place = _Place(name)
     try:
-        rows = (
-            _yaml_rows(path, root, roots)
-            if path.suffix.lower() in (".yaml", ".yml")
-            else _csv_rows(_csv_text(path, name, roots), name, roster)
-        )
+        suffix = path.suffix.lower()
+        if suffix in (".yaml", ".yml"):
+            rows = _yaml_rows(path, root, roots, roster, wanted)
+        elif suffix in WORKBOOKS:
+            rows, place = _xlsx_rows(_read(path, name, roots), name, roster, wanted)
+        else:
+            rows = _csv_rows(_csv_text(path, name, roots), place, roster, wanted)
     except _Fatal as exc:
         roster.problems.append(exc.problem)
         roster.fatal = True
@@ -112,22 +146,64 @@ def read_roster(path: Path, root: Path, ladder: Ladder, roots: Sequence[Path]) -
         return roster
     seen: dict[str, tuple[int, str]] = {}
     for line, values in rows:
-        person, problems = _check_row(_cleaned(values, line, name, roster), line, name, ladder)
+        cleaned = _with_extra(_cleaned(values, line, place, roster), wanted.columns)
+        person, problems = _check_row(cleaned, line, place, ladder)
         if person is None:
             roster.problems += problems
             continue
         entry = Entry(person, line, person_slug(person.name))
         if entry.key in seen:
             roster.problems.append(
-                Problem(
-                    name, _duplicate(person.name, *seen[entry.key]), line, field="name", hint="remove the duplicate row"
-                )
+                place.problem(_duplicate(person.name, *seen[entry.key]), line, "name", hint="remove the duplicate row")
             )
             continue
         seen[entry.key] = (line, person.name)
         roster.entries.append(entry)
     roster.problems.sort(key=lambda problem: problem.line or 0)
     return roster
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """The extra columns a recipe names (``roster_columns``), and the recipe's file, to name it."""
+
+    columns: tuple[str, ...] = ()
+    named_by: str = "the recipe"
+
+    @property
+    def used(self) -> list[str]:
+        """Every column read: a roster's own, then the recipe's."""
+        return [*COLUMNS, *self.columns]
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a roster's rows are, to point at them: a text file's lines, or a sheet's cells in A1 form."""
+
+    file: str
+    sheet: str | None = None
+    """The sheet's name as a reference writes it (quoted when it must be: ``'Q1 hires'``); None for text."""
+    letters: Mapping[str, str] = field(default_factory=dict)
+    """Each column of the header → its letter on the sheet."""
+    last: str = "A"
+    """The letter of the header's last column."""
+
+    def cell(self, row: int, columns: Iterable[str] = ()) -> str | None:
+        """The cell of one column on ``row`` (``Sheet1!F4``), else the row across the header (``Sheet1!A4:G4``)."""
+        if self.sheet is None:
+            return None
+        letters = {self.letters[column] for column in columns if column in self.letters}
+        if len(letters) == 1:
+            return f"{self.sheet}!{letters.pop()}{row}"
+        return f"{self.sheet}!A{row}:{self.last}{row}"
+
+    def problem(self, message: str, row: int, field: str | None = None, hint: str | None = None) -> Problem:
+        return Problem(self.file, message, row, field=field, hint=hint, cell=self.cell(row, [field] if field else []))
+
+    def at(self, row: int, columns: Iterable[str] = ()) -> str:
+        """The row (or cell) as a warning starts: ``r.csv:4`` or ``r.xlsx: Sheet1!F4``."""
+        cell = self.cell(row, columns)
+        return f"{self.file}: {cell}" if cell else f"{self.file}:{row}"
 
 
 class _Fatal(Exception):
@@ -152,8 +228,21 @@ def _refused(name: str, exc: files.FileRefused) -> Problem:
 def _csv_text(path: Path, name: str, roots: Sequence[Path]) -> str:
     """The roster as text: UTF-8, or UTF-16 with its byte-order mark (Excel's "Unicode text"). A
     UTF-8 mark (spreadsheets often write one) is dropped; any byte that is not UTF-8 is refused
-    with its line and column (counted without the mark)."""
+    with its line and column (counted without the mark). A file that is not text at all (a workbook
+    with the wrong name, an .xls, an .ods) is refused as what it is."""
     data = _read(path, name, roots)
+    kind = _binary_kind(data)
+    if kind == "xlsx":
+        raise _Fatal(
+            Problem(
+                name,
+                "is an Excel workbook, not CSV text",
+                hint=f"name it {PurePosixPath(name).stem}.xlsx, and it is read as a workbook",
+            )
+        )
+    if kind is not None:
+        what, hint = KINDS[kind]
+        raise _Fatal(Problem(name, f"{what}, not CSV text", hint=hint))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
         try:
             return data.decode("utf-16")
@@ -178,8 +267,9 @@ def _csv_text(path: Path, name: str, roots: Sequence[Path]) -> str:
         ) from None
 
 
-def _csv_rows(text: str, name: str, roster: Roster) -> list[Row]:
+def _csv_rows(text: str, place: _Place, roster: Roster, wanted: _Wanted) -> list[Row]:
     """The data rows under the header; a row that is not readable CSV is a problem of its own."""
+    name = place.file
     records = _csv_records(text, _separator(text))
     header_line, header = next(((line, cells) for line, cells in records if cells != []), (1, []))
     if isinstance(header, csv.Error):
@@ -191,7 +281,8 @@ def _csv_rows(text: str, name: str, roster: Roster) -> list[Row]:
                 hint="export the roster again as CSV UTF-8",
             )
         )
-    columns = _header(header, header_line, name, roster)
+    columns = _header(header, header_line, place, roster, wanted)
+    used = wanted.used
     rows = []
     for line, cells in records:
         if isinstance(cells, csv.Error):
@@ -211,7 +302,7 @@ def _csv_rows(text: str, name: str, roster: Roster) -> list[Row]:
                 )
             )
             continue
-        rows.append((line, {column: cell for column, cell in zip(columns, cells, strict=False) if column in COLUMNS}))
+        rows.append((line, {column: cell for column, cell in zip(columns, cells, strict=False) if column in used}))
     return rows
 
 
@@ -264,74 +355,94 @@ def _csv_words(error: csv.Error) -> tuple[str, str]:
     return f"is not readable CSV ({text})", "export the roster again as CSV UTF-8"
 
 
-def _header(cells: list[str], line: int, name: str, roster: Roster) -> list[str]:
+def _header(cells: Sequence[str], line: int, place: _Place, roster: Roster, wanted: _Wanted) -> list[str]:
     """The header's column names; a missing or repeated column makes the whole roster unreadable.
 
     Headers are matched loosely, as HR systems write them: ``Name``, ``Start Date``, ``start-date``
     and ``START_DATE`` are the columns name and start_date. A required column that is missing
-    names the header that comes close, and says what to call it.
+    names the header that comes close, and says what to call it; so does a column the recipe
+    names (``roster_columns``) that the header lacks.
     """
     written = [BREAKS.sub(" ", cell).strip() for cell in cells]
     columns = [column_name(cell) for cell in written]
+    used = wanted.used
     missing = [column for column in REQUIRED if column not in columns]
-    if missing:
-        unknown = {column: cell for column, cell in zip(columns, written, strict=True) if column not in COLUMNS}
+    unnamed = [column for column in wanted.columns if column not in columns]
+    if missing or unnamed:
+        unknown = {column: cell for column, cell in zip(columns, written, strict=True) if column not in used}
         hints = []
-        for column in missing:
+        for column in missing + unnamed:
             close = difflib.get_close_matches(column, list(unknown), n=1, cutoff=0.6)
             if close:
                 hints.append(f"rename '{unknown[close[0]]}' to {column}")
-        raise _Fatal(
-            Problem(
-                name,
-                f"the header lacks column(s) {', '.join(missing)}",
-                line,
-                hint="; ".join(hints) or f"the columns are: {', '.join(COLUMNS)}",
+        named = f"{', '.join(unnamed)}, which {wanted.named_by} names in roster_columns"
+        if missing and unnamed:
+            message = f"the header lacks column(s) {', '.join(missing)}, and {named}"
+        else:
+            message = f"the header lacks column(s) {', '.join(missing) if missing else named}"
+        if not hints:
+            hints.append(
+                f"the columns are: {', '.join(COLUMNS)}"
+                if missing
+                else f"add the column(s), or take them out of roster_columns in {wanted.named_by}"
             )
-        )
-    twice = [column for column in dict.fromkeys(columns) if column in COLUMNS and columns.count(column) > 1]
+        raise _Fatal(place.problem(message, line, hint="; ".join(hints)))
+    twice = [column for column in dict.fromkeys(columns) if column in used and columns.count(column) > 1]
     if twice:
         raise _Fatal(
-            Problem(
-                name,
-                f"the header has column(s) {', '.join(twice)} more than once",
-                line,
-                hint="keep one column of each name",
+            place.problem(
+                f"the header has column(s) {', '.join(twice)} more than once", line, hint="keep one column of each name"
             )
         )
-    extra = [column for column in columns if column not in COLUMNS]
+    extra = [column or "(a column with no header)" for column in columns if column not in used]
     if extra:
         roster.warnings.append(
-            f"{name}: ignoring column(s) {', '.join(extra)}; the columns used are {', '.join(COLUMNS)}"
+            f"{place.file}: ignoring column(s) {', '.join(extra)}; the columns used are {', '.join(used)}"
         )
     return columns
 
 
-def column_name(header: str) -> str:
-    """A header as the column it names: lower case, words joined by underscores ("Start Date" -> start_date)."""
-    return "_".join(re.findall(r"[0-9a-z]+", header.casefold()))
-
-
-def _yaml_rows(path: Path, root: Path, roots: Sequence[Path]) -> list[Row]:
+def _yaml_rows(path: Path, root: Path, roots: Sequence[Path], roster: Roster, wanted: _Wanted) -> list[Row]:
+    """Each entry of a YAML roster as a row: its keys are the columns (exactly: YAML keys are not matched
+    loosely); keys that are no column are ignored with one warning, as a CSV's extra columns are."""
+    name = relative(path, root)
     try:
         files.confined(path, roots)  # first, so that a roster outside its folder gets a roster's fix
     except files.FileRefused as exc:
-        raise _Fatal(_refused(relative(path, root), exc)) from None
+        raise _Fatal(_refused(name, exc)) from None
     try:
         value, marks = read_yaml(path, root, roots)  # read through files, like the CSV
     except YamlProblem as exc:
         raise _Fatal(exc.problem) from None
     if not isinstance(value, list):
-        raise _Fatal(Problem(relative(path, root), "must be a list of people, one '- name: …' entry each", 1))
+        raise _Fatal(Problem(name, "must be a list of people, one '- name: …' entry each", 1))
+    used = wanted.used
     rows = []
+    ignored: dict[str, None] = {}
     for i, item in enumerate(value):
         line = marks.get((i,), (path, i + 1, 1))[1]
-        values = {k: v for k, v in item.items() if k in COLUMNS} if isinstance(item, dict) else {"name": item}
+        if isinstance(item, dict):
+            values = {k: v for k, v in item.items() if k in used}
+            ignored.update(dict.fromkeys(str(k) for k in item if k not in used))
+        else:
+            values = {"name": item}
         rows.append((line, values))
+    if ignored:
+        roster.warnings.append(f"{name}: ignoring key(s) {', '.join(ignored)}; the keys used are {', '.join(used)}")
+    absent = [column for column in wanted.columns if not any(column in values for _, values in rows)]
+    if rows and absent:
+        raise _Fatal(
+            Problem(
+                name,
+                f"no one has the key(s) {', '.join(absent)}, which {wanted.named_by} names in roster_columns",
+                1,
+                hint=f"add them to the people, or take them out of roster_columns in {wanted.named_by}",
+            )
+        )
     return rows
 
 
-def _cleaned(values: dict[str, Any], line: int, name: str, roster: Roster) -> dict[str, Any]:
+def _cleaned(values: dict[str, Any], line: int, place: _Place, roster: Roster) -> dict[str, Any]:
     """The row's values with line breaks and control characters replaced by a space, and one warning.
 
     Replaced rather than refused: an HR export often carries a line break typed inside a cell
@@ -353,51 +464,338 @@ def _cleaned(values: dict[str, Any], line: int, name: str, roster: Roster) -> di
     if found:
         codes = sorted(set().union(*found.values()))
         roster.warnings.append(
-            f"{name}:{line}: {', '.join(found)}: line break(s) or control character(s) "
+            f"{place.at(line, found)}: {', '.join(found)}: line break(s) or control character(s) "
             f"({', '.join(codes)}) replaced by spaces"
         )
     return cleaned
 
 
-def _check_row(values: dict[str, Any], line: int, name: str, ladder: Ladder) -> tuple[Person | None, list[Problem]]:
+def _with_extra(values: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    """The row's values with the recipe's columns moved into ``extra``, as text ("" for a blank cell):
+    every person has every column the recipe names, so a template never meets a missing one."""
+    if not columns:
+        return values
+    kept = {column: value for column, value in values.items() if column not in columns}
+    kept["extra"] = {column: _text(values.get(column)) for column in columns}
+    return kept
+
+
+def _text(value: Any) -> Any:
+    """A YAML or workbook value as text, the way a spreadsheet shows it (lists and mappings are left for
+    the model to refuse)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.15g}"  # 15 digits, as Excel shows
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return str(value)
+    return value
+
+
+def _check_row(values: dict[str, Any], line: int, place: _Place, ladder: Ladder) -> tuple[Person | None, list[Problem]]:
     """The row's person, or None and its problems, each naming the file, row and column."""
     problems = []
     try:
         person = Person.model_validate(values)
     except ValidationError as exc:
         for error in exc.errors():
-            column = str(error["loc"][0]) if error["loc"] else None
+            loc = error["loc"]
+            column = str(loc[1] if loc[:1] == ("extra",) and len(loc) > 1 else loc[0]) if loc else None
             message, hint = plain_words(error, COLUMNS)
             if error["type"] == "date_from_datetime_parsing" or "date" in error["type"]:
                 given = values.get(column) if column is not None else None
                 message, hint = f"'{given}' is not a date", "write dates as YYYY-MM-DD, like 2027-01-31"
-            problems.append(Problem(name, message, line, field=column, hint=hint))
+            elif column == "email" and error["type"] == "string_pattern_mismatch":
+                message = f"'{values.get(column)}' is not an email address"
+            problems.append(place.problem(message, line, column, hint))
         return None, problems
     level_ids = [lv.id for lv in ladder.levels]
     level_id = values["level"]
     if level_id not in level_ids:
         problems.append(
-            Problem(
-                name,
-                f"unknown level '{level_id}'",
-                line,
-                field="level",
-                hint=did_you_mean(level_id, level_ids).removeprefix("; "),
+            place.problem(
+                f"unknown level '{level_id}'", line, "level", did_you_mean(level_id, level_ids).removeprefix("; ")
             )
         )
     elif values.get("track"):
         tracks = ladder.level(level_id).tracks
         if values["track"] not in tracks:
             problems.append(
-                Problem(
-                    name,
+                place.problem(
                     f"level '{level_id}' is not on track '{values['track']}'",
                     line,
-                    field="track",
-                    hint=did_you_mean(values["track"], tracks).removeprefix("; "),
+                    "track",
+                    did_you_mean(values["track"], tracks).removeprefix("; "),
                 )
             )
     return (None if problems else person), problems
+
+
+# --------------------------------------------------------------------------- workbooks
+
+ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+"""How a zip archive starts (an .xlsx is one; so are .ods, .docx and .numbers files)."""
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How a compound document starts: an .xls, or an Office file protected by a password (encrypted inside one)."""
+SAVE_AS = "save it as .xlsx or CSV UTF-8"
+DAMAGED = "open it in a spreadsheet and save it again as .xlsx, or as CSV UTF-8"
+KINDS: dict[str, tuple[str, str]] = {
+    "encrypted": (
+        "is protected by a password, so it cannot be read",
+        "remove the password (in Excel: File > Info > Protect Workbook), then save it as .xlsx or CSV UTF-8",
+    ),
+    "xls": ("is an Excel 97-2003 workbook (.xls), which cannot be read", SAVE_AS),
+    "ods": ("is an OpenDocument spreadsheet (.ods), which cannot be read", SAVE_AS),
+    "zip": ("is a zip archive that holds no Excel workbook (a Word or Numbers file, say)", SAVE_AS),
+    "damaged": ("starts as a zip archive, as a workbook does, but is damaged", DAMAGED),
+}
+"""Files that are not text, by kind (see :func:`_binary_kind`): what they are, and what to do."""
+ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!")
+"""What a cell holds when its formula failed (openpyxl passes the error on as text)."""
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """What a roster's bytes are when they are not text: "xlsx" (an Excel workbook), or a key of :data:`KINDS`;
+    None for anything else (text, or bytes of no kind known here)."""
+    if data.startswith(OLE):
+        return "encrypted" if "EncryptedPackage".encode("utf-16-le") in data else "xls"
+    if not data.startswith(ZIP):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+                return "xlsx"
+            kind = archive.getinfo("mimetype") if "mimetype" in names else None
+            if kind is not None and kind.file_size < 100 and archive.read(kind).startswith(ODS):
+                return "ods"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        return "damaged"
+    return "zip"
+
+
+ODS = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _is_text(data: bytes) -> bool:
+    """Whether a file starts as text: UTF-16 with its mark, or UTF-8 (a mark or not) with no NUL."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    head = data[:4096]
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in head
+
+
+def _xlsx_rows(data: bytes, name: str, roster: Roster, wanted: _Wanted) -> tuple[list[Row], _Place]:
+    """The rows of a workbook's first worksheet, and where they are; any other file is refused as what it is.
+
+    The workbook is read from the bytes :func:`_read` gave (never opened again by path), with openpyxl
+    in read-only mode (the sheet is streamed, not held) and ``data_only`` (a formula gives the value it
+    had when the file was last saved; a formula never calculated is a blank cell). Its XML is parsed
+    with defusedxml (openpyxl uses it when installed), and the parts' unpacked sizes are checked
+    first (:data:`MAX_WORKBOOK_BYTES`), so no zip or entity bomb can make the parse large.
+
+    Only the first worksheet is read, the tab furthest left: a workbook with more sheets (a notes or a
+    lookup sheet) is read all the same, with one warning naming the sheets left unread, since people
+    on them (a wave split by country, say) would get no packet.
+    """
+    kind = _binary_kind(data)
+    if kind is None:
+        if _is_text(data):
+            raise _Fatal(
+                Problem(
+                    name,
+                    "is text (CSV, perhaps), not an Excel workbook",
+                    hint=f"name it {PurePosixPath(name).stem}.csv if it is CSV, or {SAVE_AS}",
+                )
+            )
+        raise _Fatal(Problem(name, "is not an Excel workbook", hint=SAVE_AS))
+    if kind != "xlsx":
+        what, hint = KINDS[kind]
+        raise _Fatal(Problem(name, what, hint=hint))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # read once already by _binary_kind
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_WORKBOOK_BYTES:
+        raise _Fatal(
+            Problem(
+                name,
+                f"unpacks to {unpacked:,} bytes, more than the {MAX_WORKBOOK_BYTES:,} a roster's workbook may",
+                hint="keep only the roster in the workbook, or export it as CSV UTF-8",
+            )
+        )
+    import openpyxl  # here: only a workbook roster pays for importing it
+
+    with warnings.catch_warnings():  # openpyxl warns of styles and extensions it skips: nothing to act on
+        warnings.simplefilter("ignore")
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        except Exception:  # noqa: BLE001 -- openpyxl raises whatever its zip and XML parsers raise on a damaged file
+            raise _Fatal(Problem(name, "is damaged: it cannot be read as an Excel workbook", hint=DAMAGED)) from None
+        try:
+            sheets = book.worksheets
+            if not sheets:
+                raise _Fatal(Problem(name, "has no worksheet, only charts", hint="put the roster on the first sheet"))
+            if len(sheets) > 1:
+                others = ", ".join(_sheet_name(sheet.title) for sheet in sheets[1:])
+                roster.warnings.append(
+                    f"{name}: reading the first sheet, {_sheet_name(sheets[0].title)}, only; "
+                    f"sheet(s) {others} are not read"
+                )
+            return _sheet_rows(sheets[0], name, roster, wanted)
+        except _Fatal:
+            raise
+        except Exception:  # noqa: BLE001 -- the sheet is parsed as it is read: a damaged one fails here
+            raise _Fatal(Problem(name, "is damaged: its first sheet cannot be read", hint=DAMAGED)) from None
+        finally:
+            book.close()
+
+
+def _sheet_rows(sheet: Any, name: str, roster: Roster, wanted: _Wanted) -> tuple[list[Row], _Place]:
+    """The data rows of a sheet under its header (its first row that is not blank); blank rows are skipped.
+
+    Dates pass as dates to the date columns (a date and time as its date) and every other value as
+    text, as the spreadsheet shows it (12345, not 12345.0). A cell showing a formula's error, or a
+    number where a date belongs (a date in a cell formatted as a number), is a problem of its row.
+    """
+    from openpyxl.utils import get_column_letter
+
+    title = _sheet_name(sheet.title)
+    sheet.reset_dimensions()  # the size a sheet notes for itself may be wrong: read every row there is
+    place = _Place(name, title)
+    columns: list[str] | None = None
+    used = wanted.used
+    rows: list[Row] = []
+    stray: list[str] = []
+    empty = (None,) * (MAX_COLUMNS + 1)
+    for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), 1):
+        if number > MAX_SHEET_ROWS:
+            raise _Fatal(
+                Problem(
+                    name,
+                    f"the sheet {title} has rows past row {MAX_SHEET_ROWS:,}, the last one read",
+                    hint="delete the rows below the roster, or export it as CSV UTF-8",
+                )
+            )
+        if cells == empty or _blank_row(cells):
+            continue
+        if columns is None:
+            if not _blank(cells[MAX_COLUMNS]):
+                raise _Fatal(
+                    Problem(
+                        name,
+                        f"the header has more than {MAX_COLUMNS} columns",
+                        number,
+                        hint="delete the columns the roster does not need",
+                        cell=f"{title}!{number}:{number}",
+                    )
+                )
+            header = ["" if _blank(value) else str(_text(value)) for value in cells]
+            while header and not header[-1]:
+                header.pop()
+            letters: dict[str, str] = {}
+            for i, cell in enumerate(header, 1):
+                letters.setdefault(column_name(BREAKS.sub(" ", cell)), get_column_letter(i))
+            place = _Place(name, title, letters, get_column_letter(len(header)))
+            columns = _header(header, number, place, roster, wanted)
+            continue
+        beyond = cells[len(columns) :]
+        if not _blank_row(beyond):
+            stray += [
+                f"{title}!{get_column_letter(i)}{number}"
+                for i, value in enumerate(beyond, len(columns) + 1)
+                if not _blank(value)
+            ]
+        values, problems = _sheet_values(cells, columns, used, number, place)
+        if problems:
+            roster.problems += problems
+            continue
+        rows.append((number, values))
+        if len(rows) > MAX_ROWS:
+            raise _Fatal(
+                Problem(
+                    name, f"has more than the {MAX_ROWS:,} rows allowed", number, hint="split the roster",
+                    cell=f"{title}!A{number}",
+                )
+            )  # fmt: skip
+    if columns is None:
+        raise _Fatal(
+            Problem(
+                name, f"the first sheet, {title}, is empty", hint="put the roster on the first sheet, a header first"
+            )
+        )
+    if stray:
+        roster.warnings.append(
+            f"{name}: {stray[0]}: ignoring {len(stray)} value(s) right of the header's last column "
+            f"({place.last}); give a column a header to read it"
+        )
+    return rows, place
+
+
+def _sheet_values(
+    cells: Sequence[Any], columns: Sequence[str], used: Sequence[str], row: int, place: _Place
+) -> tuple[dict[str, Any], list[Problem]]:
+    """A sheet row's values by column (dates as dates, the rest as text), or the problems of its cells."""
+    values: dict[str, Any] = {}
+    problems = []
+    for column, value in zip(columns, cells, strict=False):
+        if column not in used or _blank(value):
+            continue
+        if isinstance(value, str) and value.strip() in ERRORS:
+            problems.append(
+                place.problem(
+                    f"the cell shows the error {value.strip()}, not a value",
+                    row,
+                    column,
+                    "correct the formula, or type the value",
+                )
+            )
+        elif column in DATES and isinstance(value, datetime.date):  # a datetime is a date too
+            values[column] = value.date() if isinstance(value, datetime.datetime) else value
+        elif column in DATES and isinstance(value, int | float) and not isinstance(value, bool):
+            problems.append(
+                place.problem(f"'{_text(value)}' is a number, not a date", row, column, _serial_hint(value))
+            )
+        else:
+            values[column] = _text(value)
+    return values, problems
+
+
+def _serial_hint(value: float) -> str:
+    """How to fix a date written as a number: often an Excel date whose cell lost its date format."""
+    if float(value).is_integer() and 1 <= value <= 2_958_465:  # 1900-01-01 to 9999-12-31
+        from openpyxl.utils.datetime import from_excel
+
+        return f"format the cell as a date (as one, {_text(value)} is {from_excel(value).date().isoformat()})"
+    return "type the date as YYYY-MM-DD, like 2027-01-31"
+
+
+def _blank_row(cells: Sequence[Any]) -> bool:
+    """Whether a row holds nothing but empty cells (quick for a wide row: its distinct values are few)."""
+    return all(_blank(value) for value in set(cells))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _sheet_name(title: str) -> str:
+    """A sheet's name as an A1 reference writes it: quoted when it is not a plain word (``'Q1 hires'``)."""
+    title = BREAKS.sub(" ", str(title))
+    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", title) and not re.fullmatch(
+        r"[A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*", title
+    )
+    return title if plain else "'" + title.replace("'", "''") + "'"
 
 
 def _duplicate(name: str, row: int, earlier: str) -> str:

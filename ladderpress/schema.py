@@ -14,7 +14,7 @@ read when ``ladderpress schema`` ran (``init`` runs it too); run it again after 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -135,14 +135,18 @@ def ids_of(ladder: Ladder) -> dict[str, list[str]]:
     }
 
 
-def schemas(ladder: Ladder | None = None) -> dict[str, dict[str, Any]]:
-    """Schema name → JSON Schema; with a ladder, the fields that name its ids list them."""
+def schemas(ladder: Ladder | None = None, roster_columns: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """Schema name → JSON Schema; with a ladder, the fields that name its ids list them.
+
+    ``roster_columns`` maps each column that the project's recipes name in ``roster_columns`` to the
+    recipe file naming it: a YAML roster may then write those keys (a person's ``extra`` is never one).
+    """
     found = {
         "content": ContentFile.model_json_schema(),
         "level": Level.model_json_schema(),
         "recipe": Recipe.model_json_schema(),
         "brand": Brand.model_json_schema(),
-        "roster": TypeAdapter(list[Person]).json_schema(),
+        "roster": _roster(roster_columns or {}),
     }
     _rank_or_band(found["level"])
     ids = ids_of(ladder) if ladder is not None else {}
@@ -158,6 +162,24 @@ def schemas(ladder: Ladder | None = None) -> dict[str, dict[str, Any]]:
                 if name in properties and ids.get(kind):  # no ids of a kind: left open, as an empty enum allows none
                     _name_ids(properties[name], ids[kind])
     return found
+
+
+def _roster(columns: Mapping[str, str]) -> dict[str, Any]:
+    """A roster's schema: its people's fields, less ``extra`` (made from the columns recipes name, which
+    a roster writes as keys of their own), plus those columns."""
+    schema = TypeAdapter(list[Person]).json_schema()
+    properties = schema["$defs"]["Person"]["properties"]
+    del properties["extra"]
+    for column, recipe in sorted(columns.items()):
+        properties.setdefault(
+            column,
+            {
+                "description": f"A column {recipe} names in roster_columns: its templates show it as "
+                f"person.extra.{column} (as text).",
+                "type": ["string", "number", "boolean"],
+            },
+        )
+    return schema
 
 
 def _rank_or_band(level: dict[str, Any]) -> None:
@@ -201,9 +223,18 @@ def project_ladder(root: Path) -> Ladder | None:
 
 
 def project_schemas(root: Path) -> tuple[dict[str, dict[str, Any]], bool]:
-    """The project's schemas, and whether they list its ids (not when its content has problems)."""
+    """The project's schemas, and whether they list its ids (not when its content has problems); the
+    roster's lists the columns its recipes name (those that can be read)."""
+    from ladderpress.load import load_recipes
+
     ladder = project_ladder(root)
-    return schemas(ladder), ladder is not None
+    recipes, _, _ = load_recipes(root / "guides", root) if (root / "guides").is_dir() else ({}, {}, [])
+    columns = {
+        column: f"guides/{name}.yaml"
+        for name, recipe in sorted(recipes.items(), reverse=True)  # the first recipe naming a column names it
+        for column in recipe.roster_columns or ()
+    }
+    return schemas(ladder, columns), ladder is not None
 
 
 def write_schemas(root: Path) -> tuple[list[Path], bool]:

@@ -76,6 +76,26 @@ def test_schema_command_writes_the_schemas(tmp_path: Path) -> None:
     assert "scope" in level["required"] and level["additionalProperties"] is False
 
 
+def test_a_rosters_schema_knows_the_columns_its_recipes_name(tmp_path: Path) -> None:
+    committed = json.loads((ROOT / SCHEMA_DIR / "roster.schema.json").read_text(encoding="utf-8"))
+    person = committed["$defs"]["Person"]["properties"]
+    assert "email" in person and "extra" not in person  # extra is filled from named columns, never written
+    project = tmp_path / "p"
+    shutil.copytree(ROOT / "content", project / "content")
+    shutil.copytree(ROOT / "guides", project / "guides")
+    recipe = project / "guides/onboarding.yaml"
+    recipe.write_text(recipe.read_text(encoding="utf-8") + "roster_columns: [office, employee_id]\n", "utf-8")
+    assert main(["--project", str(project), "schema", "-q"]) == 0
+    roster = json.loads((project / SCHEMA_DIR / "roster.schema.json").read_text(encoding="utf-8"))
+    person = roster["$defs"]["Person"]["properties"]
+    assert person["office"] == {
+        "description": "A column guides/onboarding.yaml names in roster_columns: its templates show it as "
+        "person.extra.office (as text).",
+        "type": ["string", "number", "boolean"],
+    }
+    assert "employee_id" in person and roster["$defs"]["Person"]["additionalProperties"] is False
+
+
 def _enum(node: dict[str, Any]) -> list[str]:
     """The ids an id field of a project's schema allows (in its list's items, or its non-null choice)."""
     if "items" in node:
