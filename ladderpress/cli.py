@@ -233,7 +233,7 @@ def _selection(p: argparse.ArgumentParser, *, out: bool = True) -> None:
         "--roster",
         type=Path,
         metavar="FILE",
-        help="CSV or YAML roster for per-person recipes such as onboarding (default: the recipe's)",
+        help="CSV, Excel (.xlsx) or YAML roster for per-person recipes such as onboarding (default: the recipe's)",
     )
     if out:
         p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: PROJECT/out)")
