@@ -12,7 +12,7 @@ much less. Prints wall time, the ratio, peak memory per process, and the size of
 packet both ways; then builds twice as many people the assembled way to show that memory
 does not grow with the roster.
 
-    .venv/bin/python bench/onboarding.py [--people 200] [-j 2]
+    .venv/bin/python bench/onboarding.py [--people 200] [-j 2] [--scripts 0.25]
 """
 
 from __future__ import annotations
@@ -28,10 +28,25 @@ import tempfile
 import time
 from pathlib import Path
 
+from pypdf import PdfReader
+
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = ["apm", "pm", "pm", "pm", "senior-pm", "senior-pm", "principal-pm", "group-pm", "director", "vp", "cpo"]
 FIRST = ["Ada", "Bo", "Cem", "Dana", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lia", "Max", "Noa", "Oli"]
 LAST = ["Berg", "Chen", "Diaz", "Eze", "Fox", "Gray", "Holm", "Ito", "Jain", "Kerr", "Lund", "Moss", "Nagy", "Park"]
+SCRIPTS = [
+    "李小龙",
+    "山田太郎",
+    "김민준",
+    "محمد علي",
+    "דוד כהן",
+    "अनिल कुमार",
+    "สมชาย ใจดี",
+    "Νίκος Παπαδόπουλος",
+    "Иван Петров",
+]
+"""Names in nine scripts: with ``--scripts``, that share of the roster is named in them (each packet then
+gets fonts of its own, written alone)."""
 
 # Runs inside a fresh interpreter, so that each path's memory is measured on its own.
 CHILD = """
@@ -46,8 +61,8 @@ print(json.dumps({"code": code, "seconds": seconds,
 """
 
 
-def roster(path: Path, people: int) -> Path:
-    """A fictional roster, the same for a given size."""
+def roster(path: Path, people: int, scripts: float = 0.0) -> Path:
+    """A fictional roster, the same for a given size; ``scripts`` of it named in other scripts than Latin."""
     rng = random.Random(people)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -55,7 +70,7 @@ def roster(path: Path, people: int) -> Path:
         for i in range(people):
             writer.writerow(
                 [
-                    f"{rng.choice(FIRST)} {rng.choice(LAST)} {i:03d}",
+                    f"{rng.choice(SCRIPTS if rng.random() < scripts else FIRST)} {rng.choice(LAST)} {i:03d}",
                     rng.choice(LEVELS),
                     f"Team {rng.choice(LAST)}",
                     f"{rng.choice(FIRST)} {rng.choice(LAST)}",
@@ -131,16 +146,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--scripts", type=float, default=0.0, help="share of names in other scripts (0 to 1)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ladderpress-bench-") as folder:
         tmp = Path(folder)
-        big = roster(tmp / f"roster-{args.people}.csv", args.people)
+        big = roster(tmp / f"roster-{args.people}.csv", args.people, args.scripts)
         started = time.perf_counter()
         fast = build(big, tmp / "assembled", args.jobs, whole=False)
         slow = build(big, tmp / "whole", args.jobs, whole=True)
         again = build(big, tmp / "assembled-again", args.jobs, whole=False)
         large = build(
-            roster(tmp / f"roster-{2 * args.people}.csv", 2 * args.people),
+            roster(tmp / f"roster-{2 * args.people}.csv", 2 * args.people, args.scripts),
             tmp / "assembled-large",
             args.jobs,
             whole=False,
@@ -155,7 +171,14 @@ def main() -> None:
             ("assembled", 2 * args.people, large),
         ]
         assembled = (fast["seconds"] + again["seconds"]) / 2
-        print(f"onboarding packets, {args.jobs} worker process(es), ladderpress at {ROOT}")
+        tagged = all(
+            "/StructTreeRoot" in PdfReader(path).root_object
+            for path in (tmp / "assembled" / "onboarding").glob("*.pdf")
+        )
+        print(
+            f"onboarding packets, {args.jobs} worker process(es), {args.scripts:.0%} of names in other scripts, "
+            f"every assembled packet tagged: {'yes' if tagged else 'NO'}; ladderpress at {ROOT}"
+        )
         print(f"{'path':<10} {'people':>6} {'wall s':>8} {'per packet ms':>14} {'parent MB':>10} {'worker MB':>10}")
         for name, people, report in rows:
             print(
