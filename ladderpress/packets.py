@@ -41,9 +41,11 @@ from ladderpress.preflight import boxes_of, inspect
 from ladderpress.render import Renderer
 from ladderpress.structure import cut
 
-MAX_BATCH = 80
+MAX_BATCH = 32
 """Most people whose personal pages are laid out and written together: a batch's pages are
-held in memory until it is cut into packets, and each batch draws the shared pages once."""
+held in memory until it is cut into packets, and each batch draws the shared pages once.
+Each packet is cut from the whole batch, which costs about 0.25 ms per page of the batch:
+measured per packet, writing and cutting took 37 ms in batches of 80, 19 ms in batches of 30."""
 KEEP_SHARED = 4
 """Shared parts a process keeps (the most recent), so memory does not grow with the levels."""
 
