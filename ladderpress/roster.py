@@ -609,6 +609,8 @@ def _xlsx_rows(data: bytes, name: str, roster: Roster, wanted: _Wanted) -> tuple
     Only the first worksheet is read, the tab furthest left: a workbook with more sheets (a notes or a
     lookup sheet) is read all the same, with one warning naming the sheets left unread, since people
     on them (a wave split by country, say) would get no packet.
+    A first sheet that is hidden (or "very hidden") is refused: Excel shows no tab for it, so the
+    roster one checks in Excel would not be the one the packets are made from.
     """
     kind = _binary_kind(data)
     if kind is None:
@@ -646,6 +648,16 @@ def _xlsx_rows(data: bytes, name: str, roster: Roster, wanted: _Wanted) -> tuple
             sheets = book.worksheets
             if not sheets:
                 raise _Fatal(Problem(name, "has no worksheet, only charts", hint="put the roster on the first sheet"))
+            if sheets[0].sheet_state != "visible":  # Excel shows no tab for it: whoever checks the roster never sees it
+                raise _Fatal(
+                    Problem(
+                        name,
+                        f"the first sheet, {_sheet_name(sheets[0].title)}, is hidden: the people on it are not "
+                        "the ones the workbook shows",
+                        hint="unhide the sheet (in Excel: right-click a tab > Unhide), or delete it, "
+                        "so that the roster is the first sheet one can see",
+                    )
+                )
             if len(sheets) > 1:
                 others = ", ".join(_sheet_name(sheet.title) for sheet in sheets[1:])
                 roster.warnings.append(

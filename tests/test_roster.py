@@ -704,6 +704,26 @@ def test_an_empty_first_sheet_is_one_problem(tmp_path: Path, ladder: Ladder) -> 
     ]
 
 
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_first_sheet_is_refused_rather_than_read(tmp_path: Path, ladder: Ladder, state: str) -> None:
+    """Excel shows the first visible tab; people on a hidden sheet before it must not get packets unseen."""
+    person = ["Ann Lee", "pm", "Search", "Priya", "Ines", datetime.datetime(2027, 1, 11), None]
+    path = workbook(tmp_path / "r.xlsx", [XLSX_HEADER, ["Hidden Person", *person[1:]]], title="Old", others=["People"])
+    book = openpyxl.load_workbook(path)
+    book["People"].append(XLSX_HEADER)
+    book["People"].append(person)
+    book["Old"].sheet_state = state
+    book.active = 1
+    book.save(path)
+    roster = read(path, ladder)
+    assert roster.fatal and roster.entries == []
+    assert [str(p) for p in roster.problems] == [
+        "r.xlsx: the first sheet, Old, is hidden: the people on it are not the ones the workbook shows "
+        "(fix: unhide the sheet (in Excel: right-click a tab > Unhide), or delete it, so that the roster is "
+        "the first sheet one can see)"
+    ]
+
+
 def test_a_problem_in_a_sheet_prints_its_cell_instead_of_a_line() -> None:
     assert str(Problem("r.xlsx", "is bad", 4, field="team", hint="fix it", cell="Sheet1!C4")) == (
         "r.xlsx: Sheet1!C4: team: is bad (fix: fix it)"
