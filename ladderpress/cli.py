@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -65,6 +65,21 @@ from ladderpress.request import MAX_BLEED_MM, MAX_WORKERS, PAPERS, PDF_VARIANTS,
 from ladderpress.scaffold import init_project, new_brand
 from ladderpress.schema import write_schemas
 from ladderpress.upgrade import upgrade_project
+
+HIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters that change how a terminal shows the text after them rather than print: C0 and C1 controls (an
+escape sequence) and the bidi controls (U+202E turns the rest of a line round, U+2066-U+2069 isolate a run)."""
+
+
+def escape(text: str) -> str:
+    """``text`` safe to print in rich markup, with every :data:`HIDDEN_CONTROLS` character written as ``<U+202E>``.
+
+    Errors and warnings quote roster values, names and file names from untrusted input: a level written
+    ``p<U+202E>m`` would otherwise reorder the rest of its error line (its fix, the file) on the terminal,
+    and ``--person`` would list names whose overrides spoof what the list says.
+    """
+    return escape_markup(HIDDEN_CONTROLS.sub(lambda match: f"<U+{ord(match.group()):04X}>", str(text)))
+
 
 EXIT_CODES = """exit codes:
   0    everything asked for was built (or checked) without problems

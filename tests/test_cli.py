@@ -284,3 +284,22 @@ def test_no_file_new_brand_writes_says_python_build_py(tmp_path: Path) -> None:
     assert main(["new-brand", "mine", "--project", str(tmp_path), "-q"]) == 0
     assert (tmp_path / "brands" / "mine" / "brand.yaml").is_file()
     assert saying_python_build_py(tmp_path) == []
+
+
+def test_bidi_and_control_characters_from_a_roster_are_shown_not_obeyed_on_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A roster value quoted in an error cannot turn the rest of the line round (U+202E) or send escapes."""
+    roster = tmp_path / "r.csv"
+    roster.write_text(
+        "name,level,team,manager,buddy,start_date\n"
+        "Ann Lee,p\u202em,Search,Priya,Ines,2027-01-11\n"
+        "Bo Ek,pm,Search,Priya,Ines,2027-01-11\u2066\x1b[2J\n",
+        encoding="utf-8",
+    )
+    code = main(["--project", str(ROOT), "check", "--roster", str(roster)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"error: {roster}:2: level: 'p<U+202E>m' is not a valid value here" in err
+    assert not any(ch in err for ch in "\u202e\u2066\x1b")
+    assert "<U+2066>" in err
