@@ -305,21 +305,29 @@ class Printing:
         """The outputs of the jobs this build was asked for (printed, failed or up to date)."""
         self.current: set[PurePosixPath] = set()
         """Those written by this build, or up to date: PDFs that are what their inputs make now."""
+        self.replaced: set[PurePosixPath] = set()
+        """Those written by this build."""
 
     def events(self, jobs: list[Job], deliveries: Sequence[Delivery] = ()) -> Iterator[Event]:
         """Every job whose inputs changed printed and written, then each delivery list; the record saved at the end.
 
-        The delivery lists are made once printing has run to its end: an interrupted build leaves
-        the previous lists, as it leaves the previous PDFs.
+        The delivery lists are made once printing has run to its end. A build interrupted before
+        then leaves a list as it was when none of its packets was replaced; one that replaced some
+        is rewritten with the rows still true (a replaced packet has a new hash, and the packets
+        not reached are out of date), as a partial build would write it.
         """
         cache = BuildCache.open(
             self.folder.root, engine_fingerprint(self.engine.options()), self.opened.project.allowed_roots
         )
+        delivered = False
         try:
             yield from self._print(jobs, cache)
             for delivery in deliveries:
                 yield from self._deliver(delivery, cache)
+            delivered = True
         finally:
+            if not delivered:
+                self._correct(deliveries, cache)
             self._save(cache)  # even when interrupted: the record tells which PDFs are complete
         if self.cache_error:
             yield BuildError(self.cache_error)
@@ -400,6 +408,7 @@ class Printing:
                 yield Failed(target, str(exc), job.output)
                 continue
             self.current.add(job.output)
+            self.replaced.add(job.output)
             if time.monotonic() - saved > CACHE_SAVE_SECONDS:  # a build killed outright loses little
                 self._save(cache)
                 saved = time.monotonic()
@@ -410,6 +419,17 @@ class Printing:
             yield Written(job.output, path, outcome.printed.pages, len(outcome.printed.data))
             if outcome.printed.findings:
                 yield Reviewed(job.output, tuple(outcome.printed.findings))
+
+    def _correct(self, deliveries: Sequence[Delivery], cache: BuildCache) -> None:
+        """After an interruption, rewrite each list some of whose packets this build replaced (see :meth:`events`)."""
+        for delivery in deliveries:
+            if not any(job.output in self.replaced for job in delivery.packets):
+                continue
+            try:
+                for _ in self._deliver(delivery, cache):
+                    pass
+            except Exception:  # noqa: BLE001 -- the interruption is what the user is told of
+                pass
 
     def _deliver(self, delivery: Delivery, cache: BuildCache) -> Iterator[Event]:
         """Write a per-person recipe's delivery list: a row for each person whose packet is current.
