@@ -1,6 +1,6 @@
 """The command line: parses arguments into a request, runs it, and reports its events.
 
-``ladderpress build|check|preflight|list|watch|init|new-brand|schema|upgrade``; ``ladderpress`` alone (and
+``ladderpress build|check|preflight|list|watch|init|new-brand|schema|upgrade|export``; ``ladderpress`` alone (and
 ``python build.py``) builds everything, and the forms before subcommands existed
 (``ladderpress one-pagers``, ``ladderpress --project X check``) still work. The build
 itself is :mod:`ladderpress.pipeline`; this module only parses and reports.
@@ -61,10 +61,12 @@ from ladderpress.events import (
     Warned,
     Written,
 )
+from ladderpress.export import FORMATS, export
 from ladderpress.request import MAX_BLEED_MM, MAX_WORKERS, PAPERS, PDF_VARIANTS, BuildRequest, default_workers
 from ladderpress.scaffold import init_project, new_brand
 from ladderpress.schema import write_schemas
 from ladderpress.upgrade import upgrade_project
+from ladderpress.write import WriteRefused
 
 HIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Characters that change how a terminal shows the text after them rather than print: C0 and C1 controls (an
@@ -160,6 +162,14 @@ examples:
         """examples:
   ladderpress upgrade                           says what it changed, or that there is nothing to change
   ladderpress upgrade --project our-ladder      another project folder
+""",
+    ),
+    "export": (
+        "write the ladder as a workbook (xlsx), CSV files or JSON, for managers and HR systems",
+        """examples:
+  ladderpress export                            out/<title>.xlsx: levels, the competency matrix, moves, …
+  ladderpress export --format csv               out/<title>/, one CSV file per sheet
+  ladderpress export --format json --out ladder.json   the model as JSON, and ladder.schema.json beside it
 """,
     ),
 }
@@ -337,6 +347,16 @@ def _upgrade_arguments(p: argparse.ArgumentParser) -> None:
     pass
 
 
+def _export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=FORMATS, default="xlsx", help="what to write (default: xlsx)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="the file to write (a folder for csv); default: PROJECT/out/<the ladder's title>.xlsx",
+    )
+
+
 _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "build": _build_arguments,
     "check": _check_arguments,
@@ -347,6 +367,7 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "new-brand": _new_brand_arguments,
     "schema": _schema_arguments,
     "upgrade": _upgrade_arguments,
+    "export": _export_arguments,
 }
 
 
@@ -373,6 +394,7 @@ TAKES_VALUE = {
     "--paper",
     "--bleed",
     "--pdf-variant",
+    "--format",
     "--level",
     "--person",
 }
@@ -713,6 +735,8 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
         return EXIT_OK
     if command == "upgrade":
         return _upgrade(args.project, reporter)
+    if command == "export":
+        return _export(args, reporter)
     request = request_from(args, dict(os.environ))
     if command == "check":
         return _finish(reporter, reporter.report(pipeline.check(request), ""), summary=False)
@@ -738,6 +762,37 @@ def _upgrade(project: Path, reporter: Reporter) -> int:
         reporter.say("already in the second edition; nothing to change")
     for note in notes:
         reporter.say(escape(note))
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, reporter: Reporter) -> int:
+    """``ladderpress export``: one line per file written (or already up to date); problems write nothing."""
+
+    def waiting(holder: str) -> None:
+        reporter.err.print(f"waiting for another build (process {escape(holder)}) writing there …", highlight=False)
+
+    try:
+        done = export(args.project, args.format, args.out, waiting)
+    except InputErrors as exc:
+        reporter.problems(exc.problems, outcome="nothing was exported")
+        return EXIT_INPUT
+    except WriteRefused as exc:
+        reporter.error(f"not exported: {exc}")
+        return EXIT_INPUT
+    for warning in done.warnings:
+        reporter.err.print(f"[yellow]warning[/]: {escape(warning)}", soft_wrap=True, highlight=False)
+    if args.format == "csv":  # a folder of files: one line for it
+        folder = escape(shown_path((done.written or done.unchanged)[0].parent))
+        size = _size(sum(path.stat().st_size for path in done.written))
+        fresh = f"{len(done.unchanged) if done.written else _count(len(done.unchanged), 'CSV file')} up to date"
+        wrote = f"wrote {_count(len(done.written), 'CSV file')} ({size})" if done.written else ""
+        reporter.say(f"{folder}/: {', '.join(part for part in (wrote, fresh if done.unchanged else '') if part)}")
+    for path in done.written if args.format != "csv" else ():
+        reporter.say(f"wrote {escape(shown_path(path))} ({_size(path.stat().st_size)})")
+    for path in done.unchanged if args.format != "csv" else ():
+        reporter.say(f"{escape(shown_path(path))} is up to date")
+    for path in done.removed:
+        reporter.say(f"removed {escape(shown_path(path))} (a sheet this ladder no longer has)")
     return EXIT_OK
 
 

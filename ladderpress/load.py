@@ -37,7 +37,18 @@ MAX_NODES = 200_000
 """Bound on values built from one file, so an alias bomb cannot exhaust memory."""
 
 # the CLI's COMMAND_WORDS
-RESERVED_RECIPE_NAMES = {"build", "check", "preflight", "list", "watch", "init", "new-brand", "schema", "upgrade"}
+RESERVED_RECIPE_NAMES = {
+    "build",
+    "check",
+    "preflight",
+    "list",
+    "watch",
+    "init",
+    "new-brand",
+    "schema",
+    "upgrade",
+    "export",
+}
 """Words the command line uses itself, so they cannot name a recipe."""
 
 Loc = tuple[str | int, ...]
