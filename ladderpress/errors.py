@@ -171,7 +171,9 @@ STYLESHEET = Pattern(r"^[\w./-]+\.css$", "name a stylesheet ending in .css, like
 COLOUR = Pattern(r"^#[0-9a-fA-F]{6}$", "write a colour as # and six hex digits, like '#1c2f4a'")
 RELATIVE_PATH = Pattern(r"^[^/\\][^:]*$", "write a path relative to the brand folder, like 'logo.svg'")
 LANGUAGE = Pattern(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", "write a language tag, like 'en-GB' or 'de'")
-EMAIL = Pattern(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "write one email address, like ana.silva@example.com")
+_ADDRESS = r"[^@\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]+"
+"""Characters of an address: no @, space, control or invisible format character (zero-width, bidi)."""
+EMAIL = Pattern(rf"^{_ADDRESS}@{_ADDRESS}\.{_ADDRESS}$", "write one email address, like ana.silva@example.com")
 PATTERN_HINTS = {
     pattern.regex: pattern.hint for pattern in (ID, TEMPLATE, STYLESHEET, COLOUR, RELATIVE_PATH, LANGUAGE, EMAIL)
 }

@@ -514,7 +514,11 @@ def _check_row(values: dict[str, Any], line: int, place: _Place, ladder: Ladder)
                 given = values.get(column) if column is not None else None
                 message, hint = f"'{given}' is not a date", "write dates as YYYY-MM-DD, like 2027-01-31"
             elif column == "email" and error["type"] == "string_pattern_mismatch":
-                message = f"'{values.get(column)}' is not an email address"
+                given = str(values.get(column))
+                hidden = [f"U+{ord(ch):04X}" for ch in given if unicodedata.category(ch) in ("Cf", "Cc")]
+                message = f"'{given}' is not an email address" + (
+                    f" (it holds the invisible character(s) {', '.join(dict.fromkeys(hidden))})" if hidden else ""
+                )
             problems.append(place.problem(message, line, column, hint))
         return None, problems
     level_ids = [lv.id for lv in ladder.levels]

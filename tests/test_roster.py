@@ -490,6 +490,18 @@ def test_a_bad_email_is_reported_with_its_row_and_column(tmp_path: Path, ladder:
     ]
 
 
+def test_an_email_with_an_invisible_character_is_refused_naming_it(tmp_path: Path, ladder: Ladder) -> None:
+    """It would look like a real address in the delivery list, and bounce (or go elsewhere)."""
+    header = HEADER[:-1] + ",email\n"
+    lines = [f"Dora Li{REST[:-1]},dora@x\u200b.example\n", f"Bob Ek{REST[:-1]},bob@corp.example\u202e\n"]
+    roster = read(write(tmp_path / "r.csv", lines, header), ladder)
+    assert roster.entries == []
+    assert [p.message for p in roster.problems] == [
+        "'dora@x\u200b.example' is not an email address (it holds the invisible character(s) U+200B)",
+        "'bob@corp.example\u202e' is not an email address (it holds the invisible character(s) U+202E)",
+    ]
+
+
 # --------------------------------------------------------------------------- files that are not what they say
 
 
@@ -817,11 +829,11 @@ def test_templates_see_each_persons_named_columns_and_no_one_elses(tmp_path: Pat
     recipe = project / "guides/onboarding.yaml"
     recipe.write_text(recipe.read_text(encoding="utf-8") + "roster_columns: [office, employee_id]\n", "utf-8")
     template = project / "templates/onboarding.html"
-    welcome = '<p class="welcome__name">Welcome, {{ person.greeting_name }}</p>'
-    shown = (
-        welcome + '\n    <p>Office: {{ person.extra.office or "to be told" }}; ID {{ person.extra["employee_id"] }}</p>'
-    )
-    template.write_text(template.read_text(encoding="utf-8").replace(welcome, shown), "utf-8")
+    anchor = "<h1>A note before your first day</h1>"
+    shown = anchor + '\n<p>Office: {{ person.extra.office or "to be told" }}; ID {{ person.extra["employee_id"] }}</p>'
+    source = template.read_text(encoding="utf-8")
+    assert source.count(anchor) == 1
+    template.write_text(source.replace(anchor, shown), "utf-8")
     header = "name,level,team,manager,buddy,start_date,preferred_name,Office,Employee ID,Salary\n"
     roster = write(
         tmp_path / "r.csv",
