@@ -344,12 +344,16 @@ def _date(cell: Cell) -> datetime.date:
 
 
 def a1(sheet: str, row: int, column: int | None = None) -> str:
-    """A cell (``Levels!C4``) or a whole row (``Levels!4:4``) in A1 form; a sheet name that is not one
-    plain word is quoted, as spreadsheets write it (``'Level sections'!B2``)."""
-    from openpyxl.utils import get_column_letter, quote_sheetname
+    """A cell (``Levels!C4``) or a whole row (``Levels!4:4``) in A1 form; a sheet name that is not one plain
+    word is quoted, as spreadsheets write it (``'Level sections'!B2``), as rosters' problems do."""
+    from openpyxl.utils import get_column_letter
 
     where = f"{get_column_letter(column)}{row}" if column is not None else f"{row}:{row}"
-    return f"{quote_sheetname(sheet)}!{where}"
+    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet) and not re.fullmatch(
+        r"[A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*", sheet
+    )
+    quoted = sheet if plain else "'" + sheet.replace("'", "''") + "'"
+    return f"{quoted}!{where}"
 
 
 # --------------------------------------------------------------------------- model → sheets
