@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -333,7 +334,7 @@ def narrowed(project: Project, request: BuildRequest, jobs: list[Job]) -> list[J
         for key, name in named.items():
             if key not in people:
                 raise UsageError(
-                    f"--person '{name}' is not in the roster{did_you_mean(name, sorted(people.values()))}"
+                    f"--person '{name}' is not in the roster{_closest(name, sorted(people.values()))}"
                     " (names are matched ignoring case and spacing)"
                     if people
                     else f"--person '{name}': no recipe built here makes one packet per person"
@@ -511,3 +512,16 @@ def _clashes(jobs: list[Job]) -> list[Problem]:
             )
         owner.setdefault(job.output, job.recipe_name)
     return problems
+
+
+def _closest(name: str, names: list[str]) -> str:
+    """``; did you mean '…'?`` for the one name closest to a mistyped --person, else nothing.
+
+    Never a list of the roster's names, as a did-you-mean for ids gives: logs name no one but
+    the person asked for, and a typo should not print a hiring wave.
+    """
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if not close:
+        return ""
+    shown = close[0] if len(close[0]) <= 60 else close[0][:59] + "…"
+    return f"; did you mean '{shown}'?"

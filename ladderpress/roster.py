@@ -70,12 +70,13 @@ def person_key(name: str) -> str:
     """Who a name stands for, as a sha256 hex digest (it is stored in the output folder, so never the name).
 
     Two names are the same person when they differ only in invisible format characters
-    (zero-width spaces, joiners, bidi controls: Unicode category Cf), spacing, case, or in
-    how their accents are encoded (NFC or NFD). Accents themselves count: "Léa" is not "Lea".
+    (zero-width spaces, joiners, bidi controls: Unicode category Cf), spacing, case, in how
+    their accents are encoded (NFC or NFD), or in compatibility forms (full-width "Ａｄａ" is
+    "Ada": NFKC). Accents themselves count: "Léa" is not "Lea".
     """
-    visible = "".join(ch for ch in unicodedata.normalize("NFD", name) if unicodedata.category(ch) != "Cf")
+    visible = "".join(ch for ch in unicodedata.normalize("NFKD", name) if unicodedata.category(ch) != "Cf")
     folded = " ".join(visible.split()).casefold()
-    return hashlib.sha256(unicodedata.normalize("NFC", folded).encode("utf-8")).hexdigest()
+    return hashlib.sha256(unicodedata.normalize("NFKC", folded).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -218,6 +218,10 @@ def test_a_level_and_a_person_of_that_level(project: Project) -> None:
             "--person 'Lea Dubois' is not in the roster; did you mean 'Léa Dubois'? "
             "(names are matched ignoring case and spacing)",
         ),
+        (  # nothing close: no list of the roster's names (logs name no one)
+            BuildRequest(people=("Zzyzx Q",)),
+            "--person 'Zzyzx Q' is not in the roster (names are matched ignoring case and spacing)",
+        ),
         (
             BuildRequest(recipes=("handbook",), levels=("pm",)),
             "recipe 'handbook' makes one document, so --level does not apply to it",
@@ -239,6 +243,7 @@ def test_a_level_and_a_person_of_that_level(project: Project) -> None:
         "level-typo",
         "level-unknown",
         "person-without-accent",
+        "person-nothing-close",
         "level-on-document",
         "level-on-track-book",
         "person-on-one-of-two",

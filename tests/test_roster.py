@@ -171,6 +171,8 @@ def test_person_key_is_a_digest_of_the_normalised_name() -> None:
     assert len(key) == 64 and int(key, 16) >= 0
     assert key == person_key("Le\u0301a  DUBOIS\u200b") == person_key(" l\u00e9a\u2028dubois ")
     assert key != person_key("Lea Dubois")
+    # full-width letters (East Asian input methods type them) are the same letters
+    assert person_key("Ａｄａ Ｌｏｖｅｌａｃｅ") == person_key("Ada Lovelace")
 
 
 # --------------------------------------------------------------------------- files stay with their people
