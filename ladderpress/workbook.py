@@ -716,13 +716,11 @@ def _read_table(reader: _Reader, table: Table, content: dict[str, Any]) -> None:
             parents.append(reader.read(table.name, row, table.columns, cells, (*folders, last, len(parents))))
         return
     by_id = {item.get("id"): i for i, item in enumerate(parents)}
-    before: dict[str, Any] = {}
     for row, cells in reader.rows(table.name, table.all_columns):
         named = reader.read(table.name, row, table.parent, cells, None)
-        if table.owns_parent:  # a row whose parent cells are blank or as above belongs to the parent above
-            if not parents or (named and named != before):
+        if table.owns_parent:  # a row whose parent cells are blank or as above (some of them) is the same parent's
+            if not parents or any(parents[-1].get(key) != value for key, value in named.items()):
                 parents.append(reader.read(table.name, row, table.parent, cells, (*folders, last, len(parents))))
-                before = named
             index = len(parents) - 1
         elif named.get("id") in by_id:
             index = by_id[named["id"]]

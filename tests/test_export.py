@@ -362,6 +362,23 @@ def test_the_models_problems_are_named_by_their_cells(row: int, column: int, val
     assert str(refused.value.problems[0]).startswith(f"ladder.xlsx: {said}")
 
 
+def test_blank_theme_and_scale_cells_mean_as_above() -> None:
+    """A person tidying the Competencies or Scales sheet blanks the cells repeated from the row above (or
+    merges them): a theme keeps only its name, a scale nothing."""
+    ladder = project_ladder("snowflake")
+    sheets = ladder_to_sheets(ladder)
+    blanked = 0
+    for name, parent, kept in (("Competencies", 5, {1}), ("Scales", 3, set())):
+        grid = next(s for s in sheets if s.name == name)
+        original = [row[:parent] for row in grid.rows]
+        for i in range(2, len(grid.rows)):
+            if original[i] == original[i - 1]:
+                grid.rows[i][:parent] = [cell if c in kept else None for c, cell in enumerate(original[i])]
+                blanked += 1
+    assert blanked == 4 + 4
+    assert dumped(sheets_to_ladder(sheets)) == dumped(ladder)
+
+
 @pytest.mark.parametrize(
     ("kind", "cell", "value"),
     [
