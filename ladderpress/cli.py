@@ -62,6 +62,7 @@ from ladderpress.events import (
     Written,
 )
 from ladderpress.export import FORMATS, export
+from ladderpress.importer import import_report, import_workbook, write_project
 from ladderpress.request import MAX_BLEED_MM, MAX_WORKERS, PAPERS, PDF_VARIANTS, BuildRequest, default_workers
 from ladderpress.scaffold import init_project, new_brand
 from ladderpress.schema import write_schemas
@@ -172,6 +173,18 @@ examples:
   ladderpress export --format json --out ladder.json   the model as JSON, and ladder.schema.json beside it
 """,
     ),
+    "import": (
+        "make a project from a spreadsheet (.xlsx, .ods or .csv): its competency matrix, levels and moves",
+        """The mapping read (which sheet, header row and column means what) is printed as YAML, one line per
+decision: save it as mapping.yaml, correct it, and give it back with --mapping. Without --into nothing
+is written. Every cell that cannot be placed is named (Matrix!D7), and then nothing is written at all.
+
+examples:
+  ladderpress import ladder.xlsx                          the mapping, and what would be made
+  ladderpress import ladder.xlsx --into our-ladder        a project that builds at once (as `init` makes one)
+  ladderpress import ladder.xlsx --mapping mapping.yaml --into our-ladder
+""",
+    ),
 }
 COMMAND_WORDS = set(COMMANDS)
 
@@ -214,7 +227,7 @@ def _parents(command: str) -> list[argparse.ArgumentParser]:
     talk.add_argument(
         "-v", "--verbose", action="store_true", help="also print documents left as they were, and what each step did"
     )
-    if command != "init":
+    if command not in ("init", "import"):
         common.add_argument(
             "--project",
             type=Path,
@@ -357,6 +370,19 @@ def _export_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, metavar="FILE", help="the spreadsheet: an .xlsx, .ods or .csv file")
+    p.add_argument(
+        "--into",
+        type=Path,
+        metavar="DIR",
+        help="make the project in this folder (it must not exist, or be empty); without it, write nothing",
+    )
+    p.add_argument(
+        "--mapping", type=Path, metavar="FILE", help="a mapping file (YAML, as the import prints it) to read it by"
+    )
+
+
 _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "build": _build_arguments,
     "check": _check_arguments,
@@ -368,6 +394,7 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "schema": _schema_arguments,
     "upgrade": _upgrade_arguments,
     "export": _export_arguments,
+    "import": _import_arguments,
 }
 
 
@@ -395,6 +422,8 @@ TAKES_VALUE = {
     "--bleed",
     "--pdf-variant",
     "--format",
+    "--into",
+    "--mapping",
     "--level",
     "--person",
 }
@@ -708,6 +737,8 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
             f"{escape(shown_path(folder))} && ladderpress"
         )
         return EXIT_OK
+    if command == "import":
+        return _import(args, reporter)
     if command in ("new-brand", "schema", "upgrade") and not (args.project / "content").is_dir():
         raise UsageError(
             f"{args.project} is not a ladderpress project (it has no content/ folder); run this in one, "
@@ -762,6 +793,23 @@ def _upgrade(project: Path, reporter: Reporter) -> int:
         reporter.say("already in the second edition; nothing to change")
     for note in notes:
         reporter.say(escape(note))
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace, reporter: Reporter) -> int:
+    """``ladderpress import``: the mapping read (YAML), then what was made or would be; problems write nothing."""
+    try:
+        imported = import_workbook(args.file, args.mapping)
+    except InputErrors as exc:
+        for note in getattr(exc, "notes", ()):
+            reporter.err.print(f"[yellow]warning[/]: {escape(note)}", soft_wrap=True, highlight=False)
+        reporter.problems(exc.problems, outcome="nothing was written")
+        return EXIT_INPUT
+    for note in imported.notes:
+        reporter.err.print(f"[yellow]warning[/]: {escape(note)}", soft_wrap=True, highlight=False)
+    written = write_project(imported, args.into) if args.into is not None else None
+    for line in import_report(imported, args.into, written):
+        reporter.say(escape(line))
     return EXIT_OK
 
 

@@ -48,6 +48,7 @@ RESERVED_RECIPE_NAMES = {
     "schema",
     "upgrade",
     "export",
+    "import",
 }
 """Words the command line uses itself, so they cannot name a recipe."""
 

@@ -100,7 +100,19 @@ def test_a_roster_no_recipe_uses_is_named(capsys: pytest.CaptureFixture[str]) ->
 
 # --- subcommands (issue 12): --version, each command's --help, stray arguments, the old forms, -q and -v, init ---
 
-COMMAND_NAMES = ("build", "check", "preflight", "list", "watch", "init", "new-brand", "schema", "upgrade", "export")
+COMMAND_NAMES = (
+    "build",
+    "check",
+    "preflight",
+    "list",
+    "watch",
+    "init",
+    "new-brand",
+    "schema",
+    "upgrade",
+    "export",
+    "import",
+)
 
 
 def test_version_names_the_program_and_its_version(capsys: pytest.CaptureFixture[str]) -> None:
