@@ -42,7 +42,7 @@ from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from slugify import slugify
 
 from ladderpress import files
@@ -515,6 +515,18 @@ class TableMap(_Strict):
     """Each field → the column holding it."""
 
 
+def _check_reference(reference: str) -> str:
+    if _reference(reference) is None:
+        raise Refusal(
+            f"'{reference}' is not a cell, column or range",
+            "write it as a spreadsheet does: Matrix!M20, Levels!H or Matrix!A30:C31",
+        )
+    return reference
+
+
+Reference = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_check_reference)]
+
+
 class Mapping(_Strict):
     """``--mapping FILE``: what ``ladderpress import`` prints, corrected. Every part is optional."""
 
@@ -524,19 +536,8 @@ class Mapping(_Strict):
     """The levels sheet (null: none, even if a sheet looks like one)."""
     moves: TableMap | None = None
     """The moves sheet (null: none)."""
-    ignore: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = []
+    ignore: list[Reference] = []
     """Cells, columns or ranges to leave out, such as Matrix!M20, Levels!H or Matrix!A30:C31."""
-
-    @field_validator("ignore")
-    @classmethod
-    def references(cls, value: list[str]) -> list[str]:
-        for reference in value:
-            if _reference(reference) is None:
-                raise Refusal(
-                    f"'{reference}' is not a cell, column or range",
-                    "write it as a spreadsheet does: Matrix!M20, Levels!H or Matrix!A30:C31",
-                )
-        return value
 
 
 LEVEL_COLUMNS: set[str] = set(get_args(LevelField))
@@ -1713,7 +1714,7 @@ def import_workbook(path: Path, mapping_path: Path | None = None) -> Imported:
     ignore = ", ".join(_scalar(reference) for reference in mapping.ignore)
     reader.decisions.append(Decision(f"ignore: [{ignore}]", "cells to leave out, such as Matrix!M20 or Levels!H"))
     if reader.problems:
-        raise ImportErrors(reader.problems, reader.notes)
+        raise ImportErrors(_in_order(reader.problems, grids), reader.notes)
     try:
         ladder = _validated(name, data, reader.where)
     except InputErrors as exc:
@@ -1721,6 +1722,22 @@ def import_workbook(path: Path, mapping_path: Path | None = None) -> Imported:
     return Imported(
         name, data, ladder, [*_ladder_decisions(data, reader), *reader.decisions], reader.notes, placeholders
     )
+
+
+def _in_order(problems: list[Problem], grids: list[Grid]) -> list[Problem]:
+    """Problems as the workbook is read: sheet by sheet, row by row, left to right (the file's own first)."""
+    sheets = {grid.prefix.removesuffix("!"): i for i, grid in enumerate(grids)}
+
+    def key(problem: Problem) -> tuple[int, int, int]:
+        if problem.cell is None:
+            return (-1, 0, 0)
+        sheet, _, where = problem.cell.rpartition("!")
+        found = re.match(r"([A-Z]*)(\d*)", where)
+        column = column_number(found[1]) if found and found[1] else 0
+        row = int(found[2]) if found and found[2] else 0
+        return (sheets.get(sheet, len(sheets)), row, column)
+
+    return sorted(problems, key=key)
 
 
 def _ladder_decisions(data: dict[str, Any], reader: _Reader) -> list[Decision]:
@@ -2065,9 +2082,9 @@ def _moves(
                 lower["leads_to"].append(higher["id"])
                 made += 1
     if made:
-        reader.notes.append(
-            f"{reader.name}: no moves sheet and no 'leads to' column: each level leads to the next on its track"
-        )
+        for decision in reader.decisions:
+            if decision.line == "moves: null":
+                decision.why = "no moves sheet: each level leads to the next on its tracks"
 
 
 def _starter_onboarding() -> dict[str, Any]:

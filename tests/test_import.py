@@ -1,0 +1,550 @@
+"""`ladderpress import` (issue 16): a project from the spreadsheet a company already keeps its ladder in.
+
+The spreadsheets are real files in tests/fixtures/spreadsheets/, made the way people make them by
+make.py there: a grouped matrix with merged cells and a levels tab (xlsx), the same grid saved as CSV
+and as .ods, levels known by codes only with a moves tab, and one with mistakes.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from ladderpress.cli import main
+from ladderpress.errors import InputErrors
+from ladderpress.importer import (
+    Imported,
+    expectation_of,
+    import_workbook,
+    parse_header,
+    title_from_code,
+    write_project,
+    years_of,
+)
+from ladderpress.load import load_ladder
+
+ROOT = Path(__file__).resolve().parent.parent
+SHEETS = Path(__file__).resolve().parent / "fixtures" / "spreadsheets"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def imported(name: str, mapping: Path | None = None) -> Imported:
+    return import_workbook(SHEETS / name, mapping)
+
+
+def expectations(result: Imported) -> dict[str, dict[str, Any]]:
+    """competency id → level id → expectation (as dumped, defaults left out)."""
+    return {
+        competency.id: {
+            level: expectation.model_dump(exclude_defaults=True)
+            for level, expectation in competency.expectations.items()
+        }
+        for competency in result.ladder.all_competencies()
+    }
+
+
+# --------------------------------------------------------------------------- cells
+
+
+@pytest.mark.parametrize(
+    ("header", "found"),
+    [
+        ("Senior PM (L3)", ("Senior PM", "L3")),
+        ("Senior PM [L3]", ("Senior PM", "L3")),
+        ("L3", (None, "L3")),
+        ("L3 – Senior PM", ("Senior PM", "L3")),
+        ("IC4 Staff Engineer", ("Staff Engineer", "IC4")),
+        ("Senior PM - L3", ("Senior PM", "L3")),
+        ("Senior PM\nL3", ("Senior PM", "L3")),
+        ("Senior Product Manager", ("Senior Product Manager", None)),
+        ("Level 3", ("Level 3", None)),
+        ("VP Product", ("VP Product", None)),
+    ],
+)
+def test_a_level_header_gives_its_title_and_code(header: str, found: tuple[str | None, str | None]) -> None:
+    assert parse_header(header) == found
+
+
+def test_a_level_known_by_its_code_only_is_titled_after_it() -> None:
+    assert title_from_code("L3") == "Level 3"
+    assert title_from_code("IC4") == "Level IC4"
+
+
+@pytest.mark.parametrize(
+    ("cell", "years"),
+    [("2–4", [2, 4]), ("2-4", [2, 4]), ("2 to 4", [2, 4]), ("15+", [15, None]), ("4–6 years", [4, 6]), (3, [3, 3])],
+)
+def test_years_are_read_as_people_write_them(cell: object, years: list[int | None]) -> None:
+    assert years_of(cell) == years
+
+
+def test_years_excel_made_a_date_are_said_to_be_one() -> None:
+    import datetime
+
+    assert years_of(datetime.datetime(2026, 2, 4)) == "was turned into a date by the spreadsheet"
+    assert years_of("lots") == "is not a number of years"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Owns the plan", {"text": "Owns the plan"}),
+        ("Owns it\n• Writes it down\n• Shares it", {"text": "Owns it", "behaviours": ["Writes it down", "Shares it"]}),
+        ("- Tracks engagement\n- Acts on feedback", {"behaviours": ["Tracks engagement", "Acts on feedback"]}),
+        ("* One\n* Two", {"behaviours": ["One", "Two"]}),
+        ("– One\n– Two", {"behaviours": ["One", "Two"]}),
+        ("1. One\n2) Two", {"behaviours": ["One", "Two"]}),
+        ("Writes specs\nRuns standups", {"behaviours": ["Writes specs", "Runs standups"]}),
+        ("Owns the plan for\na single product", {"text": "Owns the plan for a single product"}),
+        ("–", None),
+        ("n/a", None),
+        ("  \n ", None),
+    ],
+)  # fmt: skip
+def test_line_breaks_and_bullets_in_a_cell_become_lists(cell: str, expected: dict[str, Any] | None) -> None:
+    assert expectation_of(cell) == expected
+
+
+# --------------------------------------------------------------------------- the grouped matrix
+
+
+def test_a_grouped_matrix_with_merged_cells_and_a_levels_tab() -> None:
+    result = imported("grouped.xlsx")
+    ladder = result.ladder
+    assert [(lv.id, lv.code, lv.title, lv.short_title, lv.tracks, lv.band) for lv in ladder.ranked_levels()] == [
+        ("associate-product-manager", "L1", "Associate Product Manager", "APM", ["ic", "manager"], "band-1"),
+        ("product-manager", "L2", "Product Manager", "PM", ["ic", "manager"], "band-2"),
+        ("senior-product-manager", "L3", "Senior Product Manager", "Senior PM", ["ic", "manager"], "band-3"),
+        ("principal-product-manager", "L4", "Principal Product Manager", "Principal PM", ["ic"], "band-4"),
+        ("group-product-manager", "M4", "Group Product Manager", "Group PM", ["manager"], "band-4"),
+        ("director-of-product", "M5", "Director of Product", "Director", ["manager"], "band-5"),
+    ]
+    assert [(t.id, t.name) for t in ladder.tracks] == [("ic", "IC"), ("manager", "Manager")]
+    assert [(b.id, b.name, b.rank) for b in ladder.bands][:2] == [("band-1", "Band 1", 1), ("band-2", "Band 2", 2)]
+    # the years of experience are a row of the matrix
+    assert [lv.years for lv in ladder.ranked_levels()] == [[0, 2], [2, 4], [4, 6], [7, 10], [7, 10], [10, None]]
+    # reports to: level names where every part is a level, text otherwise
+    assert ladder.level("associate-product-manager").reports_to == ["product-manager"]
+    assert ladder.level("director-of-product").reports_to == "The VP of Product"
+    # no moves sheet: each level leads to the next on its tracks
+    assert ladder.level("senior-product-manager").leads_to == ["principal-product-manager", "group-product-manager"]
+    # groups from the first column, merged down over their competencies
+    assert [(theme.name, [c.name for c in theme.competencies]) for theme in ladder.competencies] == [
+        ("Product thinking", ["Strategy & vision", "Customer insight", "Data literacy"]),
+        ("Delivery", ["Execution", "People leadership"]),
+    ]
+    assert ladder.all_competencies()[0].summary == "Deciding where the product should go, and why."
+    found = expectations(result)
+    assert found["strategy-vision"]["senior-product-manager"] == {
+        "text": "Sets strategy for a high-visibility product",
+        "behaviours": ["Writes the strategy down", "Tests it with leadership"],
+    }
+    assert found["customer-insight"]["senior-product-manager"] == {
+        "behaviours": ["Tracks engagement", "Acts on customer feedback"]
+    }
+    # a cell merged across two levels is each level's
+    both = {"text": "Defines the measures that matter for a domain"}
+    assert (
+        found["data-literacy"]["principal-product-manager"] == found["data-literacy"]["group-product-manager"] == both
+    )
+    # a dash is "nothing at this level"
+    assert "associate-product-manager" not in found["people-leadership"]
+    assert ladder.title == "Product Management Career Framework" and ladder.field == "Product Management"
+    assert result.notes == [
+        f"{SHEETS / 'grouped.xlsx'}: the sheet Notes is not read: it is neither the matrix nor a levels or moves "
+        "sheet (name it in a mapping file if it is one)"
+    ]
+
+
+def test_the_mapping_is_printed_one_line_per_decision(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(SHEETS / "grouped.xlsx")]) == 0
+    out = capsys.readouterr().out
+    for line in (
+        "matrix:",
+        "  sheet: Matrix                    # named like a matrix ('Matrix')",
+        "  header_row: 3                    # rows above it: a title",
+        "  theme_column: A                  # 'Area'; its blank and merged cells are the group above",
+        "  competency_column: B             # 'Competency'",
+        "  summary_column: C                # 'Description'",
+        "  level_columns: D:I               # 6 levels of the levels sheet",
+        "    years: 4                       # 'Years of experience': the levels' years",
+        "  sheet: Levels                    # its headers name levels' fields (code, job_title, short_title, track, …)",
+        "    title: B                       # 'Job title'",
+        "moves: null                        # no moves sheet: each level leads to the next on its tracks",
+        "  organisation: Our company        # the workbook does not say: TODO, name it here",
+        "# TODO content/ladder.yaml: introduction and how_to_read are placeholder text; organisation is 'Our company'",
+        "# TODO content/onboarding.yaml: the starter project's general onboarding (its welcome and checklist)",
+        "# nothing was written: run again with --into DIR to make the project",
+    ):
+        assert line in out.splitlines(), line
+
+
+def test_the_printed_mapping_read_back_gives_the_same_ladder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", str(SHEETS / "grouped.xlsx")]) == 0
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(capsys.readouterr().out, encoding="utf-8")  # the whole output of a dry run is a mapping
+    assert imported("grouped.xlsx", mapping).ladder == imported("grouped.xlsx").ladder
+
+
+def test_a_corrected_mapping_names_the_company_and_leaves_cells_out(tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "ladder:\n  organisation: Northwind Labs\n  field: Product management\n"
+        "matrix:\n  level_columns: B, C, E\n"
+        "ignore: [Matrix!F, Matrix!J20, Matrix!C2]\n",
+        encoding="utf-8",
+    )
+    result = imported("mistakes.xlsx", mapping)
+    assert result.ladder.organisation == "Northwind Labs"
+    assert [lv.title for lv in result.ladder.ranked_levels()] == ["Junior", "Mid-level", "Senior"]
+    assert result.ladder.level("senior").years == [5, None]
+    assert result.ladder.level("mid-level").years is None
+
+
+def test_a_mapping_file_with_mistakes_is_reported_like_any_content_file(tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "matrix:\n  sheet: Matrix\n  header_row: zero\n  competency_colum: B\nignore: [Matrix!!]\n", encoding="utf-8"
+    )
+    with pytest.raises(InputErrors) as refused:
+        imported("grouped.xlsx", mapping)
+    assert [str(problem) for problem in refused.value.problems] == [
+        f"{mapping}:3:15: matrix.header_row: expected a whole number, got text 'zero' (fix: write a number such as 3)",
+        f"{mapping}:4:21: matrix.competency_colum: unknown field 'competency_colum' (fix: remove it (did you mean "
+        "'competency_column'?))",
+        f"{mapping}:5:10: ignore[0]: 'Matrix!!' is not a cell, column or range (fix: write it as a spreadsheet does: "
+        "Matrix!M20, Levels!H or Matrix!A30:C31)",
+    ]
+
+
+def test_a_mapping_naming_a_sheet_the_workbook_lacks_says_which_it_has(tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("matrix:\n  sheet: Matrx\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as refused:
+        imported("grouped.xlsx", mapping)
+    assert str(refused.value.problems[0]) == (
+        f"{SHEETS / 'grouped.xlsx'}: has no sheet 'Matrx', which the mapping names for the matrix "
+        "(fix: did you mean 'Matrix'?)"
+    )
+
+
+# --------------------------------------------------------------------------- the same grid as CSV and .ods
+
+
+def test_the_same_grid_saved_as_csv_makes_the_levels_from_its_headers() -> None:
+    result = imported("grouped.csv")
+    ladder = result.ladder
+    assert [(lv.id, lv.code, lv.title, lv.rank) for lv in ladder.levels] == [
+        ("associate-pm", "L1", "Associate PM", 1),
+        ("pm", "L2", "PM", 2),
+        ("senior-pm", "L3", "Senior PM", 3),
+        ("principal-pm", "L4", "Principal PM", 4),
+        ("group-pm", "M4", "Group PM", 5),
+        ("director", "M5", "Director", 6),
+    ]
+    # one track named after the field, every level on it, each leading to the next
+    assert [(t.id, t.name) for t in ladder.tracks] == [("product-management", "Product Management")]
+    assert [lv.leads_to for lv in ladder.levels] == [
+        ["pm"],
+        ["senior-pm"],
+        ["principal-pm"],
+        ["group-pm"],
+        ["director"],
+        [],
+    ]
+    assert [lv.years for lv in ladder.levels][:3] == [[0, 2], [2, 4], [4, 6]]
+    # blank cells below a group's first are the group above; the cell merged in the workbook is blank in CSV
+    assert [len(theme.competencies) for theme in ladder.competencies] == [3, 2]
+    from_xlsx = expectations(imported("grouped.xlsx"))
+    renamed = {
+        "associate-product-manager": "associate-pm",
+        "product-manager": "pm",
+        "senior-product-manager": "senior-pm",
+        "principal-product-manager": "principal-pm",
+        "group-product-manager": "group-pm",
+        "director-of-product": "director",
+    }
+    expected = {c: {renamed[lv]: e for lv, e in found.items()} for c, found in from_xlsx.items()}
+    del expected["data-literacy"]["group-pm"]
+    assert expectations(result) == expected
+    assert result.mapping[0].line == "ladder:"
+    assert any(d.line == "  sheet: grouped" for d in result.mapping)
+
+
+def test_the_same_grid_as_an_ods_file_reads_as_the_csv_does() -> None:
+    assert imported("grouped.ods").ladder == imported("grouped.csv").ladder
+
+
+def test_an_ods_file_that_asks_for_billions_of_cells_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    content = (
+        '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        '<table:table table:name="Bomb"><table:table-row table:number-rows-repeated="10000">'
+        '<table:table-cell table:number-columns-repeated="9000" office:value-type="string"><text:p>x</text:p>'
+        "</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    bomb = tmp_path / "bomb.ods"
+    with zipfile.ZipFile(bomb, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    assert bomb.stat().st_size < 1000  # 90 million cells, which calamine would lay out in 2.4 GB
+    with pytest.raises(InputErrors) as refused:
+        import_workbook(bomb)
+    assert str(refused.value.problems[0]) == (
+        f"{bomb}: the sheet Bomb reaches row 10,000 and column 9,000, past row 5,000 or column SZ, the last ones "
+        "read (fix: delete what lies so far from the ladder, or open it in your spreadsheet program and save it "
+        "as an Excel workbook (.xlsx), then import that)"
+    )
+
+
+# --------------------------------------------------------------------------- levels by code, moves
+
+
+def test_levels_known_by_their_codes_groups_as_heading_rows_and_a_moves_tab() -> None:
+    result = imported("engineering-levels.xlsx")
+    ladder = result.ladder
+    assert [(lv.id, lv.code, lv.title) for lv in ladder.levels] == [
+        ("level-1", "L1", "Level 1"),
+        ("level-2", "L2", "Level 2"),
+        ("level-3", "L3", "Level 3"),
+        ("level-4", "L4", "Level 4"),
+        ("level-5", "L5", "Level 5"),
+    ]
+    assert ladder.field == "Engineering" and ladder.title == "Engineering career ladder"
+    assert [(theme.name, [c.id for c in theme.competencies]) for theme in ladder.competencies] == [
+        ("Craft", ["code-quality", "testing"]),
+        ("Impact", ["scope"]),  # a competency named like a level's field, under a group: a competency
+    ]
+    assert ladder.level("level-1").leads_to == []
+    assert [(m.to, m.criteria) for m in ladder.level("level-1").moves] == [("level-2", ["Delivers features alone"])]
+    assert [(m.to, m.criteria) for m in ladder.level("level-2").moves] == [
+        ("level-3", ["Leads a project", "Mentors others"])
+    ]
+    assert ladder.level("level-3").leads_to == ["level-4"] and ladder.level("level-4").leads_to == ["level-5"]
+    assert "level-4" not in expectations(result)["testing"]
+
+
+# --------------------------------------------------------------------------- mistakes
+
+
+def test_every_mistake_is_named_with_its_cell_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    into = tmp_path / "ours"
+    assert main(["import", str(SHEETS / "mistakes.xlsx"), "--into", str(into)]) == 1
+    err = capsys.readouterr().err
+    name = SHEETS / "mistakes.xlsx"
+    assert err.splitlines() == [
+        f"warning: {name}: Matrix!D1: column D is empty (no header, no value); it is left out",
+        f"error: {name}: Matrix!F1: the level header 'Mid-level' is also the header of column C; each level has "
+        "one column, so its cell (F3) cannot be placed (fix: rename one of them, or delete the column that repeats "
+        "the other)",
+        f"error: {name}: Matrix!C2: years '2026-02-04' was turned into a date by the spreadsheet (fix: format the "
+        "cells as text and type the years again, like 2–4)",
+        f"error: {name}: Matrix!J20: 'Ask Sam whether we need a Staff level' lies outside the table (rows 1–4, "
+        "columns A–F), so it cannot be placed (fix: delete it, move it into the table, or list it under ignore: "
+        "in a mapping file)",
+        "3 problems found; nothing was written.",
+    ]
+    assert not into.exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # not even the folder it was being made in
+
+
+def _workbook(tmp_path: Path, rows: list[list[Any]], title: str = "Matrix") -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "ladder.xlsx"
+    book.save(path)
+    return path
+
+
+def test_cells_without_a_place_are_each_named(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path,
+        [
+            ["Area", "Competency", "L1", "L2", None],
+            ["Craft", "Quality", "Good", "Better", "a value with no level"],
+            [None, None, "a cell with no competency", None, None],
+            [None, "Pace", "Fast", "Faster", None],
+        ],
+    )
+    with pytest.raises(InputErrors) as refused:
+        import_workbook(path)
+    assert [str(problem).split(": ", 1)[1] for problem in refused.value.problems] == [
+        "Matrix!E2: 'a value with no level' lies outside the table (rows 1–4, columns A–D), so it cannot be "
+        "placed (fix: delete it, move it into the table, or list it under ignore: in a mapping file)",
+        "Matrix!C3: 'a cell with no competency' has no competency on its row (fix: write the competency's name "
+        "in B3, or delete the cell)",
+    ]
+
+
+def test_a_matrix_header_naming_no_level_of_the_levels_tab_is_named(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    matrix = book.active
+    assert matrix is not None
+    matrix.title = "Matrix"
+    matrix.append(["Competency", "Junior (E1)", "Senoir", "Staff (E3)"])
+    matrix.append(["Quality", "Good", "Better", "Best"])
+    levels = book.create_sheet("Levels")
+    levels.append(["Code", "Title", "Track"])
+    levels.append(["E1", "Junior", "Engineering"])
+    levels.append(["E2", "Senior", "Engineering"])
+    book.save(tmp_path / "ladder.xlsx")
+    with pytest.raises(InputErrors) as refused:
+        import_workbook(tmp_path / "ladder.xlsx")
+    assert [str(problem).split(": ", 1)[1] for problem in refused.value.problems] == [
+        "Matrix!C1: the header 'Senoir' names no level of the levels sheet (fix: did you mean 'Senior'?)",
+        "Matrix!D1: the header 'Staff (E3)' names no level of the levels sheet (fix: write one of: Junior, Senior)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("grid.csv", None, "is an Excel workbook, not CSV text (fix: name it grid.xlsx)"),
+        ("grid.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "is not a spreadsheet ladderpress reads"),
+        ("grid.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "is an Excel 97-2003 workbook (.xls)"),
+        ("grid.xlsx", b"Competency,L1\nQuality,Good\n", "is text (CSV, perhaps), not a workbook"),
+        ("grid.ods", None, "is an Excel workbook, not an OpenDocument spreadsheet (fix: name it grid.xlsx)"),
+    ],
+)
+def test_a_file_that_is_not_what_its_name_says_is_refused(
+    tmp_path: Path, name: str, data: bytes | None, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data if data is not None else (SHEETS / "grouped.xlsx").read_bytes())
+    with pytest.raises(InputErrors) as refused:
+        import_workbook(path)
+    assert message in str(refused.value.problems[0])
+
+
+def test_a_csv_with_semicolons_and_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "grid.csv"
+    path.write_bytes('\ufeffCompetency;Junior (E1);Senior (E2)\r\nQuality;Good;"Better\n• and tested"\r\n'.encode())
+    result = import_workbook(path)
+    assert expectations(result) == {
+        "quality": {"junior": {"text": "Good"}, "senior": {"text": "Better", "behaviours": ["and tested"]}}
+    }
+
+
+# --------------------------------------------------------------------------- --into
+
+
+def test_import_into_a_folder_makes_a_project_that_checks_clean_and_builds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "ours"
+    assert main(["import", str(SHEETS / "grouped.xlsx"), "--into", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert f"# next: ladderpress check --project {project}, then build it: cd {project} && ladderpress" in out
+    assert sorted(p.name for p in project.iterdir()) == [
+        ".gitignore",
+        "README.md",
+        "brands",
+        "content",
+        "examples",
+        "guides",
+        "schemas",
+    ]
+    assert sorted(p.name for p in (project / "guides").iterdir()) == [
+        "handbook.yaml",
+        "ic-track.yaml",
+        "level-guides.yaml",
+        "manager-track.yaml",
+        "onboarding.yaml",
+        "one-pagers.yaml",
+    ]
+    level = (project / "content/levels/senior-product-manager.yaml").read_text(encoding="utf-8")
+    assert level.startswith("# yaml-language-server: $schema=../../schemas/level.schema.json\n")
+    assert "tracks: [ic, manager]\n" in level and "years: [4, 6]\n" in level
+    assert "# TODO: the introduction" not in level
+    assert main(["check", "--project", str(project)]) == 0
+    assert "ok: 6 levels, 6 recipes" in capsys.readouterr().out
+    assert main(["build", "one-pagers", "--level", "senior-product-manager", "--project", str(project), "-j", "1"]) == 0
+    assert len(PdfReader(project / "out/one-pagers/senior-product-manager.pdf").pages) == 1
+    # a folder that is not empty is refused, whatever it holds
+    assert main(["import", str(SHEETS / "grouped.xlsx"), "--into", str(project)]) == 2
+    assert "already exists and is not an empty folder" in capsys.readouterr().err
+
+
+def test_the_sample_roster_names_the_imported_levels(tmp_path: Path) -> None:
+    project = tmp_path / "ours"
+    write_project(imported("engineering-levels.xlsx"), project)
+    roster = (project / "examples/new-hires.csv").read_text(encoding="utf-8").splitlines()
+    assert roster[0].startswith("name,level,")
+    assert {line.split(",")[1] for line in roster[1:]} == {"level-1", "level-2", "level-3", "level-4", "level-5"}
+
+
+# --------------------------------------------------------------------------- the round trip
+
+
+ROUND_TRIP = ["default", "engineering", "first-edition", "ft", "monzo", "snowflake"]
+
+
+@pytest.mark.parametrize("name", ROUND_TRIP)
+def test_export_then_import_gives_the_same_ladder(name: str, tmp_path: Path) -> None:
+    """export --format xlsx, then import --into: the new project's ladder is the one exported."""
+    source = tmp_path / "source"
+    if name == "default":
+        shutil.copytree(ROOT / "content", source / "content")
+    else:
+        shutil.copytree(FIXTURES / name / "content", source / "content")
+        if (FIXTURES / name / "guides").is_dir():
+            shutil.copytree(FIXTURES / name / "guides", source / "guides")
+    if name == "first-edition":
+        assert main(["upgrade", "--project", str(source), "-q"]) == 0
+    ladder, problems, _ = load_ladder(source / "content", source)
+    assert ladder is not None, problems
+    workbook = tmp_path / "ladder.xlsx"
+    assert main(["export", "--project", str(source), "--out", str(workbook), "-q"]) == 0
+    result = import_workbook(workbook)
+    assert result.exported
+    project = tmp_path / "imported"
+    write_project(result, project)
+    back, problems, warnings = load_ladder(project / "content", project)
+    assert back is not None, problems
+    assert warnings == []
+    assert back.model_dump() == ladder.model_dump()
+
+
+def test_an_exported_workbook_is_read_exactly_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workbook = tmp_path / "ladder.xlsx"
+    assert main(["export", "--project", str(ROOT), "--out", str(workbook), "-q"]) == 0
+    assert main(["import", str(workbook)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"# {workbook}: a workbook ladderpress exported: read exactly, sheet by sheet (no mapping applies)"
+    assert out[1].startswith("# would make: 8 levels (apm, pm, senior-pm, principal-pm, group-pm, director, vp, cpo)")
+
+
+def test_an_edited_exported_workbook_names_the_cell_it_cannot_read(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    workbook = tmp_path / "ladder.xlsx"
+    assert main(["export", "--project", str(ROOT), "--out", str(workbook), "-q"]) == 0
+    book = load_workbook(workbook)
+    book["Levels"]["E3"] = "second"  # rank
+    raw = io.BytesIO()
+    book.save(raw)
+    workbook.write_bytes(raw.getvalue())
+    with pytest.raises(InputErrors) as refused:
+        import_workbook(workbook)
+    assert [str(p) for p in refused.value.problems] == [
+        f"{workbook}: Levels!E3: rank: expected a whole number, got 'second' (fix: write a number such as 3)"
+    ]
