@@ -800,14 +800,14 @@ def _import(args: argparse.Namespace, reporter: Reporter) -> int:
     """``ladderpress import``: the mapping read (YAML), then what was made or would be; problems write nothing."""
     try:
         imported = import_workbook(args.file, args.mapping)
+        for note in imported.notes:
+            reporter.err.print(f"[yellow]warning[/]: {escape(note)}", soft_wrap=True, highlight=False)
+        written = write_project(imported, args.into) if args.into is not None else None
     except InputErrors as exc:
         for note in getattr(exc, "notes", ()):
             reporter.err.print(f"[yellow]warning[/]: {escape(note)}", soft_wrap=True, highlight=False)
         reporter.problems(exc.problems, outcome="nothing was written")
         return EXIT_INPUT
-    for note in imported.notes:
-        reporter.err.print(f"[yellow]warning[/]: {escape(note)}", soft_wrap=True, highlight=False)
-    written = write_project(imported, args.into) if args.into is not None else None
     for line in import_report(imported, args.into, written):
         reporter.say(escape(line))
     return EXIT_OK
