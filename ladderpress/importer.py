@@ -84,21 +84,20 @@ class Grid:
     """Each cell a merge covers (inside the sheet's values' box), but its first: → the merge's first cell."""
 
     def __post_init__(self) -> None:
-        rows = max((r for r, _ in self.cells), default=0)
-        cols = max((c for _, c in self.cells), default=0)
+        self._by_row: dict[int, list[int]] = {}
+        self._by_column: dict[int, list[int]] = {}
+        for r, c in sorted(self.cells):
+            self._by_row.setdefault(r, []).append(c)
+            self._by_column.setdefault(c, []).append(r)
+        self.rows = max(self._by_row, default=0)
+        """The last row holding a value."""
+        self.cols = max(self._by_column, default=0)
+        """The last column holding a value."""
         for r1, c1, r2, c2 in self.merges:
-            for r in range(r1, min(r2, rows) + 1):
-                for c in range(c1, min(c2, cols) + 1):
+            for r in range(r1, min(r2, self.rows) + 1):
+                for c in range(c1, min(c2, self.cols) + 1):
                     if (r, c) != (r1, c1):
                         self.covered[(r, c)] = (r1, c1)
-
-    @property
-    def rows(self) -> int:
-        return max((r for r, _ in self.cells), default=0)
-
-    @property
-    def cols(self) -> int:
-        return max((c for _, c in self.cells), default=0)
 
     def own(self, r: int, c: int) -> Any:
         """The cell's own value (None for a blank cell, or one a merge covers)."""
@@ -124,7 +123,11 @@ class Grid:
 
     def row_cells(self, r: int) -> list[int]:
         """The columns of row ``r`` holding a value of their own, left to right."""
-        return sorted(c for (row, c) in self.cells if row == r)
+        return self._by_row.get(r, [])
+
+    def column_cells(self, c: int) -> list[int]:
+        """The rows of column ``c`` holding a value of their own, top to bottom."""
+        return self._by_column.get(c, [])
 
 
 def letter(column: int) -> str:
@@ -1215,7 +1218,7 @@ class _Reader:
 
     def _lost(self, grid: Grid, header: int, c: int) -> str:
         """``, so its cells (F3, F4) cannot be placed``: the values under a header that is refused."""
-        below = sorted(r for (r, col) in grid.cells if col == c and r > header and not self.is_ignored(grid, r, col))
+        below = [r for r in grid.column_cells(c) if r > header and not self.is_ignored(grid, r, c)]
         if not below:
             return ""
         shown = ", ".join(f"{letter(c)}{r}" for r in below[:6]) + (", …" if len(below) > 6 else "")
@@ -1231,7 +1234,7 @@ class _Reader:
         for c in columns:
             text = grid.text(header, c, merged=False)
             if not text:
-                below = [r for (r, col) in grid.cells if col == c and r > header and not self.is_ignored(grid, r, col)]
+                below = [r for r in grid.column_cells(c) if r > header and not self.is_ignored(grid, r, c)]
                 if below:
                     for r in sorted(below):
                         self.problem(
@@ -2139,7 +2142,8 @@ def _exported(grids: list[Grid]) -> bool:
         sheet_key(grid.title): {column_name(grid.text(1, c, merged=False)) for c in grid.row_cells(1)} for grid in grids
     }
     levels, expectations = headers.get("levels", set()), headers.get("expectations", set())
-    return {"id", "title"} <= levels and {"competency", "level"} <= expectations
+    about = headers.get("about", set()) == {"field", "value"}
+    return {"id", "title"} <= levels and ({"competency", "level"} <= expectations or about)
 
 
 def _rows(grid: Grid) -> list[list[Any]]:
@@ -2336,8 +2340,7 @@ def write_project(imported: Imported, folder: Path) -> list[str]:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise UsageError(f"{folder} already exists and is not an empty folder; choose a new folder for the project")
     parent = folder.absolute().parent
-    if not parent.is_dir():
-        raise UsageError(f"{parent} does not exist; create it first, or choose another folder")
+    parent.mkdir(parents=True, exist_ok=True)
     scratch = parent / f".{folder.name}.importing-{os.getpid()}"
     shutil.rmtree(scratch, ignore_errors=True)
     made = project_files(imported, folder.absolute().name)
