@@ -1718,6 +1718,7 @@ def import_workbook(path: Path, mapping_path: Path | None = None) -> Imported:
     reader.decisions.append(Decision(f"ignore: [{ignore}]", "cells to leave out, such as Matrix!M20 or Levels!H"))
     if reader.problems:
         raise ImportErrors(_in_order(reader.problems, grids), reader.notes)
+    _levels_by_id(data, reader.where)
     try:
         ladder = _validated(name, data, reader.where)
     except InputErrors as exc:
@@ -1725,6 +1726,25 @@ def import_workbook(path: Path, mapping_path: Path | None = None) -> Imported:
     return Imported(
         name, data, ladder, [*_ladder_decisions(data, reader), *reader.decisions], reader.notes, placeholders
     )
+
+
+def _levels_by_id(data: dict[str, Any], where: dict[Loc, str]) -> None:
+    """The levels in the order a project's files are read (by id, as content/levels/<id>.yaml sort), so the
+    ladder imported is the one the project loads; where each value came from follows its level."""
+    levels = data["levels"]
+    order = sorted(range(len(levels)), key=lambda i: f"{levels[i]['id']}.yaml")
+    data["levels"] = [levels[i] for i in order]
+    moved = {old: new for new, old in enumerate(order)}
+    remapped = {
+        (
+            ("levels", moved[loc[1]], *loc[2:])
+            if loc[:1] == ("levels",) and len(loc) > 1 and isinstance(loc[1], int)
+            else loc
+        ): cell
+        for loc, cell in where.items()
+    }
+    where.clear()
+    where.update(remapped)
 
 
 def _in_order(problems: list[Problem], grids: list[Grid]) -> list[Problem]:

@@ -242,7 +242,7 @@ def test_a_mapping_naming_a_sheet_the_workbook_lacks_says_which_it_has(tmp_path:
 def test_the_same_grid_saved_as_csv_makes_the_levels_from_its_headers() -> None:
     result = imported("grouped.csv")
     ladder = result.ladder
-    assert [(lv.id, lv.code, lv.title, lv.rank) for lv in ladder.levels] == [
+    assert [(lv.id, lv.code, lv.title, lv.rank) for lv in ladder.ranked_levels()] == [
         ("associate-pm", "L1", "Associate PM", 1),
         ("pm", "L2", "PM", 2),
         ("senior-pm", "L3", "Senior PM", 3),
@@ -252,7 +252,7 @@ def test_the_same_grid_saved_as_csv_makes_the_levels_from_its_headers() -> None:
     ]
     # one track named after the field, every level on it, each leading to the next
     assert [(t.id, t.name) for t in ladder.tracks] == [("product-management", "Product Management")]
-    assert [lv.leads_to for lv in ladder.levels] == [
+    assert [lv.leads_to for lv in ladder.ranked_levels()] == [
         ["pm"],
         ["senior-pm"],
         ["principal-pm"],
@@ -260,7 +260,7 @@ def test_the_same_grid_saved_as_csv_makes_the_levels_from_its_headers() -> None:
         ["director"],
         [],
     ]
-    assert [lv.years for lv in ladder.levels][:3] == [[0, 2], [2, 4], [4, 6]]
+    assert [lv.years for lv in ladder.ranked_levels()][:3] == [[0, 2], [2, 4], [4, 6]]
     # blank cells below a group's first are the group above; the cell merged in the workbook is blank in CSV
     assert [len(theme.competencies) for theme in ladder.competencies] == [3, 2]
     from_xlsx = expectations(imported("grouped.xlsx"))
@@ -312,7 +312,7 @@ def test_an_ods_file_that_asks_for_billions_of_cells_is_refused_before_it_is_rea
 def test_levels_known_by_their_codes_groups_as_heading_rows_and_a_moves_tab() -> None:
     result = imported("engineering-levels.xlsx")
     ladder = result.ladder
-    assert [(lv.id, lv.code, lv.title) for lv in ladder.levels] == [
+    assert [(lv.id, lv.code, lv.title) for lv in ladder.ranked_levels()] == [
         ("level-1", "L1", "Level 1"),
         ("level-2", "L2", "Level 2"),
         ("level-3", "L3", "Level 3"),
@@ -482,6 +482,15 @@ def test_import_into_a_folder_makes_a_project_that_checks_clean_and_builds(
     # a folder that is not empty is refused, whatever it holds
     assert main(["import", str(SHEETS / "grouped.xlsx"), "--into", str(project)]) == 2
     assert "already exists and is not an empty folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["grouped.xlsx", "grouped.csv", "grouped.ods", "engineering-levels.xlsx"])
+def test_the_project_written_loads_the_ladder_imported(name: str, tmp_path: Path) -> None:
+    result = imported(name)
+    write_project(result, tmp_path / "ours")
+    back, problems, warnings = load_ladder(tmp_path / "ours/content", tmp_path / "ours")
+    assert back is not None and (problems, warnings) == ([], [])
+    assert back == result.ladder
 
 
 def test_the_sample_roster_names_the_imported_levels(tmp_path: Path) -> None:
