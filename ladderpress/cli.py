@@ -1,7 +1,7 @@
 """The command line: parses arguments into a request, runs it, and reports its events.
 
-``ladderpress build|check|preflight|list|watch|init|new-brand|schema|upgrade|export``; ``ladderpress`` alone (and
-``python build.py``) builds everything, and the forms before subcommands existed
+``ladderpress build|check|preflight|list|watch|init|new-brand|schema|upgrade|export|import``; ``ladderpress`` alone
+(and ``python build.py``) builds everything, and the forms before subcommands existed
 (``ladderpress one-pagers``, ``ladderpress --project X check``) still work. The build
 itself is :mod:`ladderpress.pipeline`; this module only parses and reports.
 """
