@@ -17,7 +17,8 @@ makes is valid.
 
 Spreadsheets are read as :class:`Grid` (values by cell, merged ranges): .xlsx with openpyxl, .ods with
 python-calamine (after its size is measured: an .ods can ask for billions of cells in a few bytes), .csv
-with the roster's CSV helpers. All are read through :mod:`ladderpress.files` and bounded.
+with the CSV helpers it shares with the roster (:mod:`ladderpress.sheets`). All are read through
+:mod:`ladderpress.files` and bounded.
 
 The project (``--into DIR``) is made as ``ladderpress init`` makes one, with the imported content in place of
 the sample's: see :func:`project_files` and :func:`write_project`.
@@ -25,7 +26,6 @@ the sample's: see :func:`project_files` and :func:`write_project`.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime
 import difflib
@@ -48,6 +48,19 @@ from slugify import slugify
 from ladderpress import files
 from ladderpress.errors import InputErrors, Problem, Refusal, UsageError, plain_words
 from ladderpress.model import Ladder, LocatedProblems, column_name
+from ladderpress.sheets import (
+    ERRORS,
+    KINDS,
+    NotText,
+    binary_kind,
+    blank,
+    cell_text,
+    csv_records,
+    csv_text,
+    is_text,
+    separator,
+    sheet_name,
+)
 
 MAX_IMPORT_BYTES = 10_000_000
 """The largest spreadsheet file read (a ladder's workbook is a few hundred kB at most)."""
@@ -147,18 +160,9 @@ def column_number(letters: str) -> int:
     return number
 
 
-def cell_text(value: Any) -> str:
-    """A value as the spreadsheet shows it: text stripped, 3 not 3.0, dates as YYYY-MM-DD."""
-    from ladderpress.roster import _text
-
-    text = _text(value)
-    return text.strip() if isinstance(text, str) else str(text)
-
-
 def sheet_prefix(title: str) -> str:
-    from ladderpress.roster import _sheet_name
-
-    return _sheet_name(title) + "!"
+    """How a reference to a cell of the sheet starts: ``Matrix!``, ``'Job levels'!``."""
+    return sheet_name(title) + "!"
 
 
 class ImportErrors(InputErrors):
@@ -205,9 +209,7 @@ def read_grids(path: Path, name: str) -> tuple[list[Grid], list[Problem], list[s
 
 def _kind(data: bytes, name: str, suffix: str) -> str:
     """ "xlsx", "ods" or "csv": what the bytes are, refused when that is not what the name says."""
-    from ladderpress.roster import KINDS, _binary_kind, _is_text
-
-    kind = _binary_kind(data)
+    kind = binary_kind(data)
     stem = PurePosixPath(name).stem
     if suffix in (".csv", ".tsv"):
         if kind == "xlsx":
@@ -218,7 +220,7 @@ def _kind(data: bytes, name: str, suffix: str) -> str:
             raise _Refused(Problem(name, f"{KINDS[kind][0]}, not CSV text", hint=SAVE_AS_XLSX))
         return "csv"
     if kind is None:
-        if _is_text(data):
+        if is_text(data):
             raise _Refused(
                 Problem(name, "is text (CSV, perhaps), not a workbook", hint=f"name it {stem}.csv if it is CSV")
             )
@@ -249,21 +251,15 @@ def _kind(data: bytes, name: str, suffix: str) -> str:
     return kind
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _bounded(
     title: str, values: Iterable[tuple[Cell, Any]], name: str, problems: list[Problem]
 ) -> tuple[dict[Cell, Any], str]:
     """The non-blank values inside the rows and columns read; a formula's error, or values past them, are problems."""
-    from ladderpress.roster import ERRORS
-
     prefix = sheet_prefix(title)
     cells: dict[Cell, Any] = {}
     beyond: Cell | None = None
     for (r, c), value in values:
-        if _blank(value):
+        if blank(value):
             continue
         if r > MAX_ROWS or c > MAX_COLUMNS:
             beyond = beyond or (r, c)
@@ -419,24 +415,14 @@ def _ods_extent(data: bytes, name: str) -> dict[str, tuple[int, int]]:
 def _csv_grid(data: bytes, name: str, title: str) -> tuple[Grid, list[Problem]]:
     """A CSV file as one grid: UTF-8 (its mark dropped) or UTF-16 with its mark, separated by commas,
     semicolons or tabs (whichever its first line uses most); a row CSV cannot read is a problem of its line."""
-    from ladderpress.roster import _csv_records, _separator
-
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise _Refused(Problem(name, "starts as UTF-16 text but is not", 1, hint="save it as CSV UTF-8")) from None
-    else:
-        data = data.removeprefix(codecs.BOM_UTF8)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise _Refused(Problem(name, "is not UTF-8 text", line, hint="save it as CSV UTF-8")) from None
+    try:
+        text = csv_text(data)
+    except NotText as exc:  # its line only: a matrix's cells are named by row and column anyway
+        raise _Refused(Problem(name, exc.message, exc.line, hint="save it as CSV UTF-8")) from None
     problems: list[Problem] = []
     values: list[tuple[Cell, Any]] = []
     row = 0
-    for line, record in _csv_records(text, _separator(text)):
+    for line, record in csv_records(text, separator(text)):
         row += 1
         if isinstance(record, csv.Error):
             problems.append(Problem(name, f"line {line} is not readable CSV ({record})", line, hint="save it again"))
@@ -968,7 +954,7 @@ class _Reader:
             draft = _LevelDraft(key=f"row {r}", order=len(drafts))
             for name, c in columns.items():
                 value = grid.value(r, c)
-                if not _blank(value):
+                if not blank(value):
                     draft.values[name] = (value, grid.at(r, c))
             for c in cells:
                 if c not in columns.values():
@@ -1338,7 +1324,7 @@ class _Reader:
             level_cells = {  # a cell covered by a label merged across (a group's name over the row) is no value
                 c: grid.value(r, c)
                 for c in by_column
-                if not _blank(grid.value(r, c))
+                if not blank(grid.value(r, c))
                 and not self.is_ignored(grid, r, c)
                 and grid.covered.get((r, c), (r, c))[1] in by_column
             }

@@ -15,7 +15,6 @@ one person is never handed to another (:func:`assign_files`).
 
 from __future__ import annotations
 
-import codecs
 import csv
 import dataclasses
 import datetime
@@ -26,7 +25,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -38,6 +37,22 @@ from ladderpress import files
 from ladderpress.errors import Problem, did_you_mean, plain_words, relative
 from ladderpress.load import YamlProblem, read_yaml
 from ladderpress.model import Ladder, Person, column_name
+from ladderpress.sheets import (
+    BREAKS,
+    DAMAGED,
+    ERRORS,
+    KINDS,
+    SAVE_AS,
+    NotText,
+    binary_kind,
+    blank,
+    csv_records,
+    csv_text,
+    is_text,
+    separator,
+    sheet_name,
+    shown,
+)
 
 MAX_ROSTER_BYTES = 5_000_000
 MAX_ROWS = 10_000
@@ -60,10 +75,6 @@ them, while a crafted sheet of blank rows (parsed at some 20,000 rows a second) 
 
 Row = tuple[int, dict[str, Any]]
 """A roster row: the line it starts on, and its values by column."""
-
-BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-"""C0 and C1 controls (tab, CR, LF, VT, FF, NUL, ESC, U+001C-U+001E, U+0085, …) and the Unicode
-line and paragraph separators: none of them belongs in a name, a team or a date."""
 
 
 def person_key(name: str) -> str:
@@ -232,7 +243,7 @@ def _csv_text(path: Path, name: str, roots: Sequence[Path]) -> str:
     with its line and column (counted without the mark). A file that is not text at all (a workbook
     with the wrong name, an .xls, an .ods) is refused as what it is."""
     data = _read(path, name, roots)
-    kind = _binary_kind(data)
+    kind = binary_kind(data)
     if kind == "xlsx":
         raise _Fatal(
             Problem(
@@ -244,34 +255,16 @@ def _csv_text(path: Path, name: str, roots: Sequence[Path]) -> str:
     if kind is not None:
         what, hint = KINDS[kind]
         raise _Fatal(Problem(name, f"{what}, not CSV text", hint=hint))
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise _Fatal(
-                Problem(name, "starts as UTF-16 text but is not", 1, hint="export the roster as CSV UTF-8")
-            ) from None
-    data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[start : exc.start].decode("utf-8")) + 1
-        raise _Fatal(
-            Problem(
-                name,
-                "is not UTF-8 text",
-                data.count(b"\n", 0, exc.start) + 1,
-                column,
-                hint="export the roster as CSV UTF-8",
-            )
-        ) from None
+        return csv_text(data)
+    except NotText as exc:
+        raise _Fatal(Problem(name, exc.message, exc.line, exc.column, hint="export the roster as CSV UTF-8")) from None
 
 
 def _csv_rows(text: str, place: _Place, roster: Roster, wanted: _Wanted) -> list[Row]:
     """The data rows under the header; a row that is not readable CSV is a problem of its own."""
     name = place.file
-    records = _csv_records(text, _separator(text))
+    records = csv_records(text, separator(text))
     header_line, header = next(((line, cells) for line, cells in records if cells != []), (1, []))
     if isinstance(header, csv.Error):
         raise _Fatal(
@@ -305,40 +298,6 @@ def _csv_rows(text: str, place: _Place, roster: Roster, wanted: _Wanted) -> list
             continue
         rows.append((line, {column: cell for column, cell in zip(columns, cells, strict=False) if column in used}))
     return rows
-
-
-SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
-"""What separates a roster's values: commas, or what European spreadsheets and "text" exports use."""
-
-
-def _separator(text: str) -> str:
-    """The separator the header line uses most (a comma when it uses none): semicolons and tabs are
-    read as such rather than taken for one long column."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {separator: first.count(separator) for separator in SEPARATORS}
-    best = max(counts, key=lambda separator: counts[separator])
-    return best if counts[best] else ","
-
-
-def _csv_records(text: str, separator: str = ",") -> Iterator[tuple[int, list[str] | csv.Error]]:
-    """Each CSV record with the line it starts on, or the error that stopped it.
-
-    The reader works on the raw stream (``newline=""``): only ``\\r`` and ``\\n`` end a row,
-    never U+2028, U+0085, a form feed or the other breaks ``str.splitlines`` knows. Strict
-    mode refuses a stray quote instead of quietly swallowing the rows after it.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    start = 1
-    while True:
-        try:
-            yield start, next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield start, exc
-            if reader.line_num < start:  # nothing was consumed: stop rather than loop
-                return
-        start = reader.line_num + 1
 
 
 def _csv_words(error: csv.Error) -> tuple[str, str]:
@@ -477,28 +436,8 @@ def _with_extra(values: dict[str, Any], columns: Sequence[str]) -> dict[str, Any
     if not columns:
         return values
     kept = {column: value for column, value in values.items() if column not in columns}
-    kept["extra"] = {column: _text(values.get(column)) for column in columns}
+    kept["extra"] = {column: shown(values.get(column)) for column in columns}
     return kept
-
-
-def _text(value: Any) -> Any:
-    """A YAML or workbook value as text, the way a spreadsheet shows it (lists and mappings are left for
-    the model to refuse)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.15g}"  # 15 digits, as Excel shows
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, datetime.timedelta):
-        return str(value)
-    return value
 
 
 def _check_row(values: dict[str, Any], line: int, place: _Place, ladder: Ladder) -> tuple[Person | None, list[Problem]]:
@@ -546,61 +485,6 @@ def _check_row(values: dict[str, Any], line: int, place: _Place, ladder: Ladder)
 
 # --------------------------------------------------------------------------- workbooks
 
-ZIP = (b"PK\x03\x04", b"PK\x05\x06")
-"""How a zip archive starts (an .xlsx is one; so are .ods, .docx and .numbers files)."""
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-"""How a compound document starts: an .xls, or an Office file protected by a password (encrypted inside one)."""
-SAVE_AS = "save it as .xlsx or CSV UTF-8"
-DAMAGED = "open it in a spreadsheet and save it again as .xlsx, or as CSV UTF-8"
-KINDS: dict[str, tuple[str, str]] = {
-    "encrypted": (
-        "is protected by a password, so it cannot be read",
-        "remove the password (in Excel: File > Info > Protect Workbook), then save it as .xlsx or CSV UTF-8",
-    ),
-    "xls": ("is an Excel 97-2003 workbook (.xls), which cannot be read", SAVE_AS),
-    "ods": ("is an OpenDocument spreadsheet (.ods), which cannot be read", SAVE_AS),
-    "zip": ("is a zip archive that holds no Excel workbook (a Word or Numbers file, say)", SAVE_AS),
-    "damaged": ("starts as a zip archive, as a workbook does, but is damaged", DAMAGED),
-}
-"""Files that are not text, by kind (see :func:`_binary_kind`): what they are, and what to do."""
-ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!")
-"""What a cell holds when its formula failed (openpyxl passes the error on as text)."""
-
-
-def _binary_kind(data: bytes) -> str | None:
-    """What a roster's bytes are when they are not text: "xlsx" (an Excel workbook), or a key of :data:`KINDS`;
-    None for anything else (text, or bytes of no kind known here)."""
-    if data.startswith(OLE):
-        return "encrypted" if "EncryptedPackage".encode("utf-16-le") in data else "xls"
-    if not data.startswith(ZIP):
-        return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-                return "xlsx"
-            kind = archive.getinfo("mimetype") if "mimetype" in names else None
-            if kind is not None and kind.file_size < 100 and archive.read(kind).startswith(ODS):
-                return "ods"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
-        return "damaged"
-    return "zip"
-
-
-ODS = b"application/vnd.oasis.opendocument.spreadsheet"
-
-
-def _is_text(data: bytes) -> bool:
-    """Whether a file starts as text: UTF-16 with its mark, or UTF-8 (a mark or not) with no NUL."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return True
-    head = data[:4096]
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return False
-    return b"\x00" not in head
-
 
 def _xlsx_rows(data: bytes, name: str, roster: Roster, wanted: _Wanted) -> tuple[list[Row], _Place]:
     """The rows of a workbook's first worksheet, and where they are; any other file is refused as what it is.
@@ -617,9 +501,9 @@ def _xlsx_rows(data: bytes, name: str, roster: Roster, wanted: _Wanted) -> tuple
     A first sheet that is hidden (or "very hidden") is refused: Excel shows no tab for it, so the
     roster one checks in Excel would not be the one the packets are made from.
     """
-    kind = _binary_kind(data)
+    kind = binary_kind(data)
     if kind is None:
-        if _is_text(data):
+        if is_text(data):
             raise _Fatal(
                 Problem(
                     name,
@@ -631,7 +515,7 @@ def _xlsx_rows(data: bytes, name: str, roster: Roster, wanted: _Wanted) -> tuple
     if kind != "xlsx":
         what, hint = KINDS[kind]
         raise _Fatal(Problem(name, what, hint=hint))
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # read once already by _binary_kind
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # read once already by binary_kind
         unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > MAX_WORKBOOK_BYTES:
         raise _Fatal(
@@ -657,16 +541,16 @@ def _xlsx_rows(data: bytes, name: str, roster: Roster, wanted: _Wanted) -> tuple
                 raise _Fatal(
                     Problem(
                         name,
-                        f"the first sheet, {_sheet_name(sheets[0].title)}, is hidden: the people on it are not "
+                        f"the first sheet, {sheet_name(sheets[0].title)}, is hidden: the people on it are not "
                         "the ones the workbook shows",
                         hint="unhide the sheet (in Excel: right-click a tab > Unhide), or delete it, "
                         "so that the roster is the first sheet one can see",
                     )
                 )
             if len(sheets) > 1:
-                others = ", ".join(_sheet_name(sheet.title) for sheet in sheets[1:])
+                others = ", ".join(sheet_name(sheet.title) for sheet in sheets[1:])
                 roster.warnings.append(
-                    f"{name}: reading the first sheet, {_sheet_name(sheets[0].title)}, only; "
+                    f"{name}: reading the first sheet, {sheet_name(sheets[0].title)}, only; "
                     f"sheet(s) {others} are not read"
                 )
             return _sheet_rows(sheets[0], name, roster, wanted)
@@ -687,7 +571,7 @@ def _sheet_rows(sheet: Any, name: str, roster: Roster, wanted: _Wanted) -> tuple
     """
     from openpyxl.utils import get_column_letter
 
-    title = _sheet_name(sheet.title)
+    title = sheet_name(sheet.title)
     sheet.reset_dimensions()  # the size a sheet notes for itself may be wrong: read every row there is
     place = _Place(name, title)
     columns: list[str] | None = None
@@ -707,7 +591,7 @@ def _sheet_rows(sheet: Any, name: str, roster: Roster, wanted: _Wanted) -> tuple
         if cells == empty or _blank_row(cells):
             continue
         if columns is None:
-            if not _blank(cells[MAX_COLUMNS]):
+            if not blank(cells[MAX_COLUMNS]):
                 raise _Fatal(
                     Problem(
                         name,
@@ -717,7 +601,7 @@ def _sheet_rows(sheet: Any, name: str, roster: Roster, wanted: _Wanted) -> tuple
                         cell=f"{title}!{number}:{number}",
                     )
                 )
-            header = ["" if _blank(value) else str(_text(value)) for value in cells]
+            header = ["" if blank(value) else str(shown(value)) for value in cells]
             while header and not header[-1]:
                 header.pop()
             letters: dict[str, str] = {}
@@ -731,7 +615,7 @@ def _sheet_rows(sheet: Any, name: str, roster: Roster, wanted: _Wanted) -> tuple
             stray += [
                 f"{title}!{get_column_letter(i)}{number}"
                 for i, value in enumerate(beyond, len(columns) + 1)
-                if not _blank(value)
+                if not blank(value)
             ]
         values, problems = _sheet_values(cells, columns, used, number, place)
         if problems:
@@ -766,7 +650,7 @@ def _sheet_values(
     values: dict[str, Any] = {}
     problems = []
     for column, value in zip(columns, cells, strict=False):
-        if column not in used or _blank(value):
+        if column not in used or blank(value):
             continue
         if isinstance(value, str) and value.strip() in ERRORS:
             problems.append(
@@ -781,10 +665,10 @@ def _sheet_values(
             values[column] = value.date() if isinstance(value, datetime.datetime) else value
         elif column in DATES and isinstance(value, int | float) and not isinstance(value, bool):
             problems.append(
-                place.problem(f"'{_text(value)}' is a number, not a date", row, column, _serial_hint(value))
+                place.problem(f"'{shown(value)}' is a number, not a date", row, column, _serial_hint(value))
             )
         else:
-            values[column] = _text(value)
+            values[column] = shown(value)
     return values, problems
 
 
@@ -793,26 +677,13 @@ def _serial_hint(value: float) -> str:
     if float(value).is_integer() and 1 <= value <= 2_958_465:  # 1900-01-01 to 9999-12-31
         from openpyxl.utils.datetime import from_excel
 
-        return f"format the cell as a date (as one, {_text(value)} is {from_excel(value).date().isoformat()})"
+        return f"format the cell as a date (as one, {shown(value)} is {from_excel(value).date().isoformat()})"
     return "type the date as YYYY-MM-DD, like 2027-01-31"
 
 
 def _blank_row(cells: Sequence[Any]) -> bool:
     """Whether a row holds nothing but empty cells (quick for a wide row: its distinct values are few)."""
-    return all(_blank(value) for value in set(cells))
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _sheet_name(title: str) -> str:
-    """A sheet's name as an A1 reference writes it: quoted when it is not a plain word (``'Q1 hires'``)."""
-    title = BREAKS.sub(" ", str(title))
-    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", title) and not re.fullmatch(
-        r"[A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*", title
-    )
-    return title if plain else "'" + title.replace("'", "''") + "'"
+    return all(blank(value) for value in set(cells))
 
 
 def _duplicate(name: str, row: int, earlier: str) -> str:
