@@ -1,0 +1,139 @@
+"""The levels and moves sheets: one row per level or move under a header row, read into drafts and moves.
+
+Each row's cells are placed by their column's field (:func:`.infer.table_columns`); a cell in a column that
+is no field, a level with no title, code or id, or a move from or to no level of the ladder is a problem of
+its cell.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ladderpress.importer.cells import one_line, short, text_list
+from ladderpress.importer.grid import Grid, letter
+from ladderpress.importer.infer import LEVEL_HEADERS, MOVE_HEADERS, header_row, table_columns
+from ladderpress.importer.mapping import LEVEL_COLUMNS, MOVE_COLUMNS, Decision, above, scalar
+from ladderpress.importer.reader import LevelDraft, Reader, did_you_mean, match_level
+from ladderpress.sheets import blank, cell_text
+
+
+def read_levels_sheet(reader: Reader, grid: Grid) -> list[LevelDraft]:
+    """One draft per row of the levels sheet."""
+    table = reader.mapping.levels if "levels" in reader.given and reader.mapping.levels else None
+    header = table.header_row if table else header_row(grid) or 1
+    columns = table_columns(reader, grid, header, table, LEVEL_HEADERS, LEVEL_COLUMNS, "levels")
+    reader.decisions += [
+        Decision("levels:"),
+        Decision(f"  sheet: {scalar(grid.title)}", reader.levels_why),
+        Decision(f"  header_row: {header}", above(grid, header)),
+        Decision("  columns:"),
+    ]
+    for name, c in columns.items():
+        reader.decisions.append(Decision(f"    {name}: {letter(c)}", f"'{one_line(grid.text(header, c))}'"))
+    if "title" not in columns and "code" not in columns and "id" not in columns:
+        reader.problem(
+            grid,
+            "the levels sheet has no column of titles, codes or ids",
+            "call the column of the levels' titles 'Title' (or name it in a mapping file's levels: columns:)",
+            header,
+        )
+        return []
+    drafts: list[LevelDraft] = []
+    for r in range(header + 1, grid.rows + 1):
+        cells = [c for c in grid.row_cells(r) if not reader.is_ignored(grid, r, c)]
+        if not cells:
+            continue
+        draft = LevelDraft(key=f"row {r}", order=len(drafts))
+        for name, c in columns.items():
+            value = grid.value(r, c)
+            if not blank(value):
+                draft.values[name] = (value, grid.at(r, c))
+        for c in cells:
+            if c not in columns.values():
+                reader.problem(
+                    grid,
+                    f"'{short(grid.text(r, c))}' is in a column that is no level field",
+                    "give the column a level field's header, or list it under ignore: in a mapping file",
+                    r,
+                    c,
+                )
+        if not any(name in draft.values for name in ("title", "code", "id")):
+            reader.problem(grid, "this level has no title, code or id", "write the level's title in its row", r, None)
+            continue
+        draft.key = cell_text(next(draft.values[n][0] for n in ("title", "code", "id") if n in draft.values))
+        drafts.append(draft)
+    if not drafts:
+        reader.problem(grid, "the levels sheet lists no level under its header", "add one row per level", header)
+    return drafts
+
+
+def read_moves_sheet(
+    reader: Reader, grid: Grid, lookup: dict[str, LevelDraft]
+) -> list[tuple[LevelDraft, dict[str, Any], str, dict[str, str]]]:
+    """Each move: the level it goes from, the move's data, its row's reference, and each field's cell."""
+    table = reader.mapping.moves if "moves" in reader.given and reader.mapping.moves else None
+    header = table.header_row if table else header_row(grid) or 1
+    columns = table_columns(reader, grid, header, table, MOVE_HEADERS, MOVE_COLUMNS, "moves")
+    reader.decisions += [
+        Decision("moves:"),
+        Decision(f"  sheet: {scalar(grid.title)}", reader.moves_why),
+        Decision(f"  header_row: {header}", above(grid, header)),
+        Decision("  columns:"),
+    ]
+    for name, c in columns.items():
+        reader.decisions.append(Decision(f"    {name}: {letter(c)}", f"'{one_line(grid.text(header, c))}'"))
+    found = []
+    for r in range(header + 1, grid.rows + 1):
+        cells = [c for c in grid.row_cells(r) if not reader.is_ignored(grid, r, c)]
+        if not cells:
+            continue
+        for c in cells:
+            if c not in columns.values():
+                reader.problem(
+                    grid,
+                    f"'{short(grid.text(r, c))}' is in a column that is no field of moves",
+                    "give the column a move field's header, or list it under ignore: in a mapping file",
+                    r,
+                    c,
+                )
+        source = grid.text(r, columns["from"]) if "from" in columns else ""
+        if not source:
+            reader.problem(
+                grid,
+                "this move does not say which level it goes from",
+                f"write the level in {letter(columns['from'])}{r}" if "from" in columns else "add a From column",
+                r,
+                columns.get("from"),
+            )
+            continue
+        level = match_level(source, lookup)
+        if level is None:
+            reader.problem(
+                grid,
+                f"'{short(source)}' is no level of the ladder",
+                did_you_mean(source, lookup),
+                r,
+                columns["from"],
+            )
+            continue
+        move: dict[str, Any] = {}
+        cells_of: dict[str, str] = {}
+        for name, c in columns.items():
+            text = grid.text(r, c)
+            if name == "from" or not text:
+                continue
+            cells_of[name] = grid.at(r, c)
+            if name == "to":
+                target = match_level(text, lookup)
+                if target is None:
+                    reader.problem(grid, f"'{short(text)}' is no level of the ladder", did_you_mean(text, lookup), r, c)
+                    continue
+                move["to"] = target
+            elif name in ("criteria", "evidence"):
+                move[name] = text_list(text)
+            elif name == "kind":
+                move[name] = text.casefold()
+            else:
+                move[name] = text
+        found.append((level, move, grid.at(r, None), cells_of))
+    return found
