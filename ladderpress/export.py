@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 import re
 import unicodedata
 import zipfile
@@ -95,7 +96,7 @@ def export(project: Path, kind: str, out: Path | None = None, waiting: Callable[
     )
     warnings += [
         f"{path}: not a sheet of this export, and not written by ladderpress, so left as it was (fix: move it "
-        "away: an import of the folder would read it as a sheet)"
+        "away, so the folder holds only this ladder's sheets)"
         for path in left
     ]
     return Exported(tuple(written), tuple(unchanged), tuple(removed), tuple(warnings))
@@ -288,20 +289,44 @@ def _write(
     removed: list[Path] = []
     left: list[Path] = []
     with output.lock(wait=True, waiting=waiting):
-        for relative, data in files.items():
-            if output.holds(relative, data):
-                unchanged.append(output.root / relative)
-            else:
-                try:
-                    written.append(output.write(relative, data))
-                except WriteRefused as exc:  # its fix speaks of recipes: say this command's
-                    said, recipe = str(exc).partition("; ")[::2]
-                    if "recipe's output name" not in recipe:
-                        raise
-                    raise WriteRefused(f"{said} (fix: move it away, or export to another file with --out)") from None
+        due = {relative: data for relative, data in files.items() if not output.holds(relative, data)}
+        unchanged += [output.root / relative for relative in files if relative not in due]
+        for relative in due:  # every file checked before any is written: a refusal leaves the export whole
+            _ours_to_write(output, relative)
+        for relative, data in due.items():
+            try:
+                written.append(output.write(relative, data))
+            except WriteRefused as exc:
+                raise _said_for_export(exc) from None
         if stale is not None:
             removed, left = _remove_stale(output, PurePosixPath(stale.name), {r.name for r in files})
     return written, unchanged, removed, left
+
+
+def _ours_to_write(output: OutputFolder, relative: PurePosixPath) -> None:
+    """Refuse (:class:`WriteRefused`) a file the export may not replace: a link, one resolving outside the
+    folder, or one ladderpress did not write there (or that was changed since); as ``output.write``
+    would, but before anything is written."""
+    path = output.root / relative
+    if path.is_symlink():
+        raise WriteRefused(
+            f"{path} is a link, and an export never writes through one (fix: remove the link, or export to "
+            "another file with --out)"
+        )
+    try:
+        output.target(relative)
+        if os.path.lexists(path):
+            output._check_ours(path, relative.as_posix(), output._files.get(relative.as_posix()))
+    except WriteRefused as exc:
+        raise _said_for_export(exc) from None
+
+
+def _said_for_export(exc: WriteRefused) -> WriteRefused:
+    """The refusal with this command's fix (OutputFolder's speaks of recipes' output names)."""
+    said, recipe = str(exc).partition("; ")[::2]
+    if "recipe's output name" not in recipe:
+        return exc
+    return WriteRefused(f"{said} (fix: move it away, or export to another file with --out)")
 
 
 def _remove_stale(output: OutputFolder, subfolder: PurePosixPath, kept: set[str]) -> tuple[list[Path], list[Path]]:

@@ -442,6 +442,34 @@ def test_export_never_writes_through_a_link(project: Path, tmp_path_factory: pyt
     assert elsewhere.read_bytes() == b"mine"
 
 
+def test_export_never_writes_through_a_link_and_says_so(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "precious.xlsx"
+    elsewhere.write_bytes(b"mine")
+    (project / "out").mkdir()
+    (project / "out" / "ladder.xlsx").symlink_to(elsewhere)
+    assert main(["export", "--project", str(project), "--out", str(project / "out" / "ladder.xlsx")]) == 1
+    assert (
+        f"not exported: {project / 'out' / 'ladder.xlsx'} is a link, and an export never writes through one "
+        "(fix: remove the link, or export to another file with --out)" in capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize("kind", ["json", "csv"])
+def test_an_export_refused_one_file_writes_none(project: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    """A JSON export whose schema file, or a CSV export one of whose sheets' files, is someone else's writes
+    nothing at all: not the JSON without its schema, not the sheets before the refused one."""
+    out = project / "out" / ("ladder.json" if kind == "json" else "ladder")
+    theirs = out.parent / "ladder.schema.json" if kind == "json" else out / "levels.csv"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_text("someone else's\n")
+    assert main(["export", "--project", str(project), "--format", kind, "--out", str(out)]) == 1
+    assert f"not exported: {theirs} exists and was not written by ladderpress" in capsys.readouterr().err
+    assert sorted(path.name for path in theirs.parent.iterdir() if not path.name.startswith(".")) == [theirs.name]
+    assert theirs.read_text() == "someone else's\n"
+
+
 def test_export_csv_removes_only_its_own_stale_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = project / "out" / "ladder"
     assert main(["export", "--project", str(project), "--format", "csv", "--out", str(folder)]) == 0
@@ -455,6 +483,7 @@ def test_export_csv_removes_only_its_own_stale_files(project: Path, capsys: pyte
         out == f"{folder}/: 17 CSV files up to date\nremoved {folder / 'faq.csv'} (a sheet this ladder no longer has)\n"
     )
     assert f"warning: {folder / 'notes.csv'}: not a sheet of this export" in err
+    assert "(fix: move it away, so the folder holds only this ladder's sheets)" in err  # import reads no folder
     assert (folder / "notes.csv").read_text() == "mine\n"
 
 
