@@ -47,41 +47,7 @@ def assemble(
     moves: list[tuple[LevelDraft, dict[str, Any], str, dict[str, str]]],
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The ladder's data from the drafts, with placeholders for what a spreadsheet does not hold."""
-    facts = mapping.ladder
-    said: dict[str, str] = {}
-    titles = getattr(reader, "title_cells", [])
-    title = facts.title
-    said["title"] = "named in the mapping"
-    if title is None and titles:
-        title, said["title"] = titles[0][0], f"{titles[0][1]}, the line above the table"
-    field_name = facts.field
-    said["field"] = "named in the mapping"
-    if field_name is None:
-        from_title = _field_from(title) if title else ""
-        if from_title:
-            field_name, said["field"] = from_title, "the title, less words such as 'career framework'"
-        else:
-            stem = _field_from(path.stem.replace("_", " "))
-            field_name = stem[:1].upper() + stem[1:] if stem else "Our field"
-            said["field"] = "the file's name" if stem else "nothing names it: TODO, name it here"
-    if title is None:
-        title, said["title"] = f"{field_name} career ladder", "made from the field"
-    organisation = facts.organisation
-    said["organisation"] = "named in the mapping"
-    if organisation is None:
-        organisation, said["organisation"] = DEFAULT_ORGANISATION, "the workbook does not say: TODO, name it here"
-    data: dict[str, Any] = {"format": 2, "title": one_line(title)}
-    subtitle = facts.subtitle
-    said["subtitle"] = "named in the mapping"
-    if subtitle is None and len(titles) > 1:
-        subtitle, said["subtitle"] = titles[1][0], f"{titles[1][1]}, the second line above the table"
-    if subtitle:
-        data["subtitle"] = one_line(subtitle)
-    data["field"] = one_line(field_name)
-    data["organisation"] = one_line(organisation)
-    if facts.language:
-        data["language"] = facts.language
-    reader.ladder_said = said
+    data, organisation = _ladder_facts(reader, path, mapping)
     data["introduction"] = PLACEHOLDER_INTRODUCTION.format(
         field=data["field"].casefold(), organisation="{organisation}"
     )
@@ -118,6 +84,48 @@ def assemble(
     data["onboarding"] = starter_onboarding()
     placeholders["content/onboarding.yaml"] = "the starter project's general onboarding (its welcome and checklist)"
     return data, placeholders
+
+
+def _ladder_facts(reader: Reader, path: Path, mapping: Mapping) -> tuple[dict[str, Any], str]:
+    """The ladder's title, subtitle, field, organisation and language: named in the mapping, else taken from
+    the lines above the matrix, the title or the file's name (why each was chosen is kept for the printed
+    mapping, in ``reader.ladder_said``); and the organisation, to tell whether it is the placeholder."""
+    facts = mapping.ladder
+    said: dict[str, str] = {}
+    titles = getattr(reader, "title_cells", [])
+    title = facts.title
+    said["title"] = "named in the mapping"
+    if title is None and titles:
+        title, said["title"] = titles[0][0], f"{titles[0][1]}, the line above the table"
+    field_name = facts.field
+    said["field"] = "named in the mapping"
+    if field_name is None:
+        from_title = _field_from(title) if title else ""
+        if from_title:
+            field_name, said["field"] = from_title, "the title, less words such as 'career framework'"
+        else:
+            stem = _field_from(path.stem.replace("_", " "))
+            field_name = stem[:1].upper() + stem[1:] if stem else "Our field"
+            said["field"] = "the file's name" if stem else "nothing names it: TODO, name it here"
+    if title is None:
+        title, said["title"] = f"{field_name} career ladder", "made from the field"
+    organisation = facts.organisation
+    said["organisation"] = "named in the mapping"
+    if organisation is None:
+        organisation, said["organisation"] = DEFAULT_ORGANISATION, "the workbook does not say: TODO, name it here"
+    data: dict[str, Any] = {"format": 2, "title": one_line(title)}
+    subtitle = facts.subtitle
+    said["subtitle"] = "named in the mapping"
+    if subtitle is None and len(titles) > 1:
+        subtitle, said["subtitle"] = titles[1][0], f"{titles[1][1]}, the second line above the table"
+    if subtitle:
+        data["subtitle"] = one_line(subtitle)
+    data["field"] = one_line(field_name)
+    data["organisation"] = one_line(organisation)
+    if facts.language:
+        data["language"] = facts.language
+    reader.ladder_said = said
+    return data, organisation
 
 
 def _competencies(

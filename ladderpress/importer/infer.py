@@ -240,6 +240,32 @@ def matrix_columns(
     cells = grid.row_cells(header)
     first = min([*cells, *(c for (r, c) in grid.cells if r > header)], default=1)
     last = max(cells, default=first)
+    kinds, why = _label_columns(grid, header, first, last)
+    named = _placed(kinds)
+    _say_why(grid, header, named, why)
+    theme_c, competency_c, summary_c = named.get("theme"), named.get("competency"), named.get("summary")
+    given = m.model_fields_set
+    if "theme_column" in given:
+        theme_c = column_number(m.theme_column) if m.theme_column else None
+        why["theme"] = "named in the mapping"
+    if "competency_column" in given:
+        competency_c = column_number(m.competency_column) if m.competency_column else None
+        why["competency"] = "named in the mapping"
+    if "summary_column" in given:
+        summary_c = column_number(m.summary_column) if m.summary_column else None
+        why["summary"] = "named in the mapping"
+    labels = (theme_c, competency_c, summary_c)
+    if m.level_columns:
+        level_columns = column_list(m.level_columns) or []
+    else:
+        start = max([c for c in labels if c] or [first - 1]) + 1
+        level_columns = list(range(start, last + 1))
+    return labels, level_columns, why
+
+
+def _label_columns(grid: Grid, header: int, first: int, last: int) -> tuple[dict[int, str | None], dict[str, str]]:
+    """The label columns at the left of the header row, each with the kind its header names (theme,
+    competency, summary) or None; and why, for those named."""
     why: dict[str, str] = {}
     kinds: dict[int, str | None] = {}
     for c in range(first, last + 1):
@@ -254,6 +280,11 @@ def matrix_columns(
             kinds[c] = None
         else:
             break
+    return kinds, why
+
+
+def _placed(kinds: dict[int, str | None]) -> dict[str, int]:
+    """Each kind of label column → its column: as its header names it, else by where it stands."""
     unnamed = [c for c, kind in kinds.items() if kind is None]
     named = {kind: c for c, kind in kinds.items() if kind is not None}
     if "competency" in named:
@@ -277,6 +308,11 @@ def matrix_columns(
     else:
         order = {1: ["competency"], 2: ["theme", "competency"]}.get(len(unnamed), ["theme", "competency", "summary"])
         named.update(zip(order, unnamed, strict=False))
+    return named
+
+
+def _say_why(grid: Grid, header: int, named: dict[str, int], why: dict[str, str]) -> None:
+    """Why each label column placed by where it stands was chosen (its header, and where it stands)."""
     for kind, c in named.items():
         if kind not in why:
             header_text = grid.text(header, c, merged=False)
@@ -289,21 +325,3 @@ def matrix_columns(
             why[kind] = f"{shown}, {where}"
     if "theme" in named and not why["theme"].endswith("above"):
         why["theme"] += "; its blank and merged cells are the group above"
-    theme_c, competency_c, summary_c = named.get("theme"), named.get("competency"), named.get("summary")
-    given = m.model_fields_set
-    if "theme_column" in given:
-        theme_c = column_number(m.theme_column) if m.theme_column else None
-        why["theme"] = "named in the mapping"
-    if "competency_column" in given:
-        competency_c = column_number(m.competency_column) if m.competency_column else None
-        why["competency"] = "named in the mapping"
-    if "summary_column" in given:
-        summary_c = column_number(m.summary_column) if m.summary_column else None
-        why["summary"] = "named in the mapping"
-    labels = (theme_c, competency_c, summary_c)
-    if m.level_columns:
-        level_columns = column_list(m.level_columns) or []
-    else:
-        start = max([c for c in labels if c] or [first - 1]) + 1
-        level_columns = list(range(start, last + 1))
-    return labels, level_columns, why
