@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -494,8 +495,10 @@ def matrix_cell(ladder: Ladder, scale_id: str | None, expected: Any) -> str | No
 
 
 def _sheet_name(wanted: str, taken: set[str]) -> str:
-    """A sheet name Excel accepts: no ``[]:*?/\\``, at most 31 characters, not one already taken."""
-    name = re.sub(r"[\[\]:*?/\\]", " ", wanted).strip(" '") or MATRIX
+    """A sheet name Excel accepts: no ``[]:*?/\\``, at most 31 characters, not one already taken; and none of
+    the invisible characters (bidi overrides, zero-width ones) that would make its tab read other than it is."""
+    visible = "".join(ch for ch in wanted if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+    name = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", visible)).strip(" '") or MATRIX
     name = name[:SHEET_NAME_LIMIT].rstrip()
     number = 2
     while name.casefold() in taken:

@@ -228,6 +228,17 @@ def test_one_matrix_per_family_when_competencies_are_limited_to_families() -> No
     assert [name for name in monzo if name.startswith("Matrix")] == ["Matrix Engineering", "Matrix Company-wide"]
 
 
+def test_a_matrix_sheets_name_has_no_invisible_characters() -> None:
+    """A track named with a bidi override (or a zero-width space) gives a tab that reads as it is."""
+    data = project_ladder("default").model_dump()
+    data["tracks"][0]["name"] = "IC \u202egnp.exe\u202c\u200b: [x]"
+    data["competencies"][0]["competencies"][0]["tracks"] = [data["tracks"][0]["id"]]
+    odd = Ladder.model_validate(data)
+    names = [sheet.name for sheet in ladder_to_sheets(odd) if sheet.name.startswith("Matrix")]
+    assert names == ["Matrix IC gnp.exe x", "Matrix People manager"]
+    assert dumped(sheets_to_ladder(read_xlsx(xlsx_bytes(odd)))) == dumped(odd)
+
+
 def test_text_starting_with_an_equals_sign_is_text_not_a_formula() -> None:
     ladder = project_ladder("default").model_copy(update={"subtitle": '=HYPERLINK("http://evil","x")'})
     about = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(ladder)))["About"]
