@@ -7,7 +7,7 @@ its cell.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from ladderpress.importer.cells import one_line, short, text_list
 from ladderpress.importer.grid import Grid, letter
@@ -19,17 +19,7 @@ from ladderpress.sheets import blank, cell_text
 
 def read_levels_sheet(reader: Reader, grid: Grid) -> list[LevelDraft]:
     """One draft per row of the levels sheet."""
-    table = reader.mapping.levels if "levels" in reader.given and reader.mapping.levels else None
-    header = table.header_row if table else header_row(grid) or 1
-    columns = table_columns(reader, grid, header, table, LEVEL_HEADERS, LEVEL_COLUMNS, "levels")
-    reader.decisions += [
-        Decision("levels:"),
-        Decision(f"  sheet: {scalar(grid.title)}", reader.levels_why),
-        Decision(f"  header_row: {header}", above(grid, header)),
-        Decision("  columns:"),
-    ]
-    for name, c in columns.items():
-        reader.decisions.append(Decision(f"    {name}: {letter(c)}", f"'{one_line(grid.text(header, c))}'"))
+    header, columns = _table(reader, grid, "levels")
     if "title" not in columns and "code" not in columns and "id" not in columns:
         reader.problem(
             grid,
@@ -71,17 +61,7 @@ def read_moves_sheet(
     reader: Reader, grid: Grid, lookup: dict[str, LevelDraft]
 ) -> list[tuple[LevelDraft, dict[str, Any], str, dict[str, str]]]:
     """Each move: the level it goes from, the move's data, its row's reference, and each field's cell."""
-    table = reader.mapping.moves if "moves" in reader.given and reader.mapping.moves else None
-    header = table.header_row if table else header_row(grid) or 1
-    columns = table_columns(reader, grid, header, table, MOVE_HEADERS, MOVE_COLUMNS, "moves")
-    reader.decisions += [
-        Decision("moves:"),
-        Decision(f"  sheet: {scalar(grid.title)}", reader.moves_why),
-        Decision(f"  header_row: {header}", above(grid, header)),
-        Decision("  columns:"),
-    ]
-    for name, c in columns.items():
-        reader.decisions.append(Decision(f"    {name}: {letter(c)}", f"'{one_line(grid.text(header, c))}'"))
+    header, columns = _table(reader, grid, "moves")
     found = []
     for r in range(header + 1, grid.rows + 1):
         cells = [c for c in grid.row_cells(r) if not reader.is_ignored(grid, r, c)]
@@ -137,3 +117,22 @@ def read_moves_sheet(
                 move[name] = text
         found.append((level, move, grid.at(r, None), cells_of))
     return found
+
+
+def _table(reader: Reader, grid: Grid, what: Literal["levels", "moves"]) -> tuple[int, dict[str, int]]:
+    """A levels or moves sheet's header row and each field's column (as the mapping names them, or inferred),
+    printed as the mapping's lines."""
+    given = reader.mapping.levels if what == "levels" else reader.mapping.moves
+    table = given if what in reader.given and given else None
+    header = table.header_row if table else header_row(grid) or 1
+    aliases, allowed = (LEVEL_HEADERS, LEVEL_COLUMNS) if what == "levels" else (MOVE_HEADERS, MOVE_COLUMNS)
+    columns = table_columns(reader, grid, header, table, aliases, allowed, what)
+    reader.decisions += [
+        Decision(f"{what}:"),
+        Decision(f"  sheet: {scalar(grid.title)}", reader.levels_why if what == "levels" else reader.moves_why),
+        Decision(f"  header_row: {header}", above(grid, header)),
+        Decision("  columns:"),
+    ]
+    for name, c in columns.items():
+        reader.decisions.append(Decision(f"    {name}: {letter(c)}", f"'{one_line(grid.text(header, c))}'"))
+    return header, columns
