@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import math
 import os
 import re
 import unicodedata
@@ -34,7 +35,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from slugify import slugify
 
@@ -44,6 +45,9 @@ from ladderpress.load import load_ladder
 from ladderpress.model import Ladder
 from ladderpress.workbook import RECORDS, Cell, Sheet, a1, csv_cell, ladder_to_sheets
 from ladderpress.write import MAX_OUTPUT_BYTES, OutputFolder, WriteRefused
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 Format = Literal["xlsx", "csv", "json"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -163,8 +167,12 @@ def xlsx_bytes(ladder: Ladder, name: str = "ladder.xlsx") -> bytes:
         for column, first, last in sheet.merged:
             page.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
         page.freeze_panes = page.cell(2, sheet.frozen_columns + 1)
-        for letter, width in _widths(sheet).items():
+        widths = _widths(sheet)
+        for letter, width in widths.items():
             page.column_dimensions[letter].width = width
+        for r, height in _heights(sheet, list(widths.values())).items():
+            page.row_dimensions[r].height = height
+        _print_setup(page, sheet, list(widths.values()))
         if sheet.name not in records and not sheet.merged and len(sheet.rows) > 1:
             page.auto_filter.ref = page.dimensions  # sort and filter by any column (the Matrix keeps its merges)
     if problems:
@@ -212,11 +220,65 @@ def _widths(sheet: Sheet) -> dict[str, float]:
     return widths
 
 
+LINE_HEIGHT = 15.0
+"""Points a line of 11-point text takes in a row (Excel's and LibreOffice's default row is 15 pt)."""
+MAX_ROW_HEIGHT = 409.0
+"""The tallest row a spreadsheet allows, in points."""
+
+
+def _heights(sheet: Sheet, widths: list[float]) -> dict[int, float]:
+    """Each row's height, from the lines its wrapped cells need at their columns' widths.
+
+    A workbook stores no layout of wrapped text: Excel and LibreOffice show an openpyxl file's rows one
+    line high, each cell's text cut off after its first line, until someone resizes them. So the
+    height is set here, from an estimate (a character is a width unit; wide characters count twice).
+    """
+    heights = {}
+    for r, row in enumerate(sheet.rows, 1):
+        lines = max((_lines(value, widths[c]) for c, value in enumerate(row) if c < len(widths)), default=1)
+        if lines > 1:
+            heights[r] = min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT)
+    return heights
+
+
+def _lines(value: Cell, width: float) -> int:
+    """How many lines a cell's text wraps to in a column ``width`` characters wide (with its padding)."""
+    if value is None or isinstance(value, (bool, int, float, datetime.date)):
+        return 1
+    room = max(width - 2, 1)
+    return sum(max(1, math.ceil(_line_width(line) / room)) for line in str(value).split("\n"))
+
+
+def _line_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+FIT_WIDTH = 220
+"""The widest sheet (in characters) printed scaled to the paper's width: about two landscape pages'
+worth, so it prints no smaller than half size; a wider one runs on across pages at full size."""
+
+
+def _print_setup(page: Worksheet, sheet: Sheet, widths: list[float]) -> None:
+    """Printed, a sheet is landscape, its header row and frozen columns on every page, and scaled to the
+    paper's width when that keeps it readable (see :data:`FIT_WIDTH`)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    page.page_setup.orientation = "landscape"
+    if sum(widths) <= FIT_WIDTH:
+        page.page_setup.fitToWidth = 1
+        page.page_setup.fitToHeight = 0  # as many pages down as it takes
+        page.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    page.print_title_rows = "1:1"
+    if sheet.frozen_columns:
+        page.print_title_cols = f"A:{get_column_letter(sheet.frozen_columns)}"
+
+
 def _longest_line(value: Cell) -> int:
     if value is None:
         return 0
     text = value.isoformat() if isinstance(value, datetime.date) else str(value)
-    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in text.split("\n"))
+    return max(_line_width(line) for line in text.split("\n"))
 
 
 class _DatedZip(zipfile.ZipFile):

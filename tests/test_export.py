@@ -208,6 +208,22 @@ def test_the_matrix_sheet(workbook: openpyxl.Workbook) -> None:
     assert matrix.column_dimensions["C"].width == 36.0
 
 
+def test_rows_are_as_tall_as_their_wrapped_text_and_sheets_print_with_their_headers(
+    workbook: openpyxl.Workbook,
+) -> None:
+    levels = workbook["Levels"]
+    description = next(cell.column for cell in levels[1] if cell.value == "description")
+    text = str(levels.cell(2, description).value)
+    assert text.count("\n") >= 3  # the APM's description: several lines, so its row is several lines tall
+    assert levels.row_dimensions[2].height >= 15 * (text.count("\n") + 1)
+    assert levels.row_dimensions[1].height is None  # the header row: one line, the default height
+    assert levels.print_title_rows == "$1:$1" and levels.print_title_cols == "$A:$A"
+    assert levels.page_setup.orientation == "landscape"
+    assert not levels.sheet_properties.pageSetUpPr.fitToPage  # too wide to shrink to one page's width
+    about = workbook["About"]
+    assert about.sheet_properties.pageSetUpPr.fitToPage and about.page_setup.fitToWidth == 1
+
+
 def test_the_about_sheet_is_fields_and_values(workbook: openpyxl.Workbook) -> None:
     about = workbook["About"]
     rows = {row[0]: row[1] for row in about.iter_rows(min_row=2, values_only=True)}
