@@ -65,6 +65,14 @@ def expectations(result: Imported) -> dict[str, dict[str, Any]]:
         ("Senior Product Manager", ("Senior Product Manager", None)),
         ("Level 3", ("Level 3", None)),
         ("VP Product", ("VP Product", None)),
+        ("Level 3 – Senior", ("Senior", "L3")),
+        ("Level 3: Senior", ("Senior", "L3")),
+        ("Senior (Level 3)", ("Senior", "L3")),
+        ("LEVEL 12 | Principal", ("Principal", "L12")),
+        ("Senior PM Level 3", ("Senior PM Level 3", None)),
+        ("IC1", (None, "IC1")),
+        ("Staff\u202e (L4)", ("Staff", "L4")),
+        ("\u2067Senior PM\u2069 (\u200bL3)", ("Senior PM", "L3")),
     ],
 )
 def test_a_level_header_gives_its_title_and_code(header: str, found: tuple[str | None, str | None]) -> None:
@@ -73,7 +81,7 @@ def test_a_level_header_gives_its_title_and_code(header: str, found: tuple[str |
 
 def test_a_level_known_by_its_code_only_is_titled_after_it() -> None:
     assert title_from_code("L3") == "Level 3"
-    assert title_from_code("IC4") == "Level IC4"
+    assert title_from_code("IC4") == "IC4"
 
 
 @pytest.mark.parametrize(
@@ -444,6 +452,44 @@ def test_a_csv_with_semicolons_and_a_byte_order_mark_is_read(tmp_path: Path) -> 
     }
 
 
+def test_a_formula_without_a_saved_value_is_named_not_read_as_blank(tmp_path: Path) -> None:
+    """A workbook a program wrote holds formulas but no values for them (Excel saves both): each such cell is
+    named, and its row is not also said to have no value at any level; a saved value is read."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Matrix"
+    sheet.append(["Competency", "Junior (E1)", "Senior (E2)"])
+    sheet.append(["Impact", '="Team"', '="Org"'])
+    sheet.append(["Craft", "Good", '="Better"'])
+    raw = io.BytesIO()
+    book.save(raw)
+    path = tmp_path / "grid.xlsx"
+    path.write_bytes(raw.getvalue())
+    with pytest.raises(InputErrors) as refused:
+        import_workbook(path)
+    fix = "(fix: open and save the workbook in Excel or LibreOffice, or type the value)"
+    assert [str(p) for p in refused.value.problems] == [
+        f"{path}: Matrix!{cell}: holds a formula with no saved value {fix}" for cell in ("B2", "C2", "C3")
+    ]
+    saved = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(saved, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                for cell, value in (("B2", "Team"), ("C2", "Org"), ("C3", "Better")):
+                    formula = f'<c r="{cell}"><f>"{value}"</f><v></v></c>'.encode()
+                    assert formula in data
+                    data = data.replace(formula, f'<c r="{cell}" t="str"><f>"{value}"</f><v>{value}</v></c>'.encode())
+            target.writestr(item, data)
+    path.write_bytes(saved.getvalue())
+    assert expectations(import_workbook(path)) == {
+        "impact": {"junior": {"text": "Team"}, "senior": {"text": "Org"}},
+        "craft": {"junior": {"text": "Good"}, "senior": {"text": "Better"}},
+    }
+
+
 # --------------------------------------------------------------------------- --into
 
 
@@ -507,9 +553,8 @@ def test_the_sample_roster_names_the_imported_levels(tmp_path: Path) -> None:
 ROUND_TRIP = ["default", "engineering", "first-edition", "ft", "monzo", "snowflake"]
 
 
-@pytest.mark.parametrize("name", ROUND_TRIP)
-def test_export_then_import_gives_the_same_ladder(name: str, tmp_path: Path) -> None:
-    """export --format xlsx, then import --into: the new project's ladder is the one exported."""
+def _source(name: str, tmp_path: Path) -> Path:
+    """A copy of the default project's content, or of a fixture's (a first edition upgraded)."""
     source = tmp_path / "source"
     if name == "default":
         shutil.copytree(ROOT / "content", source / "content")
@@ -519,6 +564,13 @@ def test_export_then_import_gives_the_same_ladder(name: str, tmp_path: Path) -> 
             shutil.copytree(FIXTURES / name / "guides", source / "guides")
     if name == "first-edition":
         assert main(["upgrade", "--project", str(source), "-q"]) == 0
+    return source
+
+
+@pytest.mark.parametrize("name", ROUND_TRIP)
+def test_export_then_import_gives_the_same_ladder(name: str, tmp_path: Path) -> None:
+    """export --format xlsx, then import --into: the new project's ladder is the one exported."""
+    source = _source(name, tmp_path)
     ladder, problems, _ = load_ladder(source / "content", source)
     assert ladder is not None, problems
     workbook = tmp_path / "ladder.xlsx"
@@ -531,6 +583,102 @@ def test_export_then_import_gives_the_same_ladder(name: str, tmp_path: Path) -> 
     assert back is not None, problems
     assert warnings == []
     assert back.model_dump() == ladder.model_dump()
+
+
+@pytest.mark.parametrize("name", ROUND_TRIP)
+def test_export_csv_then_import_of_its_folder_gives_the_same_ladder(name: str, tmp_path: Path) -> None:
+    """export --format csv (a folder: UTF-8 with a byte-order mark, CRLF, formula-like values behind a ')
+    then import of the folder: read exactly, as the workbook is, and the project made loads the same ladder."""
+    source = _source(name, tmp_path)
+    ladder, problems, _ = load_ladder(source / "content", source)
+    assert ladder is not None, problems
+    folder = tmp_path / "csv"
+    assert main(["export", "--format", "csv", "--project", str(source), "--out", str(folder), "-q"]) == 0
+    result = import_workbook(folder)
+    assert result.exported and result.notes == []
+    project = tmp_path / "imported"
+    write_project(result, project)
+    back, problems, warnings = load_ladder(project / "content", project)
+    assert back is not None, problems
+    assert warnings == []
+    assert back.model_dump() == ladder.model_dump()
+
+
+def test_a_formula_like_value_comes_back_from_the_csv_folder_as_written(tmp_path: Path) -> None:
+    source = _source("default", tmp_path)
+    faq = source / "content/faq.yaml"
+    text = faq.read_text(encoding="utf-8")
+    asked = 'faq:\n  - question: "=1+1"\n    answer: "\'quoted, -3 and @me"\n'
+    faq.write_text(text.replace("faq:\n", asked, 1), encoding="utf-8")
+    ladder, problems, _ = load_ladder(source / "content", source)
+    assert ladder is not None, problems
+    assert ladder.faq[0].question == "=1+1"
+    folder = tmp_path / "csv"
+    assert main(["export", "--format", "csv", "--project", str(source), "--out", str(folder), "-q"]) == 0
+    written = (folder / "faq.csv").read_bytes()
+    assert written.startswith(b"\xef\xbb\xbfquestion,answer,levels,audience\r\n'=1+1,\"''quoted, -3 and @me\",,\r\n")
+    back = import_workbook(folder).ladder
+    assert (back.faq[0].question, back.faq[0].answer) == ("=1+1", "'quoted, -3 and @me")
+
+
+def test_an_edited_csv_export_names_its_file_and_cell(tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    assert main(["export", "--format", "csv", "--project", str(ROOT), "--out", str(folder), "-q"]) == 0
+    levels = folder / "levels.csv"
+    lines = levels.read_bytes().split(b"\r\n")
+    cells = lines[2].split(b",")
+    cells[4] = b"second"  # rank
+    lines[2] = b",".join(cells)
+    levels.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(InputErrors) as refused:
+        import_workbook(folder)
+    assert [str(p) for p in refused.value.problems] == [
+        f"{folder}: levels.csv!E3: rank: expected a whole number, got 'second' (fix: write a number such as 3)"
+    ]
+
+
+def test_a_csv_file_an_export_does_not_write_is_left_out_with_a_note(tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    assert main(["export", "--format", "csv", "--project", str(ROOT), "--out", str(folder), "-q"]) == 0
+    (folder / "notes.csv").write_text("mine\n", encoding="utf-8")
+    assert import_workbook(folder).notes == [f"{folder}/notes.csv: not a sheet ladderpress exports, so it is not read"]
+
+
+def test_a_folder_that_is_no_csv_export_says_what_import_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["import", str(empty)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"error: {empty}: is a folder, not a spreadsheet, and holds no CSV file (fix: give the spreadsheet file "
+        "itself (.xlsx, .ods or .csv), or the folder ladderpress export --format csv wrote)"
+    )
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    shutil.copy(SHEETS / "grouped.csv", theirs / "grouped.csv")
+    assert main(["import", str(theirs)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"error: {theirs}: is a folder of CSV files ladderpress export did not write (no levels.csv with id and "
+        "title columns beside an expectations.csv or about.csv); import reads one spreadsheet, or such a folder "
+        f"(fix: give one file of it, as {theirs}/grouped.csv)"
+    )
+    assert (theirs / "grouped.csv").is_file()
+
+
+def test_a_link_in_a_csv_export_to_a_file_elsewhere_is_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    assert main(["export", "--format", "csv", "--project", str(ROOT), "--out", str(folder), "-q"]) == 0
+    secret = tmp_path / "secret.csv"
+    secret.write_text("field,value\n", encoding="utf-8")
+    (folder / "faq.csv").unlink()
+    (folder / "faq.csv").symlink_to(secret)
+    with pytest.raises(InputErrors) as refused:
+        import_workbook(folder)
+    assert [str(p) for p in refused.value.problems] == [
+        f"{folder}/faq.csv: is a link to a file outside the allowed folders ({secret}) "
+        "(fix: copy the file itself into the project or brand folder)"
+    ]
 
 
 def test_an_exported_workbook_is_read_exactly_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

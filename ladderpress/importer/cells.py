@@ -93,28 +93,55 @@ HEADER_FORMS = [
 ]
 
 
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""Format characters that spell nothing: bidi marks, overrides and isolates, zero-width spaces, the word
+joiner, the soft hyphen, a byte-order mark. Taken out of a header before it is read, so that one typed or
+pasted before ``(L4)`` does not hide the code. The zero-width joiner and non-joiner (U+200C, U+200D) stay:
+they are part of how Persian, the Indic scripts and emoji are spelled."""
+LEVEL_WORD = re.compile(r"^(?:Level|Lvl\.?)\s*(\d{1,2}[a-z]?)$", re.IGNORECASE)
+"""``Level 3``, written beside a title: the code ``L3`` (as :func:`title_from_code` titles ``L3`` Level 3)."""
+
+
 def parse_header(text: str) -> tuple[str | None, str | None]:
     """A level's header as (title, code): ``Senior PM (L3)`` → (Senior PM, L3); ``L3`` → (None, L3);
-    ``Senior Product Manager`` → (Senior Product Manager, None); on two lines, the line that is a code."""
+    ``Senior Product Manager`` → (Senior Product Manager, None); on two lines, the line that is a code.
+
+    ``Level 3`` beside a title is the code ``L3``: ``Level 3 – Senior``, ``Senior (Level 3)`` → (Senior, L3);
+    alone, ``Level 3`` is a title (with no code: the sheet gives none). :data:`INVISIBLE` characters are
+    taken out first."""
+    text = INVISIBLE.sub("", text)
     parts = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     if len(parts) > 1:
         codes = [part for part in parts if re.fullmatch(CODE, part)]
         if len(codes) == 1:
             return " ".join(part for part in parts if part != codes[0]) or None, codes[0]
     joined = " ".join(parts)
+    found = _header_form(joined)
+    if found is None or found[1] is None:
+        level = re.search(r"(?i)\b(?:Level|Lvl\.?)\s*\d{1,2}[a-z]?\b", joined)
+        if level is not None and level.group() != joined:
+            number = LEVEL_WORD.match(level.group())
+            coded = _header_form(f"{joined[: level.start()]}L{number[1] if number else ''}{joined[level.end() :]}")
+            if coded is not None and coded[0] is not None and coded[1] is not None:
+                return coded
+    return found if found is not None else (joined or None, None)
+
+
+def _header_form(joined: str) -> tuple[str | None, str | None] | None:
     for form in HEADER_FORMS:
         match = form.match(joined)
         if match:
             found = match.groupdict()
             title = found.get("title")
             return (title.strip(" -–—:|·/") or None) if title else None, found["code"]
-    return joined or None, None
+    return None
 
 
 def title_from_code(code: str) -> str:
-    """A title for a level known only by its code: L3 → Level 3, IC4 → Level IC4."""
+    """A title for a level known only by its code: L3 → Level 3; any other code is its own title (IC4 → IC4,
+    as people call that level), rather than "Level IC4", which no one says."""
     plain = re.fullmatch(r"L-?(\d{1,2}[a-z]?)", code)
-    return f"Level {plain[1]}" if plain else f"Level {code}"
+    return f"Level {plain[1]}" if plain else code
 
 
 def split_names(text: str) -> list[str]:

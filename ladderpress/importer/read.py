@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import warnings
 import zipfile
 from collections.abc import Iterable
@@ -152,34 +153,71 @@ def _bounded(
 def _xlsx_grids(data: bytes, name: str) -> tuple[list[Grid], list[Problem], list[str]]:
     """Every visible worksheet, read with openpyxl in full (not read-only) mode, which knows merged cells.
 
-    Cached formula values are read (``data_only``), links are not followed, and the XML is parsed with
-    defusedxml (installed with ladderpress). Only the cells the sheet holds are visited (``_cells``), so a
-    single formatted cell at XFD1048576 costs nothing.
+    A formula's value is the one the workbook saved with it (Excel and LibreOffice save one; a workbook a
+    program wrote may not): openpyxl gives either the formulas or the saved values, so a workbook holding
+    formulas is read twice, and a formula without a saved value is a problem of its cell (it would read as
+    blank, and its row as empty). Links are not followed, and the XML is parsed with defusedxml (installed
+    with ladderpress). Only the cells the sheet holds are visited (``_cells``), so a single formatted cell
+    at XFD1048576 costs nothing.
     """
-    import openpyxl
-
     problems: list[Problem] = []
     notes: list[str] = []
     grids = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
-        except Exception:  # noqa: BLE001 -- openpyxl raises whatever its zip and XML parsers raise on a damaged file
-            raise _Refused(
-                Problem(name, "is damaged: it cannot be read as an Excel workbook", hint=SAVE_AS_XLSX)
-            ) from None
+    book = _load_xlsx(data, name, data_only=False)
+    saved = None
+    if any(cell.data_type == "f" for sheet in book.worksheets for cell in sheet._cells.values()):
+        saved = _load_xlsx(data, name, data_only=True)
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
             notes.append(f"{name}: the hidden sheet {sheet_prefix(sheet.title)[:-1]} is not read")
             continue
-        values = ((position, cell.value) for position, cell in sheet._cells.items())
+        values = _sheet_values(sheet, saved[sheet.title] if saved is not None else None, name, problems)
         cells, prefix = _bounded(sheet.title, values, name, problems)
         merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in sheet.merged_cells.ranges]
         grids.append(Grid(sheet.title, prefix, cells, merges))
     if not grids:
         raise _Refused(Problem(name, "has no worksheet to read", hint="put the matrix on a visible sheet"))
     return grids, problems, notes
+
+
+def _load_xlsx(data: bytes, name: str, data_only: bool) -> Any:
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, keep_links=False)
+        except Exception:  # noqa: BLE001 -- openpyxl raises whatever its zip and XML parsers raise on a damaged file
+            raise _Refused(
+                Problem(name, "is damaged: it cannot be read as an Excel workbook", hint=SAVE_AS_XLSX)
+            ) from None
+
+
+NO_SAVED_VALUE = "holds a formula with no saved value"
+
+
+def _sheet_values(sheet: Any, saved: Any, name: str, problems: list[Problem]) -> list[tuple[Cell, Any]]:
+    """A worksheet's cells: a formula's saved value in its place; a formula with none is a problem of its
+    cell, and the cell keeps the formula's text, so that its row is still a row of values (a row of blank
+    cells would also be said to have no value at any level)."""
+    values: list[tuple[Cell, Any]] = []
+    for position, cell in sheet._cells.items():
+        value = cell.value
+        if cell.data_type == "f" and saved is not None:
+            formula = str(getattr(value, "text", value))
+            value = saved._cells[position].value if position in saved._cells else None
+            if value is None:
+                problems.append(
+                    Problem(
+                        name,
+                        NO_SAVED_VALUE,
+                        hint="open and save the workbook in Excel or LibreOffice, or type the value",
+                        cell=f"{sheet_prefix(sheet.title)}{letter(position[1])}{position[0]}",
+                    )
+                )
+                value = formula
+        values.append((position, value))
+    return values
 
 
 def _ods_grids(data: bytes, name: str) -> tuple[list[Grid], list[Problem], list[str]]:
@@ -292,3 +330,84 @@ def _csv_grid(data: bytes, name: str, title: str) -> tuple[Grid, list[Problem]]:
         values += [((row, c), value) for c, value in enumerate(record, 1)]
     cells, _ = _bounded(title, values, name, problems)
     return Grid(title, "", cells), problems
+
+
+# --------------------------------------------------------------------------- a folder of CSV files
+
+MAX_FOLDER_ENTRIES = 1_000
+"""The most entries of a folder looked at (an export writes one CSV file per sheet: a few tens)."""
+MAX_FOLDER_FILES = 100
+"""The most CSV files of a folder read."""
+
+
+def read_csv_folder(folder: Path, name: str) -> list[tuple[str, list[list[str]]]]:
+    """Each CSV file in ``folder`` (by name, in name order) as its rows of raw text, as ``export --format csv``
+    wrote them: read through :mod:`ladderpress.files` (confined to the folder: a link in it to a file
+    elsewhere is refused), each at most :data:`MAX_IMPORT_BYTES`, all together at most
+    :data:`MAX_UNPACKED_BYTES`. Links, subfolders and files of other kinds are not read."""
+    names: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for seen, entry in enumerate(entries, 1):
+                if seen > MAX_FOLDER_ENTRIES:
+                    raise _Refused(
+                        Problem(
+                            name,
+                            f"holds more than {MAX_FOLDER_ENTRIES:,} files, more than an export writes",
+                            hint="give the folder that ladderpress export --format csv wrote, or one spreadsheet",
+                        )
+                    )
+                if entry.name.casefold().endswith(".csv") and not entry.name.startswith("."):
+                    names.append(entry.name)
+    except OSError as exc:
+        problem = Problem(name, f"cannot be read ({exc.strerror})", hint="check the folder and try again")
+        raise InputErrors([problem]) from None
+    except _Refused as exc:
+        raise InputErrors([exc.problem]) from None
+    if len(names) > MAX_FOLDER_FILES:
+        raise InputErrors(
+            [
+                Problem(
+                    name,
+                    f"holds {len(names):,} CSV files, more than the {MAX_FOLDER_FILES} an export writes",
+                    hint="give the folder that ladderpress export --format csv wrote, or one spreadsheet",
+                )
+            ]
+        )
+    files_read: list[tuple[str, list[list[str]]]] = []
+    problems: list[Problem] = []
+    total = 0
+    for file in sorted(names):
+        shown = f"{name.rstrip('/')}/{file}"
+        try:
+            data = files.read_bytes(folder / file, (folder,), MAX_IMPORT_BYTES)
+        except files.FileRefused as exc:
+            problems.append(Problem(shown, exc.what, hint=exc.hint))
+            continue
+        total += len(data)
+        if total > MAX_UNPACKED_BYTES:
+            raise InputErrors(
+                [
+                    Problem(
+                        name,
+                        f"holds more than the {MAX_UNPACKED_BYTES:,} bytes of CSV a ladder's export may",
+                        hint="give the folder that ladderpress export --format csv wrote, or one spreadsheet",
+                    )
+                ]
+            )
+        try:
+            text = csv_text(data)
+        except NotText as exc:
+            problems.append(Problem(shown, exc.message, exc.line, hint="save it as CSV UTF-8"))
+            continue
+        rows: list[list[str]] = []
+        for line, record in csv_records(text, separator(text)):
+            if isinstance(record, csv.Error):
+                unread = f"line {line} is not readable CSV ({record})"
+                problems.append(Problem(shown, unread, line, hint="save it again"))
+                continue
+            rows.append(record)
+        files_read.append((file, rows))
+    if problems:
+        raise InputErrors(problems)
+    return files_read

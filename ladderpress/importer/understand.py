@@ -13,7 +13,7 @@ from typing import Any
 
 from ladderpress.errors import InputErrors
 from ladderpress.importer.assemble import assemble, in_file_order, ladder_decisions
-from ladderpress.importer.exported import from_export, is_exported
+from ladderpress.importer.exported import from_export, from_folder, is_exported
 from ladderpress.importer.infer import find_sheets
 from ladderpress.importer.mapping import Decision, Mapping, read_mapping, scalar
 from ladderpress.importer.matrix import read_matrix
@@ -29,6 +29,8 @@ def import_workbook(path: Path, mapping_path: Path | None = None) -> Imported:
     name = str(path)
     mapping = read_mapping(mapping_path) if mapping_path is not None else Mapping()
     given = set(mapping.model_fields_set) if mapping_path is not None else set()
+    if path.is_dir():  # the folder export --format csv writes (any other folder is refused, saying what is read)
+        return from_folder(path, name)
     grids, problems, notes = read_grids(path, name)
     if is_exported(grids):
         return from_export(name, grids, problems, notes)
