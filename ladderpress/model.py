@@ -1151,6 +1151,9 @@ class FontFiles(Strict):
     italic: RelativePath | None = None
     semibold: RelativePath | None = None
     bold: RelativePath | None = None
+    style: Literal["sans", "serif"] = "sans"
+    """What the family is, so that letters it lacks (a name in Chinese, Arabic, Hebrew, Devanagari, Thai)
+    are set in a font of the same kind: Noto Sans after a sans-serif, Noto Serif after a serif."""
 
     def faces(self) -> list[tuple[str, int, str]]:
         """(file, weight, style) for every file given."""

@@ -11,9 +11,16 @@ from pathlib import Path
 
 from ladderpress.diagram import Palette
 from ladderpress.load import LoadedBrand
-from ladderpress.model import MIN_CONTRAST, contrast
+from ladderpress.model import MIN_CONTRAST, FontFiles, contrast
 
 FALLBACK_FONTS = '"lp-inter", "Noto Sans Arabic", "Noto Sans Hebrew", "DejaVu Sans", sans-serif'
+SERIF_FALLBACK_FONTS = (
+    '"Noto Serif", "Noto Naskh Arabic", "Noto Serif Hebrew", "Noto Serif Devanagari", "Noto Serif Thai", '
+    '"lp-inter", "Noto Serif CJK JP", "DejaVu Serif", serif'
+)
+"""After a serif brand font: letters it lacks are set in serif faces, not in Inter (Pango falls back glyph
+by glyph, down the list). Inter comes before the CJK face, for the arrows and symbols the serif faces
+lack: Noto Serif CJK has them too, and would otherwise add a CJK font to every document."""
 FAMILY = {"body": "lp-brand-body", "heading": "lp-brand-heading"}
 """The brand's fonts are declared under these names, never under their own: a font of the same
 name installed on the machine could otherwise fill in weights the brand does not ship."""
@@ -41,13 +48,19 @@ def brand_css(loaded: LoadedBrand) -> str:
         "--on-primary-rule": mix(colours.primary, "#ffffff", 0.4),
     }
     if brand.fonts:
-        tokens["--font-body"] = f"{FAMILY['body']}, {FALLBACK_FONTS}"
-        heading = FAMILY["heading"] if brand.fonts.heading else FAMILY["body"]
-        tokens["--font-heading"] = f"{heading}, {FALLBACK_FONTS}"
+        body, heading = brand.fonts.body, brand.fonts.heading or brand.fonts.body
+        heading_name = FAMILY["heading"] if brand.fonts.heading else FAMILY["body"]
+        tokens["--font-body"] = f"{FAMILY['body']}, {fallbacks(body)}"
+        tokens["--font-heading"] = f"{heading_name}, {fallbacks(heading)}"
     lines.append(":root {")
     lines += [f"  {name}: {value};" for name, value in tokens.items()]
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def fallbacks(family: FontFiles) -> str:
+    """The fonts that set what a brand family lacks: of its own kind (see :attr:`FontFiles.style`)."""
+    return SERIF_FALLBACK_FONTS if family.style == "serif" else FALLBACK_FONTS
 
 
 def css_string(text: str) -> str:

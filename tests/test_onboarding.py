@@ -328,6 +328,17 @@ def test_every_packet_is_tagged_with_the_structure_of_one_printed_whole(global_w
         assert kinds[0] == "Document" and {"H1", "H2", "P", "L", "LI", "Link"} <= set(kinds), (slug, set(kinds))
 
 
+def test_a_serif_brand_sets_a_name_it_lacks_in_a_serif_face(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["--project", str(ROOT), "--out", str(out), "--roster", str(GLOBAL_ROSTER), "-j", "1", "-q"]
+    assert main([*args, "--brand", str(ROOT / "brands/harbor"), "--person", "김민준", "onboarding"]) == 0
+    used = fonts(out / "onboarding/gimminjun.pdf")
+    # the greeting, in harbor's slab-serif heading, takes a serif Hangul; the text beside it a sans one
+    assert any(font.startswith("Noto-Serif-CJK") for font in used) and any(
+        font.startswith("Noto-Sans-CJK") for font in used
+    ), used
+
+
 def test_packets_of_a_pdf_ua_build_are_tagged_each_with_their_own_metadata(tmp_path: Path) -> None:
     roster = write_roster(tmp_path / "r.csv", [person(1, "pm"), person(2, "pm")])
     out = tmp_path / "out"

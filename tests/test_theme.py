@@ -12,7 +12,7 @@ import tinycss2
 from ladderpress.diagram import Palette
 from ladderpress.load import LoadedBrand
 from ladderpress.model import Brand
-from ladderpress.theme import FALLBACK_FONTS, brand_css, font_faces, mix, palette
+from ladderpress.theme import FALLBACK_FONTS, SERIF_FALLBACK_FONTS, brand_css, font_faces, mix, palette
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 
@@ -98,6 +98,19 @@ def test_a_heading_font_has_its_own_family() -> None:
         ("lp-brand-heading", "600", "c.ttf"),
     ]
     assert tokens["--font-heading"] == f"lp-brand-heading, {FALLBACK_FONTS}"
+
+
+def test_a_serif_family_falls_back_to_serif_faces_and_a_sans_one_to_sans() -> None:
+    fonts = {
+        "body": {"family": "Open Sans", "regular": "a.ttf"},
+        "heading": {"family": "Roboto Slab", "regular": "b.ttf", "style": "serif"},
+    }
+    tokens, _ = parse(brand_css(loaded(fonts=fonts)))
+    assert tokens["--font-heading"] == f"lp-brand-heading, {SERIF_FALLBACK_FONTS}"
+    assert tokens["--font-body"] == f"lp-brand-body, {FALLBACK_FONTS}"
+    # Inter before the CJK face: the serif faces lack arrows, which Noto Serif CJK would otherwise set
+    order = [name.strip().strip('"') for name in SERIF_FALLBACK_FONTS.split(",")]
+    assert order.index("Noto Serif") < order.index("lp-inter") < order.index("Noto Serif CJK JP")
 
 
 @pytest.mark.parametrize(
