@@ -39,6 +39,7 @@ colours:
 #     family: Roboto Slab
 #     regular: fonts/RobotoSlab-Regular.otf
 #     bold: fonts/RobotoSlab-Bold.otf
+#     style: serif       # letters it lacks (a name in Chinese, Arabic…) then come from serif faces
 
 # Optional: the default paper (A4 or Letter); a recipe or --paper overrides it.
 paper: A4
