@@ -62,7 +62,7 @@ from ladderpress.events import (
     Written,
 )
 from ladderpress.export import FORMATS, export
-from ladderpress.importer import import_report, import_workbook, write_project
+from ladderpress.importer import ImportErrors, failed_report, import_report, import_workbook, write_project
 from ladderpress.request import MAX_BLEED_MM, MAX_WORKERS, PAPERS, PDF_VARIANTS, BuildRequest, default_workers
 from ladderpress.scaffold import init_project, new_brand
 from ladderpress.schema import write_schemas
@@ -804,6 +804,9 @@ def _import(args: argparse.Namespace, reporter: Reporter) -> int:
             reporter.err.print(f"[yellow]warning[/]: {escape(note)}", soft_wrap=True, highlight=False)
         written = write_project(imported, args.into) if args.into is not None else None
     except InputErrors as exc:
+        if isinstance(exc, ImportErrors):
+            for line in failed_report(str(args.file), exc):
+                reporter.say(escape(line))
         for note in getattr(exc, "notes", ()):
             reporter.err.print(f"[yellow]warning[/]: {escape(note)}", soft_wrap=True, highlight=False)
         reporter.problems(exc.problems, outcome="nothing was written")

@@ -419,7 +419,9 @@ def test_a_matrix_header_naming_no_level_of_the_levels_tab_is_named(tmp_path: Pa
         import_workbook(tmp_path / "ladder.xlsx")
     assert [str(problem).split(": ", 1)[1] for problem in refused.value.problems] == [
         "Matrix!C1: the header 'Senoir' names no level of the levels sheet (fix: did you mean 'Senior'?)",
-        "Matrix!D1: the header 'Staff (E3)' names no level of the levels sheet (fix: write one of: Junior, Senior)",
+        "Matrix!D1: the header 'Staff (E3)' names no level of the levels sheet (fix: write a level's code or title: "
+        "E1 (Junior), E2 (Senior); if the column holds no level, leave it out of level_columns: or list it under "
+        "ignore: in a mapping file)",
     ]
 
 
@@ -704,4 +706,237 @@ def test_an_edited_exported_workbook_names_the_cell_it_cannot_read(tmp_path: Pat
         import_workbook(workbook)
     assert [str(p) for p in refused.value.problems] == [
         f"{workbook}: Levels!E3: rank: expected a whole number, got 'second' (fix: write a number such as 3)"
+    ]
+
+
+# --------------------------------------------------------------------------- workbooks as people keep them
+
+
+def _book(tmp_path: Path, sheets: dict[str, list[list[Any]]], name: str = "ladder.xlsx") -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+TRACKS = {
+    "IC track": [
+        ["Competency", "Engineer (L1)", "Senior (L2)", "Lead (L3)"],
+        ["Years of experience", "0-2", "2-5", "5+"],
+        ["Delivery", "Delivers tasks", "Delivers features", "Delivers projects"],
+        ["Design", "Follows designs", "Designs features", "Designs systems"],
+    ],
+    "Manager track": [
+        ["Competency", "L3", "Manager (M4)"],
+        ["Delivery", "Delivers projects", "Delivers programs"],
+        ["Coaching", "Coaches peers", "Coaches managers"],
+    ],
+}
+
+
+def test_every_matrix_sheet_is_read_each_one_track(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _book(tmp_path, TRACKS)
+    result = import_workbook(path)
+    ladder = result.ladder
+    assert [(t.id, t.name) for t in ladder.tracks] == [("ic", "IC"), ("manager", "Manager")]
+    assert {lv.id: lv.tracks for lv in ladder.levels} == {
+        "engineer": ["ic"],
+        "senior": ["ic"],
+        "lead": ["ic", "manager"],  # L3 on both sheets: on both tracks
+        "manager": ["manager"],
+    }
+    assert {c.id: c.tracks for c in ladder.all_competencies()} == {
+        "delivery": [],  # on every sheet: every track's
+        "design": ["ic"],
+        "coaching": ["manager"],
+    }
+    assert expectations(result)["delivery"] == {
+        "engineer": {"text": "Delivers tasks"},
+        "senior": {"text": "Delivers features"},
+        "lead": {"text": "Delivers projects"},
+        "manager": {"text": "Delivers programs"},
+    }
+    assert main(["import", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "is not read" not in err
+    lines = out.splitlines()
+    start = lines.index("matrix:")
+    assert lines[start : start + 8] == [
+        "matrix:",
+        "  sheet: [IC track, Manager track] # each looks like a matrix: one track a sheet (IC, Manager)",
+        "  header_row: 1                    # the first row",
+        "  theme_column: null               # no column groups the competencies",
+        "  competency_column: A             # 'Competency'",
+        "  summary_column: null             # no column of summaries",
+        "  # level_columns: B:D on IC track; B:C on Manager track (each inferred from its sheet)",
+        "  # level_rows: years: 2 on IC track; {} on Manager track (each inferred from its sheet)",
+    ]
+
+
+def test_the_mapping_names_one_matrix_sheet_or_a_list(tmp_path: Path) -> None:
+    path = _book(tmp_path, TRACKS)
+    both = tmp_path / "both.yaml"
+    both.write_text("matrix:\n  sheet: [IC track, Manager track]\n", encoding="utf-8")
+    assert [t.id for t in import_workbook(path, both).ladder.tracks] == ["ic", "manager"]
+    one = tmp_path / "one.yaml"
+    one.write_text("matrix:\n  sheet: IC track\n", encoding="utf-8")
+    result = import_workbook(path, one)
+    assert [t.id for t in result.ladder.tracks] == ["our-field"]
+    assert result.notes == [
+        f"{path}: the sheet 'Manager track' is not read: it is neither the matrix nor a levels or moves sheet "
+        "(name it in a mapping file if it is one)"
+    ]
+
+
+def test_with_problems_the_mapping_is_still_printed_to_correct(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    into = tmp_path / "ours"
+    assert main(["import", str(SHEETS / "mistakes.xlsx"), "--into", str(into)]) == 1
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0] == (
+        f"# the mapping read from {SHEETS / 'mistakes.xlsx'}: save these lines as mapping.yaml, change what is "
+        "wrong, and"
+    )
+    assert "  sheet: Matrix                    # the only sheet left" in lines
+    assert lines[-1] == (
+        "# nothing was made: the problems (on stderr) say what to correct, in the workbook or in this mapping"
+    )
+    assert err.splitlines()[-1] == "3 problems found; nothing was written."
+    assert not into.exists()
+
+
+def test_a_column_of_notes_beside_the_levels_is_no_level(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _workbook(
+        tmp_path,
+        [
+            ["Competency", "Junior", "Notes", "Senior", "Comments", "Last reviewed"],
+            ["Quality", "Good", "ask Sam", "Better", "new", "2025"],
+        ],
+    )
+    result = import_workbook(path)
+    assert [lv.id for lv in result.ladder.ranked_levels()] == ["junior", "senior"]
+    assert result.notes == [
+        f"{path}: Matrix!C1: the column 'Notes' is no level; it is left out",
+        f"{path}: Matrix!E1: the column 'Comments' is no level; it is left out",
+        f"{path}: Matrix!F1: the column 'Last reviewed' is no level; it is left out",
+    ]
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{'  level_columns: B, D':<34} # 2 levels, ranked left to right" in out.splitlines()
+    assert "ignore: [Matrix!C, Matrix!E, Matrix!F] # cells to leave out, such as Matrix!M20 or Levels!H" in out
+
+
+def test_a_column_ignored_whole_is_left_out_before_the_levels_are_found(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path,
+        {
+            "IC Matrix": [["Competency", "E1", "E2", "Priority"], ["Quality", "Good", "Better", "High"]],
+            "Levels": [["Code", "Title", "Track"], ["E1", "Junior", "Engineering"], ["E2", "Senior", "Engineering"]],
+        },
+    )
+    with pytest.raises(InputErrors) as refused:
+        import_workbook(path)
+    assert [str(problem).split(": ", 1)[1] for problem in refused.value.problems] == [
+        "'IC Matrix'!D1: the header 'Priority' names no level of the levels sheet (fix: write a level's code or "
+        "title: E1 (Junior), E2 (Senior); if the column holds no level, leave it out of level_columns: or list it "
+        "under ignore: in a mapping file)"
+    ]
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("ignore: [\"'IC Matrix'!D\"]\n", encoding="utf-8")
+    result = import_workbook(path, mapping)
+    assert [lv.id for lv in result.ladder.ranked_levels()] == ["junior", "senior"]
+    assert result.notes == []
+    ignored = "ignore: [\"'IC Matrix'!D\"]"
+    assert f"{ignored:<34} # cells to leave out, such as Matrix!M20 or Levels!H" in map(str, result.mapping)
+
+
+def test_columns_of_a_levels_tab_that_are_no_field_are_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _book(
+        tmp_path,
+        {
+            "Matrix": [["Competency", "E1", "E2"], ["Quality", "Good", "Better"]],
+            "Levels": [
+                ["Code", "Title", "Salary range", "Headcount"],
+                ["E1", "Junior", "$100k-$150k", 12],
+                ["E2", "Senior", "$150k-$200k", 4],
+            ],
+        },
+    )
+    assert main(["import", str(path)]) == 0
+    out, err = capsys.readouterr()
+    fields = (
+        "band, code, description, duties, experience, id, leads_to, promotion_signals, rank, reports_to, scope, "
+        "short_title, time_at_level, title, tracks, years"
+    )
+    assert err.splitlines() == [
+        f"warning: {path}: Levels!C1: the column 'Salary range' is no field of levels; it is left out (if it is "
+        f"one, rename it to one of: {fields})",
+        f"warning: {path}: Levels!D1: the column 'Headcount' is no field of levels; it is left out (if it is one, "
+        f"rename it to one of: {fields})",
+    ]
+    assert f"{'ignore: [Levels!C, Levels!D]':<34} # cells to leave out, such as Matrix!M20 or Levels!H" in out
+
+
+def test_a_competency_named_like_a_level_fact_is_a_competency(tmp_path: Path) -> None:
+    grouped = tmp_path / "grouped.csv"
+    grouped.write_text(
+        "Pillar,Competency,IC1,IC2\n"
+        ",Years,0-2 yrs,2-4 yrs\n"
+        'Craft,Code,"Writes code\n• tests it",Writes clean code\n'
+        ",Ops,Joins the rota,Runs the rota\n",
+        encoding="utf-8",
+    )
+    result = import_workbook(grouped)
+    assert [c.id for c in result.ladder.all_competencies()] == ["code", "ops"]
+    assert [lv.code for lv in result.ladder.ranked_levels()] == ["IC1", "IC2"]
+    assert [lv.years for lv in result.ladder.ranked_levels()] != [None, None]
+    plain = _workbook(
+        tmp_path,
+        [
+            ["Competency", "Senior PM (L3)", "Staff PM (L4)"],
+            ["Scope", "Owns a feature area", "Owns a whole product"],
+            ["Impact", "Team", "Org"],
+        ],
+    )
+    result = import_workbook(plain)
+    assert [c.id for c in result.ladder.all_competencies()] == ["scope", "impact"]
+    assert result.placeholders["content/competencies.yaml"] == "2 competencies have their name as their summary"
+
+
+def test_a_first_competency_without_a_group_is_told_to_write_one(tmp_path: Path) -> None:
+    path = _workbook(tmp_path, [["Area", "Competency", "Junior"], [None, "Ops", "Joins"], ["Craft", "Code", "Writes"]])
+    with pytest.raises(InputErrors) as refused:
+        import_workbook(path)
+    assert [str(problem).split(": ", 1)[1] for problem in refused.value.problems] == [
+        "Matrix!A2: the competency 'Ops' has no group (fix: write its group in A2; the competencies below it, with "
+        "their group cell blank, are in it too)"
+    ]
+
+
+def test_one_competency_is_said_in_the_singular(tmp_path: Path) -> None:
+    path = _workbook(tmp_path, [["Competency", "Junior"], ["Quality", "Good"]])
+    assert import_workbook(path).placeholders["content/competencies.yaml"] == (
+        "1 competency has its name as its summary"
+    )
+
+
+def test_a_run_of_empty_columns_is_one_warning(tmp_path: Path) -> None:
+    path = _workbook(tmp_path, [["Competency", "Junior", "Senior"], ["Quality", "Good", "Better"]])
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("matrix:\n  level_columns: B:ZZ\n", encoding="utf-8")
+    assert import_workbook(path, mapping).notes == [
+        f"{path}: Matrix!D1: columns D–ZZ are empty (no header, no value); they are left out"
     ]

@@ -30,7 +30,7 @@ One module a stage, in the order an import runs (:mod:`.understand` runs them):
 
 from ladderpress.importer.cells import expectation_of, parse_header, title_from_code, years_of
 from ladderpress.importer.project import content_files, project_files, write_project
-from ladderpress.importer.report import import_report, summary
+from ladderpress.importer.report import failed_report, import_report, summary
 from ladderpress.importer.result import Imported, ImportErrors
 from ladderpress.importer.understand import import_workbook
 
@@ -39,6 +39,7 @@ __all__ = [
     "Imported",
     "content_files",
     "expectation_of",
+    "failed_report",
     "import_report",
     "import_workbook",
     "parse_header",

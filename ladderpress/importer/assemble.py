@@ -72,9 +72,13 @@ def assemble(
     for track in tracks:
         track.pop("_placeholder", None)
     ids = {id(draft): level["id"] for draft, level in zip(drafts, levels, strict=True)}
-    data["competencies"], summaries = _competencies(reader, groups, ids)
+    data["competencies"], summaries = _competencies(reader, groups, ids, {t["id"] for t in tracks})
     if summaries:
-        placeholders["content/competencies.yaml"] = f"{summaries} competencies have their name as their summary"
+        placeholders["content/competencies.yaml"] = (
+            "1 competency has its name as its summary"
+            if summaries == 1
+            else f"{summaries} competencies have their name as their summary"
+        )
     _moves(reader, levels, drafts, moves, tracks)
     for level in levels:
         if level.pop("_from_band", False):
@@ -129,9 +133,10 @@ def _ladder_facts(reader: Reader, path: Path, mapping: Mapping) -> tuple[dict[st
 
 
 def _competencies(
-    reader: Reader, groups: list[dict[str, Any]], ids: dict[int, str]
+    reader: Reader, groups: list[dict[str, Any]], ids: dict[int, str], track_ids: set[str]
 ) -> tuple[list[dict[str, Any]], int]:
-    """The competency groups' data, with ids made from names; how many competencies lack a summary."""
+    """The competency groups' data, with ids made from names; how many competencies lack a summary. A
+    competency on some of several matrix sheets is on their tracks only."""
     themes = []
     missing = 0
     used: dict[str, str] = {}
@@ -163,9 +168,11 @@ def _competencies(
                 level_id = ids[id(draft)]
                 expectations[level_id] = expectation["text"] if list(expectation) == ["text"] else expectation
                 reader.where[(*loc, "expectations", level_id)] = at
-            theme["competencies"].append(
-                {"id": comp_id, "name": one_line(competency["name"]), "summary": summary, "expectations": expectations}
-            )
+            made: dict[str, Any] = {"id": comp_id, "name": one_line(competency["name"]), "summary": summary}
+            on = [slugify(t, max_length=64) for t in competency.get("_tracks", [])]
+            if on and set(on) <= track_ids and set(on) != track_ids:
+                made["tracks"] = on
+            theme["competencies"].append({**made, "expectations": expectations})
         themes.append(theme)
     return themes, missing
 

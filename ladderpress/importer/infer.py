@@ -10,12 +10,13 @@ choice comes back with why, for the printed mapping.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 
 from ladderpress.errors import Problem
 from ladderpress.importer.cells import one_line, parse_header, short
 from ladderpress.importer.grid import MAX_ROWS, Grid, column_number, letter
-from ladderpress.importer.mapping import TableMap, column_list
+from ladderpress.importer.mapping import Mapping, MatrixMap, TableMap, column_list
 from ladderpress.importer.reader import Reader
 from ladderpress.model import column_name
 
@@ -81,6 +82,11 @@ LEVEL_ROWS = _aliases(
     }
 )
 """Rows of a matrix that say something about each level (years of experience, say), not a competency."""
+NOT_LEVELS = {column_name(w) for w in ("comment", "comments", "note", "notes", "example", "examples", "owner",
+                                       "owners", "last reviewed", "reviewed", "last updated", "updated", "remarks",
+                                       "status", "reviewer", "questions", "todo", "links", "source", "sources",
+                                       "notes and comments", "open questions", "changes", "change log")}  # fmt: skip
+"""Headers of a matrix's columns that hold no level: notes beside the levels, left out."""
 MATRIX_SHEETS = ("matrix", "competenc", "framework", "expectation", "skill", "ladder", "grid")
 LEVEL_SHEETS = ("level", "grade", "role", "title", "band")
 MOVE_SHEETS = ("move", "promotion", "path", "progression", "transition")
@@ -108,9 +114,9 @@ def level_like(text: str) -> bool:
     return parse_header(text)[1] is not None
 
 
-def find_sheets(reader: Reader) -> tuple[Grid | None, Grid | None, Grid | None]:
-    """The matrix, levels and moves sheets, as the mapping names them or as they look."""
-    levels = moves = None
+def find_sheets(reader: Reader) -> tuple[list[tuple[Grid, MatrixMap, str]], Grid | None, Grid | None]:
+    """The matrix sheets (each with its map and why it was chosen), the levels and moves sheets, as the mapping
+    names them or as they look."""
     scores: dict[str, tuple[int, str]] = {}
     for grid in reader.grids:
         header = header_row(grid)
@@ -124,7 +130,6 @@ def find_sheets(reader: Reader) -> tuple[Grid | None, Grid | None, Grid | None]:
         elif level_hits >= 3 or (level_hits >= 2 and _named_like(grid.title, LEVEL_SHEETS)):
             hit_names = [n for n in names if n in LEVEL_HEADERS][:4]
             scores[grid.title] = (1, f"its headers name levels' fields ({', '.join(hit_names)}, …)")
-    matrix_map = reader.mapping.matrix
     if "levels" in reader.given:
         levels = reader.grid(reader.mapping.levels.sheet, "levels") if reader.mapping.levels else None
     else:
@@ -133,39 +138,75 @@ def find_sheets(reader: Reader) -> tuple[Grid | None, Grid | None, Grid | None]:
         moves = reader.grid(reader.mapping.moves.sheet, "moves") if reader.mapping.moves else None
     else:
         moves = next((g for g in reader.grids if scores.get(g.title, (0,))[0] == 2), None)
-    matrix: Grid | None
-    if matrix_map.sheet is not None:
-        matrix = reader.grid(matrix_map.sheet, "the matrix")
-        why = "named in the mapping"
-    else:
-        others = [g for g in reader.grids if g is not levels and g is not moves and g.cells]
-        named = [g for g in others if _named_like(g.title, MATRIX_SHEETS)]
-        matrix = (named or sorted(others, key=lambda g: -len(g.cells)))[0] if others else None
-        why = (
-            "the only sheet left"
-            if len(others) == 1
-            else f"named like a matrix ('{matrix.title}')"
-            if named and matrix is not None
-            else "the fullest sheet left"
-        )
-        if matrix is None:
-            reader.problems.append(
-                Problem(
-                    reader.name,
-                    "has no sheet that could be the competency matrix",
-                    hint="put the matrix on a sheet of its own: competencies down the side, levels across the top",
-                )
-            )
-    reader.matrix_why = why
+    matrices = _matrix_sheets(reader, [g for g in reader.grids if g is not levels and g is not moves and g.cells])
     reader.levels_why = scores.get(levels.title, (0, "named in the mapping"))[1] if levels else ""
     reader.moves_why = scores.get(moves.title, (0, "named in the mapping"))[1] if moves else ""
+    read = [grid for grid, _, _ in matrices]
     for grid in reader.grids:
-        if grid not in (matrix, levels, moves) and grid.cells:
+        if grid not in (*read, levels, moves) and grid.cells:
             reader.notes.append(
                 f"{reader.name}: the sheet {grid.prefix[:-1]} is not read: it is neither the matrix nor a "
                 "levels or moves sheet (name it in a mapping file if it is one)"
             )
-    return matrix, levels, moves
+    return matrices, levels, moves
+
+
+def matrix_maps(mapping: Mapping) -> list[MatrixMap]:
+    """The mapping's ``matrix:``, one map a sheet (a list of sheets: the same map for each)."""
+    m = mapping.matrix
+    return [m.model_copy(update={"sheet": sheet}) for sheet in m.sheet] if isinstance(m.sheet, list) else [m]
+
+
+def looks_like_matrix(grid: Grid) -> bool:
+    """Whether a sheet reads as a matrix: named like one, or its header starts with a competency or group
+    column and has level columns beside it."""
+    if _named_like(grid.title, MATRIX_SHEETS):
+        return True
+    header = header_row(grid)
+    cells = grid.row_cells(header) if header else []
+    labels = [column_name(grid.text(header, c)) for c in cells[:3]] if header else []
+    return len(cells) >= 2 and any(n in COMPETENCIES or n in THEMES for n in labels)
+
+
+def track_of(title: str) -> str:
+    """The track a matrix sheet is: its name, less words such as 'track' or 'matrix'."""
+    words = re.sub(
+        r"\b(tracks?|matrix|matrices|ladder|competenc(y|ies)|framework|expectations)\b", " ", title, flags=re.I
+    )
+    name = " ".join(words.replace("_", " ").split()).strip(" -–:")
+    return name or title
+
+
+def _matrix_sheets(reader: Reader, others: list[Grid]) -> list[tuple[Grid, MatrixMap, str]]:
+    """Each matrix sheet with its map and why: as the mapping names them, else every sheet that looks like
+    a matrix, else the fullest sheet left."""
+    maps = matrix_maps(reader.mapping)
+    if any(m.sheet is not None for m in maps):
+        found = [(reader.grid(m.sheet, "the matrix"), m) for m in maps if isinstance(m.sheet, str)]
+        return [(grid, m, "named in the mapping") for grid, m in found if grid is not None]
+    m = maps[0] if maps else MatrixMap()
+    alike = [g for g in others if looks_like_matrix(g)]
+    if len(alike) > 1:
+        return [(g, m, f"looks like a matrix: the track '{track_of(g.title)}'") for g in alike]
+    named = [g for g in others if _named_like(g.title, MATRIX_SHEETS)]
+    matrix = (named or sorted(others, key=lambda g: -len(g.cells)))[0] if others else None
+    if matrix is None:
+        reader.problems.append(
+            Problem(
+                reader.name,
+                "has no sheet that could be the competency matrix",
+                hint="put the matrix on a sheet of its own: competencies down the side, levels across the top",
+            )
+        )
+        return []
+    why = (
+        "the only sheet left"
+        if len(others) == 1
+        else f"named like a matrix ('{matrix.title}')"
+        if named
+        else "the fullest sheet left"
+    )
+    return [(matrix, m, why)]
 
 
 def table_columns(
@@ -201,7 +242,15 @@ def table_columns(
         if name is None and column_name(text) == "level" and what == "levels":
             name = "code" if "code" not in columns else None
         if name is None:
-            if not reader.is_ignored(grid, header, c):
+            if reader.is_ignored(grid, header, c):
+                continue
+            if what == "levels":  # salary ranges, headcounts, notes: kept beside the levels, no field of theirs
+                reader.notes.append(
+                    f"{reader.name}: {grid.at(header, c)}: the column '{short(text)}' is no field of levels; it "
+                    f"is left out (if it is one, rename it to one of: {', '.join(sorted(allowed))})"
+                )
+                reader.left_out.append(f"{grid.prefix}{letter(c)}")
+            else:
                 reader.problem(
                     grid,
                     f"the column '{short(text)}' is no field of {what}",
@@ -209,7 +258,7 @@ def table_columns(
                     header,
                     c,
                 )
-                reader.ignored.append((grid.title, header, c, MAX_ROWS, c))
+            reader.ignored.append((grid.title, header, c, MAX_ROWS, c))
             continue
         if name in columns:
             reader.problem(
@@ -225,7 +274,7 @@ def table_columns(
 
 
 def matrix_columns(
-    reader: Reader, grid: Grid, header: int
+    reader: Reader, grid: Grid, header: int, m: MatrixMap
 ) -> tuple[tuple[int | None, int | None, int | None], list[int], dict[str, str]]:
     """(theme, competency, summary) columns, the levels' columns, and why each label column was chosen.
 
@@ -236,8 +285,7 @@ def matrix_columns(
     right of them the summary; with none named, one column is the competencies, two the group and
     the competencies, three the group, the competencies and the summary.
     """
-    m = reader.mapping.matrix
-    cells = grid.row_cells(header)
+    cells = [c for c in grid.row_cells(header) if not reader.is_ignored(grid, header, c)]
     first = min([*cells, *(c for (r, c) in grid.cells if r > header)], default=1)
     last = max(cells, default=first)
     kinds, why = _label_columns(grid, header, first, last)

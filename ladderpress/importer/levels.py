@@ -60,7 +60,7 @@ def _level(reader: Reader, i: int, draft: LevelDraft, field_name: str, named: _N
     level["title"] = title
     level["short_title"] = text("short_title") or title
     _rank_and_band(reader, i, level, values, named)
-    track_names = split_names(text("tracks") or "") or [field_name]
+    track_names = split_names(text("tracks") or "") or draft.sheet_tracks or [field_name]
     level["tracks"] = []
     for track_name in track_names:
         track_id = slugify(track_name, max_length=64) or "track"

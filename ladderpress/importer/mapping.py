@@ -61,7 +61,9 @@ class LadderFacts(_Strict):
 class MatrixMap(_Strict):
     """The matrix sheet: competencies down the side, levels across the top."""
 
-    sheet: str | None = None
+    sheet: str | list[str] | None = None
+    """The sheet, or a list of them: each one track, named after its sheet (the rest of this map applies to
+    each; what it leaves out is inferred sheet by sheet)."""
     header_row: Row | None = None
     """The row holding the levels' headers."""
     theme_column: ColumnLetter | None = None

@@ -13,20 +13,35 @@ import difflib
 from typing import Any
 
 from ladderpress.errors import Problem
-from ladderpress.importer.cells import DITTO, expectation_of, one_line, parse_header, short, title_from_code
-from ladderpress.importer.grid import Grid, letter
-from ladderpress.importer.infer import LEVEL_ROWS, header_row, matrix_columns
-from ladderpress.importer.mapping import Decision, above, range_text, scalar
+from ladderpress.importer.cells import (
+    DITTO,
+    expectation_of,
+    one_line,
+    parse_header,
+    short,
+    title_from_code,
+    years_of,
+)
+from ladderpress.importer.grid import MAX_ROWS, Grid, letter
+from ladderpress.importer.infer import LEVEL_ROWS, NOT_LEVELS, header_row, matrix_columns
+from ladderpress.importer.mapping import Decision, MatrixMap, above, range_text
 from ladderpress.importer.reader import LevelDraft, Reader, level_lookup, match_level
 from ladderpress.model import column_name
 from ladderpress.sheets import blank, cell_text
 
 
 def read_matrix(
-    reader: Reader, grid: Grid, levels: list[LevelDraft] | None
-) -> tuple[list[LevelDraft], list[dict[str, Any]]]:
-    """The levels (from the headers, or matched to the levels sheet's) and the competency groups."""
-    m = reader.mapping.matrix
+    reader: Reader,
+    grid: Grid,
+    m: MatrixMap,
+    levels: list[LevelDraft] | None,
+    known: list[LevelDraft],
+    groups: list[dict[str, Any]],
+    track: str | None = None,
+) -> list[LevelDraft]:
+    """The sheet's levels (made from its headers, or those of ``known`` they name; or matched to the levels
+    sheet's); its competencies are added to ``groups`` (a group or competency of the same name, from another
+    matrix sheet, is the same one), each on ``track`` when there are several."""
     header = m.header_row or header_row(grid)
     if header is None:
         reader.problems.append(
@@ -37,12 +52,10 @@ def read_matrix(
                 cell=f"{grid.prefix}A1",
             )
         )
-        return levels or [], []
-    labels, level_columns, why = matrix_columns(reader, grid, header)
+        return []
+    labels, level_columns, why = matrix_columns(reader, grid, header, m)
     theme_c, competency_c, summary_c = labels
     reader.decisions += [
-        Decision("matrix:"),
-        Decision(f"  sheet: {scalar(grid.title)}", reader.matrix_why),
         Decision(f"  header_row: {header}", above(grid, header)),
         Decision(
             f"  theme_column: {letter(theme_c) if theme_c else 'null'}",
@@ -56,21 +69,21 @@ def read_matrix(
     ]
     if competency_c is None:
         reader.problem(grid, "the matrix has no column of competencies", "name it in a mapping file", header)
-        return levels or [], []
+        return []
     title_rows = _title_rows(grid, header)
     # the levels' columns
-    drafts = _level_columns(reader, grid, header, level_columns, levels)
+    drafts = _level_columns(reader, grid, header, level_columns, levels, known)
     _first, last = (min(level_columns), max(level_columns)) if level_columns else (competency_c + 1, competency_c)
     reader.decisions.append(
         Decision(
-            f"  level_columns: {range_text(level_columns)}",
+            f"  level_columns: {range_text([c for c, _ in drafts])}",
             f"{len(drafts)} level{'s' if len(drafts) != 1 else ''}, ranked left to right"
             if levels is None
             else f"{len(drafts)} level{'s' if len(drafts) != 1 else ''} of the levels sheet",
         )
     )
     by_column = dict(drafts)
-    groups, level_rows, end = _matrix_rows(reader, grid, header, labels, by_column)
+    level_rows, end = _matrix_rows(reader, grid, header, labels, by_column, m, groups, track)
     if level_rows:
         reader.decisions.append(Decision("  level_rows:"))
         for name, (r, label) in level_rows.items():
@@ -91,9 +104,9 @@ def read_matrix(
                 r,
                 c,
             )
-    if title_rows:
+    if title_rows and not reader.title_cells:
         reader.title_cells = [(grid.text(r, title_rows[r]), grid.at(r, title_rows[r])) for r in sorted(title_rows)]
-    return [d for _, d in drafts], groups
+    return [d for _, d in drafts]
 
 
 def _title_rows(grid: Grid, header: int) -> dict[int, int]:
@@ -116,14 +129,32 @@ def _lost(reader: Reader, grid: Grid, header: int, c: int) -> str:
 
 
 def _level_columns(
-    reader: Reader, grid: Grid, header: int, columns: list[int], levels: list[LevelDraft] | None
+    reader: Reader,
+    grid: Grid,
+    header: int,
+    columns: list[int],
+    levels: list[LevelDraft] | None,
+    known: list[LevelDraft],
 ) -> list[tuple[int, LevelDraft]]:
-    """Each level column with its level: made from its header, or the levels sheet's it names."""
+    """Each level column with its level: made from its header (or one of ``known``, an earlier matrix sheet's,
+    it names), or the levels sheet's it names. A column whose header says it holds no level (Comments,
+    Notes) is left out, with a warning; so are empty columns, a run of them in one warning."""
     found: list[tuple[int, LevelDraft]] = []
     seen: dict[str, int] = {}
     lookup = level_lookup(levels) if levels is not None else {}
+    known_lookup = level_lookup(known)
+    empty: list[int] = []
     for c in columns:
+        if reader.is_ignored(grid, header, c):
+            continue
         text = grid.text(header, c, merged=False)
+        if text and column_name(text) in NOT_LEVELS:
+            reader.notes.append(
+                f"{reader.name}: {grid.at(header, c)}: the column '{one_line(text)}' is no level; it is left out"
+            )
+            reader.left_out.append(f"{grid.prefix}{letter(c)}")
+            reader.ignored.append((grid.title, 1, c, MAX_ROWS, c))
+            continue
         if not text:
             below = [r for r in grid.column_cells(c) if r > header and not reader.is_ignored(grid, r, c)]
             if below:
@@ -136,10 +167,7 @@ def _level_columns(
                         c,
                     )
             else:
-                reader.notes.append(
-                    f"{reader.name}: {grid.at(header, c)}: column {letter(c)} is empty (no header, no value); "
-                    "it is left out"
-                )
+                empty.append(c)
             continue
         key = " ".join(text.split()).casefold()
         if key in seen:
@@ -161,7 +189,10 @@ def _level_columns(
                 reader.problem(
                     grid,
                     f"the header '{one_line(text)}' names no level of the levels sheet",
-                    f"did you mean '{close[0]}'?" if close else f"write one of: {', '.join(names)}",
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"write a level's code or title: {', '.join(_as_written(d) for d in levels)}; if the "
+                    "column holds no level, leave it out of level_columns: or list it under ignore: in a mapping file",
                     header,
                     c,
                 )
@@ -179,6 +210,10 @@ def _level_columns(
                 continue
             found.append((c, draft))
             continue
+        same = match_level(text, known_lookup) if known_lookup else None
+        if same is not None and not any(d is same for _, d in found):
+            found.append((c, same))  # the level an earlier matrix sheet has too: on both tracks
+            continue
         title, code = parse_header(text)
         draft = LevelDraft(key=one_line(text), order=len(found))
         draft.values["title"] = (title or title_from_code(code or text), grid.at(header, c))
@@ -187,9 +222,33 @@ def _level_columns(
         if code:
             draft.values["code"] = (code, grid.at(header, c))
         found.append((c, draft))
+    for run in _runs(empty):
+        shown = (
+            f"column {letter(run[0])} is empty (no header, no value); it is left out"
+            if len(run) == 1
+            else f"columns {letter(run[0])}–{letter(run[-1])} are empty (no header, no value); they are left out"
+        )
+        reader.notes.append(f"{reader.name}: {grid.at(header, run[0])}: {shown}")
     if not found and not reader.problems:
         reader.problem(grid, "the matrix has no level columns", "put one level per column in the header row", header)
     return found
+
+
+def _runs(columns: list[int]) -> list[list[int]]:
+    """Columns in runs of neighbours: D, E, F, H → [D, E, F], [H]."""
+    runs: list[list[int]] = []
+    for c in columns:
+        if runs and runs[-1][-1] == c - 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
+
+
+def _as_written(draft: LevelDraft) -> str:
+    """A level as the levels sheet writes it: ``IC1 (Software Engineer I)``, or its title or code alone."""
+    code, title = (cell_text(draft.values[n][0]) if n in draft.values else "" for n in ("code", "title"))
+    return f"{code} ({title})" if code and title else code or title or draft.key
 
 
 def _matrix_rows(
@@ -198,15 +257,16 @@ def _matrix_rows(
     header: int,
     labels: tuple[int | None, int | None, int | None],
     by_column: dict[int, LevelDraft],
-) -> tuple[list[dict[str, Any]], dict[str, tuple[int, str]], int]:
-    """The competency groups, the level-fact rows (name → row, label), and the table's last row."""
+    m: MatrixMap,
+    groups: list[dict[str, Any]],
+    track: str | None,
+) -> tuple[dict[str, tuple[int, str]], int]:
+    """The level-fact rows (name → row, label) and the table's last row; the competencies go into ``groups``."""
     theme_c, competency_c, summary_c = labels
     assert competency_c is not None
-    m = reader.mapping.matrix
     given_rows: dict[int, str] | None = None
     if "level_rows" in m.model_fields_set:
         given_rows = {r: name for name, r in m.level_rows.items()}
-    groups: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
     current_at = ""
     level_rows: dict[str, tuple[int, str]] = {}
@@ -242,9 +302,11 @@ def _matrix_rows(
         fact: str | None
         if given_rows is not None:
             fact = given_rows.get(r)
-        else:
-            before_any = not groups  # years, codes, bands: rows under the header, above the competencies
-            fact = LEVEL_ROWS.get(column_name(row_label)) if row_label and level_cells and before_any else None
+        else:  # years, codes, bands: rows under the header, above the competencies, with no group, of short facts
+            fact = LEVEL_ROWS.get(column_name(row_label)) if row_label and level_cells and current is None else None
+            grouped = bool(label and (theme_text or theme_covered))
+            if fact is not None and (grouped or not _facts(fact, level_cells.values())):
+                fact = None
         if fact is not None:
             level_rows[fact] = (r, one_line(row_label or f"row {r}"))
             for c, value in level_cells.items():
@@ -258,19 +320,14 @@ def _matrix_rows(
             and not covered
             and ((theme_c and theme_text and not label) or (not theme_c and label and alone))
         ):
-            name = theme_text or label
-            current = {"name": name, "competencies": []}
             current_at = grid.at(r, theme_c if theme_c and theme_text else competency_c)
-            groups.append(current)
-            _where_group(reader, len(groups) - 1, current_at)
+            current = _group(reader, groups, theme_text or label, current_at)
             end = r
             continue
         new_group = current is None or current["name"] != theme_text
         if theme_c and theme_text and theme_text.casefold() not in DITTO and new_group:
-            current = {"name": theme_text, "competencies": []}
             current_at = grid.at(r, theme_c)
-            groups.append(current)
-            _where_group(reader, len(groups) - 1, current_at)
+            current = _group(reader, groups, theme_text, current_at)
         # a row continuing a competency whose cell is merged down over it
         if covered is not None and last_competency is not None and covered[0] == last_competency[1]:
             for c, value in level_cells.items():
@@ -292,25 +349,47 @@ def _matrix_rows(
             end = r
             continue
         if current is None:
-            current = {"name": grid.title if theme_c is None else "Competencies", "competencies": []}
             if theme_c is not None:
                 reader.problem(
                     grid,
                     f"the competency '{short(label)}' has no group",
-                    f"write its group in {letter(theme_c)}{r} (a blank cell takes the group above)",
+                    f"write its group in {letter(theme_c)}{r}; the competencies below it, with their group cell "
+                    "blank, are in it too",
                     r,
                     theme_c,
                 )
-            groups.append(current)
-            _where_group(reader, len(groups) - 1, grid.at(r, competency_c))
+            name = grid.title if theme_c is None and track is None else "Competencies"
+            current = _group(reader, groups, name, grid.at(r, competency_c))
         seen_competency = True
         end = r
+        key = label.casefold()
+        other = next((x for x in current["competencies"] if x["name"].casefold() == key), None)
+        if other is not None and other["_sheet"] != grid.title:  # the same competency on an earlier matrix sheet
+            for c, value in level_cells.items():
+                before = other["expectations"].get(id(by_column[c]))
+                if before is not None and before[0] == expectation_of(cell_text(value)):
+                    continue  # a level on both sheets, said alike
+                if before is not None:
+                    reader.problem(
+                        grid,
+                        f"the competency '{short(label)}' says otherwise for '{by_column[c].key}' at {before[1]}",
+                        "keep the two cells the same, or delete one",
+                        r,
+                        c,
+                    )
+                else:
+                    _add_lines(other, by_column[c], value, grid.at(r, c))
+            if track and track not in other["_tracks"]:
+                other["_tracks"].append(track)
+            last_competency = (other, r, r)
+            continue
         competency: dict[str, Any] = {"name": label, "summary": "", "expectations": {}}
+        competency["_tracks"] = [track] if track else []
+        competency["_sheet"] = grid.title
         if summary_c:
             competency["summary"] = grid.text(r, summary_c, merged=False)
         competency["_at"] = grid.at(r, competency_c)
         competency["_row"] = r
-        key = label.casefold()
         if key in competency_at and any(c["name"].casefold() == key for c in current["competencies"]):
             reader.problem(
                 grid,
@@ -325,6 +404,11 @@ def _matrix_rows(
             _add_lines(competency, by_column[c], value, grid.at(r, c))
         current["competencies"].append(competency)
         last_competency = (competency, r, r)
+    return level_rows, end
+
+
+def empty_groups(reader: Reader, groups: list[dict[str, Any]]) -> None:
+    """A group with no competency under it, on any matrix sheet, is a problem of its cell."""
     for i, group in enumerate(groups):
         if not group["competencies"]:
             reader.problems.append(
@@ -335,11 +419,29 @@ def _matrix_rows(
                     cell=reader.where.get(("competencies", i), None),
                 )
             )
-    return groups, level_rows, end
 
 
-def _where_group(reader: Reader, index: int, cell: str) -> None:
-    reader.where[("competencies", index)] = cell
+def _group(reader: Reader, groups: list[dict[str, Any]], name: str, cell: str) -> dict[str, Any]:
+    """The group of that name (from an earlier matrix sheet), or a new one at ``cell``."""
+    for group in groups:
+        if group["name"].casefold() == name.casefold():
+            return group
+    groups.append({"name": name, "competencies": []})
+    reader.where[("competencies", len(groups) - 1)] = cell
+    return groups[-1]
+
+
+def _facts(name: str, values: Any) -> bool:
+    """Whether a row's cells are short facts about the levels (years, a code, a band), not sentences."""
+    if name in ("description", "experience"):
+        return True
+    for value in values:
+        text = cell_text(value)
+        if name == "years" and not isinstance(years_of(value), str):
+            continue
+        if "\n" in text.strip() or len(text) > 30 or len(text.split()) > 3:
+            return False
+    return True
 
 
 def _add_lines(competency: dict[str, Any], draft: LevelDraft, value: Any, at: str) -> None:

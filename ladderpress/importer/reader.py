@@ -36,6 +36,8 @@ class LevelDraft:
     order: int = 0
     derived: set[str] = field(default_factory=set)
     """Fields made from a matrix header (a title from a code): a row of titles replaces them."""
+    sheet_tracks: list[str] = field(default_factory=list)
+    """The tracks of the matrix sheets it is on, when there are several (one track a sheet)."""
 
 
 class Reader:
@@ -55,10 +57,14 @@ class Reader:
         self.ignored: list[tuple[str | None, int, int, int, int]] = [
             found for reference in mapping.ignore if (found := parse_reference(reference)) is not None
         ]
+        self.left_out: list[str] = []
+        """Columns left out with a warning (notes beside the levels), printed under ignore:."""
         self.title_cells: list[tuple[str, str]] = []
         """The title and subtitle lines above the matrix, with their cells."""
         self.ladder_said: dict[str, str] = {}
-        self.matrix_why = self.levels_why = self.moves_why = ""
+        self.levels_why = self.moves_why = ""
+        self.groups: list[dict[str, Any]] = []
+        """The competency groups, of every matrix sheet."""
 
     # -- small helpers
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from ladderpress.importer.mapping import Decision
 from ladderpress.importer.project import project_files
-from ladderpress.importer.result import Imported
+from ladderpress.importer.result import Imported, ImportErrors
 
 
 def summary(imported: Imported) -> str:
@@ -29,6 +30,21 @@ def _count(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
+def _mapping(source: str, decisions: list[Decision]) -> Iterator[str]:
+    yield f"# the mapping read from {source}: save these lines as mapping.yaml, change what is wrong, and"
+    yield "# run the import again with --mapping mapping.yaml"
+    yield from (str(decision) for decision in decisions)
+
+
+def failed_report(source: str, errors: ImportErrors) -> Iterator[str]:
+    """What ``ladderpress import`` prints when there are problems: the mapping as far as it was inferred, so
+    that the user has something to correct (the problems themselves go to stderr)."""
+    if not errors.mapping:
+        return
+    yield from _mapping(source, errors.mapping)
+    yield "# nothing was made: the problems (on stderr) say what to correct, in the workbook or in this mapping"
+
+
 def import_report(imported: Imported, folder: Path | None, written: list[str] | None) -> Iterator[str]:
     """What ``ladderpress import`` prints: the mapping (YAML a user can save and correct), then what was made,
     or would be (as YAML comments, so that the whole output of a dry run is a mapping file)."""
@@ -36,9 +52,7 @@ def import_report(imported: Imported, folder: Path | None, written: list[str] | 
     if imported.exported:
         yield f"# {source}: a workbook ladderpress exported: read exactly, sheet by sheet (no mapping applies)"
     else:
-        yield f"# the mapping read from {source}: save these lines as mapping.yaml, change what is wrong, and"
-        yield "# run the import again with --mapping mapping.yaml"
-        yield from (str(decision) for decision in imported.mapping)
+        yield from _mapping(source, imported.mapping)
     made = project_files(imported, folder.absolute().name if folder is not None else "project")
     levels = [path for path in made if path.startswith("content/levels/")]
     content = [path.removeprefix("content/") for path in made if path.startswith("content/") and path not in levels]

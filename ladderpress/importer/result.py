@@ -16,9 +16,13 @@ from ladderpress.model import Ladder
 class ImportErrors(InputErrors):
     """The problems that stop an import, with the notes (warnings) gathered on the way, said too."""
 
-    def __init__(self, problems: Sequence[Problem], notes: Sequence[str] = ()) -> None:
+    def __init__(
+        self, problems: Sequence[Problem], notes: Sequence[str] = (), mapping: Sequence[Decision] = ()
+    ) -> None:
         super().__init__(problems)
         self.notes = list(notes)
+        self.mapping = list(mapping)
+        """The mapping as far as it was inferred, printed so that the user can correct it."""
 
 
 @dataclass
