@@ -782,6 +782,17 @@ def test_every_matrix_sheet_is_read_each_one_track(tmp_path: Path, capsys: pytes
     ]
 
 
+def test_a_glossary_of_competencies_is_no_track(tmp_path: Path) -> None:
+    glossary = [["Competency", "Definition"], ["Delivery", "Getting things done"]]
+    path = _book(tmp_path, {**TRACKS, "Glossary": glossary})
+    result = import_workbook(path)
+    assert [t.id for t in result.ladder.tracks] == ["ic", "manager"]
+    assert result.notes == [
+        f"{path}: the sheet Glossary is not read: it is neither the matrix nor a levels or moves sheet (name it in "
+        "a mapping file if it is one)"
+    ]
+
+
 def test_the_mapping_names_one_matrix_sheet_or_a_list(tmp_path: Path) -> None:
     path = _book(tmp_path, TRACKS)
     both = tmp_path / "both.yaml"

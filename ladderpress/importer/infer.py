@@ -158,14 +158,17 @@ def matrix_maps(mapping: Mapping) -> list[MatrixMap]:
 
 
 def looks_like_matrix(grid: Grid) -> bool:
-    """Whether a sheet reads as a matrix: named like one, or its header starts with a competency or group
-    column and has level columns beside it."""
-    if _named_like(grid.title, MATRIX_SHEETS):
-        return True
+    """Whether a sheet reads as a matrix: its header has a competency or group column at the left (or levels'
+    codes, such as L1 and L2), and a column beside that is no label and no note (a level's): a glossary of
+    competencies (Competency, Definition) is not one."""
     header = header_row(grid)
-    cells = grid.row_cells(header) if header else []
-    labels = [column_name(grid.text(header, c)) for c in cells[:3]] if header else []
-    return len(cells) >= 2 and any(n in COMPETENCIES or n in THEMES for n in labels)
+    if header is None:
+        return False
+    texts = [grid.text(header, c) for c in grid.row_cells(header)]
+    names = [column_name(text) for text in texts]
+    labelled = any(n in COMPETENCIES or n in THEMES for n in names[:3]) or sum(map(level_like, texts)) >= 2
+    labels = COMPETENCIES | THEMES | SUMMARIES | NOT_LEVELS
+    return labelled and any(n not in labels for n in names)
 
 
 def track_of(title: str) -> str:
