@@ -191,7 +191,7 @@ def _level_columns(
                     f"the header '{one_line(text)}' names no level of the levels sheet",
                     f"did you mean '{close[0]}'?"
                     if close
-                    else f"write a level's code or title: {', '.join(_as_written(d) for d in levels)}; if the "
+                    else f"write a level's code or title: {_listed([_as_written(d) for d in levels])}; if the "
                     "column holds no level, leave it out of level_columns: or list it under ignore: in a mapping file",
                     header,
                     c,
@@ -243,6 +243,11 @@ def _runs(columns: list[int]) -> list[list[int]]:
         else:
             runs.append([c])
     return runs
+
+
+def _listed(names: list[str]) -> str:
+    """Names for a fix, the first twelve."""
+    return ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
 
 
 def _as_written(draft: LevelDraft) -> str:
