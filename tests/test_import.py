@@ -492,6 +492,36 @@ def test_a_formula_without_a_saved_value_is_named_not_read_as_blank(tmp_path: Pa
     }
 
 
+def test_control_characters_in_a_cell_are_named_at_their_cell(tmp_path: Path) -> None:
+    """An escape sequence in a header or a competency's name is never written into the project (it could not
+    be exported, and would reach a terminal): each cell is named with its characters, once."""
+    path = tmp_path / "grid.csv"
+    header = b"Competency,Senior PM (L3)\x1b[31m,Staff\xe2\x80\xae (L4)\r\n"
+    path.write_bytes(header + b"Imp\x1b[2Jact\x1b]0;pwned\x07,Team\tplay,Org\r\n")
+    with pytest.raises(InputErrors) as refused:
+        import_workbook(path)
+    said = "which a spreadsheet does not show and a terminal may act on (fix: retype the cell's text (the characters "
+    said += "are invisible, so they cannot be deleted one by one))"
+    assert [str(p) for p in refused.value.problems] == [
+        f"{path}: B1: holds a control character (U+001B), {said}",
+        f"{path}: A2: holds control characters (U+0007, U+001B), {said}",
+    ]
+
+
+def test_control_characters_in_an_edited_csv_export_are_named_at_their_file_and_cell(tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    assert main(["export", "--format", "csv", "--project", str(ROOT), "--out", str(folder), "-q"]) == 0
+    levels = folder / "levels.csv"
+    levels.write_bytes(levels.read_bytes().replace(b"Associate Product Manager", b"Associate\x1b[5m PM", 1))
+    with pytest.raises(InputErrors) as refused:
+        import_workbook(folder)
+    assert [str(p) for p in refused.value.problems] == [
+        f"{folder}: levels.csv!C2: holds a control character (U+001B), which a spreadsheet does not show and a "
+        "terminal may act on (fix: retype the cell's text (the characters are invisible, so they cannot be deleted "
+        "one by one))"
+    ]
+
+
 # --------------------------------------------------------------------------- --into
 
 
@@ -530,6 +560,55 @@ def test_import_into_a_folder_makes_a_project_that_checks_clean_and_builds(
     # a folder that is not empty is refused, whatever it holds
     assert main(["import", str(SHEETS / "grouped.xlsx"), "--into", str(project)]) == 2
     assert "already exists and is not an empty folder" in capsys.readouterr().err
+
+
+def test_into_a_link_says_it_is_one_and_what_to_give(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to("real")
+    (tmp_path / "dangling").symlink_to("nowhere")
+    grid = str(SHEETS / "grouped.csv")
+    assert main(["import", grid, "--into", str(tmp_path / "link")]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"usage error: {tmp_path}/link is a link (to real); give the folder itself, as --into {tmp_path}/real"
+    )
+    assert main(["import", grid, "--into", str(tmp_path / "dangling")]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"usage error: {tmp_path}/dangling is a link to nowhere, which does not exist; give the folder to make, "
+        "not a link"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling", "link", "real"]
+    assert list((tmp_path / "real").iterdir()) == []
+
+
+def test_into_a_folder_that_cannot_be_made_names_it_not_a_temporary_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a-file").write_text("mine\n", encoding="utf-8")
+    into = tmp_path / "a-file" / "ours"
+    assert main(["import", str(SHEETS / "grouped.csv"), "--into", str(into)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"error: {into}: cannot make the project there (File exists) (fix: check that it exists, that you may "
+        "read and write it, and that the disk has room)"
+    )
+    if Path("/proc/self").is_dir():
+        assert main(["import", str(SHEETS / "grouped.csv"), "--into", "/proc/self/x"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("error: /proc/self/x: cannot make the project there (")
+        assert "importing" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_into_a_folder_inside_a_project_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "ladder"
+    assert main(["init", str(project), "-q"]) == 0
+    for into in (project / "imported", project / "content" / "imported"):
+        assert main(["import", str(SHEETS / "grouped.csv"), "--into", str(into)]) == 2
+        assert capsys.readouterr().err.splitlines()[0] == (
+            f"usage error: {into} is inside the project {project}, which would not read it; choose a folder "
+            f"outside it, as --into {tmp_path}/imported (to change that project's content, import into a new "
+            "folder and copy its content/ over the project's)"
+        )
+        assert not into.exists()
 
 
 @pytest.mark.parametrize("name", ["grouped.xlsx", "grouped.csv", "grouped.ods", "engineering-levels.xlsx"])

@@ -11,6 +11,7 @@ from typing import Any
 from ladderpress.errors import InputErrors, Problem
 from ladderpress.importer.grid import Grid
 from ladderpress.importer.mapping import Decision
+from ladderpress.importer.problems import control_problems
 from ladderpress.importer.read import read_csv_folder
 from ladderpress.importer.result import Imported
 from ladderpress.model import column_name
@@ -52,7 +53,10 @@ def from_export(name: str, grids: list[Grid], problems: list[Problem], notes: li
 def _read_exactly(name: str, sheets: list[Any], notes: list[str]) -> Imported:
     from ladderpress.workbook import content_and_cells, sheets_to_ladder
 
-    data, _ = content_and_cells(sheets, name)
+    data, cells = content_and_cells(sheets, name)
+    problems = control_problems(name, data, cells)
+    if problems:
+        raise InputErrors(problems)
     ladder = sheets_to_ladder(sheets, name)
     decisions = [
         Decision(

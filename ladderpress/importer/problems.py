@@ -57,3 +57,57 @@ def _at(name: str, loc: Loc, message: str, hint: str | None, where: dict[Loc, st
             inside = field_path(loc[end:]) if end < len(loc) else None
             return Problem(name, message, field=inside or field_path(loc), hint=hint, cell=cell)
     return Problem(name, message, field=field_path(loc) or None, hint=hint)
+
+
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters but tab and line breaks: ESC (a terminal's escape sequences, OSC titles),
+BEL, NUL, a vertical tab, NEL, …"""
+
+
+def control_problems(name: str, data: Any, where: dict[Loc, str]) -> list[Problem]:
+    """A problem for each cell whose text, as the ladder would hold it, has :data:`CONTROLS` in it.
+
+    Refused, each at its cell, rather than replaced by spaces with one warning as a roster's are: a roster
+    is read again at every build from an HR export someone else regenerates, and one character no one
+    meant should not cost a person their packet; an import is done once, by someone at the spreadsheet,
+    and what it reads becomes the project's text for good. A control character is never text anyone
+    typed: an escape sequence pasted from a terminal (``ESC [31m``, ``ESC ]0;…BEL``) would leave ``[31m``
+    in a title once its ESC was replaced, and the text would go on to a terminal, a YAML file and a
+    workbook (which cannot hold it: the project could not be exported). So the cell is named, with its
+    characters, for the user to retype; line breaks and tabs are text and stay."""
+    found: dict[str | None, tuple[Loc, set[str]]] = {}
+    for loc, text in _strings(data, ()):
+        codes = {f"U+{ord(ch):04X}" for ch in CONTROLS.findall(text)}
+        if not codes:
+            continue
+        cell = next((where[loc[:end]] for end in range(len(loc), 0, -1) if loc[:end] in where), None)
+        found.setdefault(cell, (loc, set()))[1].update(codes)
+    from ladderpress.errors import field_path
+
+    if any(cell is not None for cell in found):  # text made from a cell (a track's summary) quotes it
+        found.pop(None, None)
+    problems = []
+    for cell, (loc, codes) in found.items():
+        what = "a control character" if len(codes) == 1 else "control characters"
+        problems.append(
+            Problem(
+                name,
+                f"holds {what} ({', '.join(sorted(codes))}), which a spreadsheet does not show and a terminal "
+                "may act on",
+                hint="retype the cell's text (the characters are invisible, so they cannot be deleted one by one)",
+                cell=cell,
+                field=None if cell is not None else field_path(loc) or None,
+            )
+        )
+    return problems
+
+
+def _strings(value: Any, loc: Loc) -> list[tuple[Loc, str]]:
+    """Every text in the ladder's data, with where it is."""
+    if isinstance(value, str):
+        return [(loc, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _strings(item, (*loc, key))]
+    if isinstance(value, list | tuple):
+        return [found for i, item in enumerate(value) for found in _strings(item, (*loc, i))]
+    return []

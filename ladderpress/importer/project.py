@@ -192,14 +192,13 @@ def write_project(imported: Imported, folder: Path) -> list[str]:
     from ladderpress.packaged import builtin_root
     from ladderpress.schema import write_schemas
 
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UsageError(f"{folder} already exists and is not an empty folder; choose a new folder for the project")
+    _refuse_into(folder)
     parent = folder.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
     scratch = parent / f".{folder.name}.importing-{os.getpid()}"
-    shutil.rmtree(scratch, ignore_errors=True)
     made = project_files(imported, folder.absolute().name)
     try:
+        parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir()
         shutil.copytree(builtin_root() / "brands" / "acme", scratch / "brands" / "acme")
         for relative_path, text in made.items():
@@ -211,7 +210,36 @@ def write_project(imported: Imported, folder: Path) -> list[str]:
         if folder.exists():
             folder.rmdir()
         scratch.rename(folder)
+    except OSError as exc:  # said of the folder asked for, never of the scratch folder beside it
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise OSError(exc.errno, f"cannot make the project there ({exc.strerror or exc})", str(folder)) from None
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
     return sorted([*made, "brands/acme/", "schemas/"])
+
+
+def _refuse_into(folder: Path) -> None:
+    """Refuse a ``--into`` folder the project cannot be made in as asked, saying why and what to give.
+
+    A link is refused, to a folder or to nothing: the project is renamed into place, which would replace
+    the link rather than fill the folder it names; the folder itself is what to give. A folder that exists
+    and holds anything is refused (nothing is written over). A folder inside an existing project (one
+    above it holds ``content/ladder.yaml``) is refused too: the new project's content, recipes and brand
+    would sit among the other project's files, which its build and check never read, when what was meant
+    is almost always that project's own content; the fix says how to get that."""
+    if folder.is_symlink():
+        target = os.readlink(folder)
+        if folder.exists():
+            raise UsageError(f"{folder} is a link (to {target}); give the folder itself, as --into {folder.resolve()}")
+        raise UsageError(f"{folder} is a link to {target}, which does not exist; give the folder to make, not a link")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UsageError(f"{folder} already exists and is not an empty folder; choose a new folder for the project")
+    absolute = folder.absolute().resolve()  # the folder as it will be, links on the way followed
+    for above in absolute.parents:
+        if (above / "content" / "ladder.yaml").is_file():
+            raise UsageError(
+                f"{folder} is inside the project {above}, which would not read it; choose a folder outside it, "
+                f"as --into {above.parent / absolute.name} (to change that project's content, import into a new "
+                "folder and copy its content/ over the project's)"
+            )

@@ -17,7 +17,7 @@ from ladderpress.importer.grid import Grid
 from ladderpress.importer.infer import find_sheets, track_of
 from ladderpress.importer.mapping import Decision, Mapping, MatrixMap, read_mapping, scalar
 from ladderpress.importer.matrix import empty_groups, read_matrix
-from ladderpress.importer.problems import in_workbook_order, validated
+from ladderpress.importer.problems import control_problems, in_workbook_order, validated
 from ladderpress.importer.read import read_grids
 from ladderpress.importer.reader import LevelDraft, Reader, level_lookup
 from ladderpress.importer.result import Imported, ImportErrors
@@ -49,6 +49,7 @@ def import_workbook(path: Path, mapping_path: Path | None = None) -> Imported:
     ignore = ", ".join(_reference(ref) for ref in dict.fromkeys([*mapping.ignore, *reader.left_out]))
     reader.decisions.append(Decision(f"ignore: [{ignore}]", "cells to leave out, such as Matrix!M20 or Levels!H"))
     decisions = [*ladder_decisions(data, reader), *reader.decisions]
+    reader.problems += control_problems(name, data, reader.where)
     if reader.problems:
         raise ImportErrors(in_workbook_order(reader.problems, grids), reader.notes, decisions)
     in_file_order(data, reader.where)
