@@ -371,7 +371,12 @@ def _export_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _import_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", type=Path, metavar="FILE", help="the spreadsheet: an .xlsx, .ods or .csv file")
+    p.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="the spreadsheet: an .xlsx, .ods or .csv file, or the folder export --format csv wrote",
+    )
     p.add_argument(
         "--into",
         type=Path,

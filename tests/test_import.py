@@ -747,6 +747,17 @@ def test_a_folder_that_is_no_csv_export_says_what_import_reads(
     assert (theirs / "grouped.csv").is_file()
 
 
+def test_a_csv_export_imported_into_a_project_says_what_it_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "csv"
+    assert main(["export", "--format", "csv", "--project", str(ROOT), "--out", str(folder), "-q"]) == 0
+    assert main(["import", str(folder), "--into", str(tmp_path / "ours")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"# {folder}: CSV files ladderpress exported: read exactly, file by file (no mapping applies)"
+    assert main(["check", "--project", str(tmp_path / "ours")]) == 0
+
+
 def test_a_link_in_a_csv_export_to_a_file_elsewhere_is_not_read(tmp_path: Path) -> None:
     folder = tmp_path / "csv"
     assert main(["export", "--format", "csv", "--project", str(ROOT), "--out", str(folder), "-q"]) == 0

@@ -50,7 +50,10 @@ def import_report(imported: Imported, folder: Path | None, written: list[str] | 
     or would be (as YAML comments, so that the whole output of a dry run is a mapping file)."""
     source = imported.source
     if imported.exported:
-        yield f"# {source}: a workbook ladderpress exported: read exactly, sheet by sheet (no mapping applies)"
+        if Path(source).is_dir():
+            yield f"# {source}: CSV files ladderpress exported: read exactly, file by file (no mapping applies)"
+        else:
+            yield f"# {source}: a workbook ladderpress exported: read exactly, sheet by sheet (no mapping applies)"
     else:
         yield from _mapping(source, imported.mapping)
     made = project_files(imported, folder.absolute().name if folder is not None else "project")
