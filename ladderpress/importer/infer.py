@@ -154,7 +154,9 @@ def find_sheets(reader: Reader) -> tuple[list[tuple[Grid, MatrixMap, str]], Grid
 def matrix_maps(mapping: Mapping) -> list[MatrixMap]:
     """The mapping's ``matrix:``, one map a sheet (a list of sheets: the same map for each)."""
     m = mapping.matrix
-    return [m.model_copy(update={"sheet": sheet}) for sheet in m.sheet] if isinstance(m.sheet, list) else [m]
+    if not isinstance(m.sheet, list):
+        return [m]
+    return [m.model_copy(update={"sheet": sheet}) for sheet in dict.fromkeys(m.sheet)]  # a sheet named twice: once
 
 
 def looks_like_matrix(grid: Grid) -> bool:
