@@ -84,6 +84,13 @@ def test_a_level_known_by_its_code_only_is_titled_after_it() -> None:
     assert title_from_code("IC4") == "IC4"
 
 
+def test_a_level_known_by_a_code_that_is_not_ln_is_titled_by_it(tmp_path: Path) -> None:
+    path = tmp_path / "grid.csv"
+    path.write_text("Competency,IC1,L2\nQuality,Good,Better\n", encoding="utf-8")
+    levels = [(level.id, level.code, level.title) for level in import_workbook(path).ladder.ranked_levels()]
+    assert levels == [("ic1", "IC1", "IC1"), ("level-2", "L2", "Level 2")]
+
+
 @pytest.mark.parametrize(
     ("cell", "years"),
     [("2–4", [2, 4]), ("2-4", [2, 4]), ("2 to 4", [2, 4]), ("15+", [15, None]), ("4–6 years", [4, 6]), (3, [3, 3])],

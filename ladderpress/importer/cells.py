@@ -139,7 +139,8 @@ def _header_form(joined: str) -> tuple[str | None, str | None] | None:
 
 def title_from_code(code: str) -> str:
     """A title for a level known only by its code: L3 → Level 3; any other code is its own title (IC4 → IC4,
-    as people call that level), rather than "Level IC4", which no one says."""
+    as people call that level), rather than "Level IC4", which no one says. The code stays the level's code too:
+    it is what the sheet gives, and what an HR system and a moves sheet name the level by."""
     plain = re.fullmatch(r"L-?(\d{1,2}[a-z]?)", code)
     return f"Level {plain[1]}" if plain else code
 
