@@ -1048,3 +1048,24 @@ def test_a_run_of_empty_columns_is_one_warning(tmp_path: Path) -> None:
     assert import_workbook(path, mapping).notes == [
         f"{path}: Matrix!D1: columns D–ZZ are empty (no header, no value); they are left out"
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "field"),
+    [
+        ("Engineering Ladders – Developer career framework", "Developer"),
+        ("Product Management Career Framework", "Product Management"),
+        ("Acme engineering levels", "Acme engineering"),
+        ("Career ladder: Design", "Design"),
+        ("Data Science Progression Framework 2024", "Data Science"),
+        ("Front-end Engineering - v2", "Front-end Engineering"),
+    ],
+)
+def test_the_field_is_the_part_of_the_title_naming_the_framework_its_words_in_order(
+    tmp_path: Path, title: str, field: str
+) -> None:
+    path = _workbook(tmp_path, [[title], ["Competency", "Junior", "Senior"], ["Quality", "Good", "Better"]])
+    result = import_workbook(path)
+    assert (result.ladder.title, result.ladder.field) == (title, field)
+    summary = f"Everyone in {field.casefold()} grows along this track, from Junior to Senior."
+    assert result.ladder.tracks[0].summary == summary

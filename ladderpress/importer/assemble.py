@@ -33,9 +33,16 @@ TITLE_WORDS = re.compile(
 
 def _field_from(text: str) -> str:
     """``Product Management Career Framework`` → ``Product Management``; what is left when the words a title
-    adds are taken out."""
-    words = " ".join(TITLE_WORDS.sub(" ", re.sub(r"[_\-–—:|()]+", " ", text)).split())
-    return words
+    adds are taken out. A title in parts (split by a dash, colon or bar) gives the part naming the framework,
+    the one with the most such words (the later on a tie), its words in their order:
+    ``Engineering Ladders – Developer career framework`` → ``Developer``, ``Career ladder: Design`` → ``Design``."""
+    best, most = "", -1
+    for part in re.split(r"\s[-–—|]\s|[–—:|]", text.replace("_", " ")):
+        generic = len(TITLE_WORDS.findall(part))
+        words = " ".join(TITLE_WORDS.sub(" ", re.sub(r"[()]+|(?<!\w)-|-(?!\w)", " ", part)).split())
+        if words and generic >= most:
+            best, most = words, generic
+    return best
 
 
 def assemble(
@@ -108,7 +115,7 @@ def _ladder_facts(reader: Reader, path: Path, mapping: Mapping) -> tuple[dict[st
         if from_title:
             field_name, said["field"] = from_title, "the title, less words such as 'career framework'"
         else:
-            stem = _field_from(path.stem.replace("_", " "))
+            stem = _field_from(re.sub(r"[_-]+", " ", path.stem))
             field_name = stem[:1].upper() + stem[1:] if stem else "Our field"
             said["field"] = "the file's name" if stem else "nothing names it: TODO, name it here"
     if title is None:
