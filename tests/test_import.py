@@ -871,7 +871,8 @@ def test_every_matrix_sheet_is_read_each_one_track(tmp_path: Path, capsys: pytes
         "matrix:",
         "  sheet: [IC track, Manager track] # each looks like a matrix: one track a sheet (IC, Manager)",
         "  header_row: 1                    # the first row",
-        "  theme_column: null               # no column groups the competencies",
+        "  theme_column: null               # no column groups the competencies: one group, 'Competencies' (TODO, "
+        "name it)",
         "  competency_column: A             # 'Competency'",
         "  summary_column: null             # no column of summaries",
         "  # level_columns: B:D on IC track; B:C on Manager track (each inferred from its sheet)",
@@ -1021,7 +1022,9 @@ def test_a_competency_named_like_a_level_fact_is_a_competency(tmp_path: Path) ->
     )
     result = import_workbook(plain)
     assert [c.id for c in result.ladder.all_competencies()] == ["scope", "impact"]
-    assert result.placeholders["content/competencies.yaml"] == "2 competencies have their name as their summary"
+    assert result.placeholders["content/competencies.yaml"] == (
+        "2 competencies have their name as their summary; the group 'Competencies' is a placeholder name"
+    )
 
 
 def test_a_first_competency_without_a_group_is_told_to_write_one(tmp_path: Path) -> None:
@@ -1037,7 +1040,7 @@ def test_a_first_competency_without_a_group_is_told_to_write_one(tmp_path: Path)
 def test_one_competency_is_said_in_the_singular(tmp_path: Path) -> None:
     path = _workbook(tmp_path, [["Competency", "Junior"], ["Quality", "Good"]])
     assert import_workbook(path).placeholders["content/competencies.yaml"] == (
-        "1 competency has its name as its summary"
+        "1 competency has its name as its summary; the group 'Competencies' is a placeholder name"
     )
 
 
@@ -1069,3 +1072,27 @@ def test_the_field_is_the_part_of_the_title_naming_the_framework_its_words_in_or
     assert (result.ladder.title, result.ladder.field) == (title, field)
     summary = f"Everyone in {field.casefold()} grows along this track, from Junior to Senior."
     assert result.ladder.tracks[0].summary == summary
+
+
+def test_competencies_no_column_groups_are_one_group_named_as_a_placeholder_not_after_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "acme-engineering-manager.csv"
+    path.write_text("Dimension,EM5,EM6\nPeople,Coaches,Grows leads\nProcess,Adjusts,Shapes\n", encoding="utf-8")
+    result = import_workbook(path)
+    assert [(theme.name, [c.id for c in theme.competencies]) for theme in result.ladder.competencies] == [
+        ("Competencies", ["people", "process"])
+    ]
+    assert result.placeholders["content/competencies.yaml"] == (
+        "2 competencies have their name as their summary; the group 'Competencies' is a placeholder name"
+    )
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        "  theme_column: null               # no column groups the competencies: one group, 'Competencies' (TODO, "
+        "name it)"
+    ) in out
+    assert (
+        "# TODO content/competencies.yaml: 2 competencies have their name as their summary; the group "
+        "'Competencies' is a placeholder name"
+    ) in out

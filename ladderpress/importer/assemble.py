@@ -86,6 +86,10 @@ def assemble(
             if summaries == 1
             else f"{summaries} competencies have their name as their summary"
         )
+    if any(group.get("_placeholder") for group in groups):
+        named = "the group 'Competencies' is a placeholder name"
+        said = placeholders.get("content/competencies.yaml")
+        placeholders["content/competencies.yaml"] = f"{said}; {named}" if said else named
     _moves(reader, levels, drafts, moves, tracks)
     for level in levels:
         if level.pop("_from_band", False):

@@ -55,12 +55,13 @@ def read_matrix(
         return []
     labels, level_columns, why = matrix_columns(reader, grid, header, m)
     theme_c, competency_c, summary_c = labels
+    theme_said = Decision(
+        f"  theme_column: {letter(theme_c) if theme_c else 'null'}",
+        why.get("theme", "no column groups the competencies"),
+    )
     reader.decisions += [
         Decision(f"  header_row: {header}", above(grid, header)),
-        Decision(
-            f"  theme_column: {letter(theme_c) if theme_c else 'null'}",
-            why.get("theme", "no column groups the competencies"),
-        ),
+        theme_said,
         Decision(f"  competency_column: {letter(competency_c) if competency_c else 'null'}", why.get("competency", "")),
         Decision(
             f"  summary_column: {letter(summary_c) if summary_c else 'null'}",
@@ -84,6 +85,8 @@ def read_matrix(
     )
     by_column = dict(drafts)
     level_rows, end = _matrix_rows(reader, grid, header, labels, by_column, m, groups, track)
+    if theme_c is None and any(g.get("_placeholder") for g in groups):
+        theme_said.why += ": one group, 'Competencies' (TODO, name it)"
     if level_rows:
         reader.decisions.append(Decision("  level_rows:"))
         for name, (r, label) in level_rows.items():
@@ -363,8 +366,10 @@ def _matrix_rows(
                     r,
                     theme_c,
                 )
-            name = grid.title if theme_c is None and track is None else "Competencies"
-            current = _group(reader, groups, name, grid.at(r, competency_c))
+            # no group column or heading row names them: one group, its name placeholder (not the sheet's,
+            # which for a CSV is the file's name)
+            current = _group(reader, groups, "Competencies", grid.at(r, competency_c))
+            current["_placeholder"] = True
         seen_competency = True
         end = r
         key = label.casefold()
