@@ -28,6 +28,7 @@ from ladderpress.importer import (
     years_of,
 )
 from ladderpress.load import load_ladder
+from ladderpress.model import column_name
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEETS = Path(__file__).resolve().parent / "fixtures" / "spreadsheets"
@@ -1096,3 +1097,43 @@ def test_competencies_no_column_groups_are_one_group_named_as_a_placeholder_not_
         "# TODO content/competencies.yaml: 2 competencies have their name as their summary; the group "
         "'Competencies' is a placeholder name"
     ) in out
+
+
+@pytest.mark.parametrize("column", ["Position", "Role", "Job", "Job title", "Title"])
+def test_a_levels_tab_headed_level_and_position_splits_a_coded_title_as_the_matrix_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], column: str
+) -> None:
+    path = _book(
+        tmp_path,
+        {
+            "Developer": [
+                ["Area", "Dimension", "D1 - Developer 1", "D2 - Developer 2"],
+                ["Craft", "Technology", "Adopts", "Specializes"],
+            ],
+            "Levels": [["Level", "Senior", column], [1, "No", "D1 - Developer 1"], [2, "No", "D2 - Developer 2"]],
+        },
+    )
+    levels = import_workbook(path).ladder.levels
+    assert [(lv.id, lv.code, lv.title, lv.rank) for lv in levels] == [
+        ("developer-1", "D1", "Developer 1", 1),
+        ("developer-2", "D2", "Developer 2", 2),
+    ]
+    assert parse_header("D1 - Developer 1") == ("Developer 1", "D1")  # the matrix's headers, split the same way
+    assert main(["import", str(path)]) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    start = lines.index("levels:")
+    assert lines[start : start + 6] == [
+        "levels:",
+        f"  sheet: Levels                    # its headers name levels' fields (level, {column_name(column)}, …)",
+        "  header_row: 1                    # the first row",
+        "  columns:",
+        "    rank: A                        # 'Level'",
+        f"    title: C                       # '{column}'; 2 with a code ('D1 - Developer 1', …), split as the "
+        "matrix's headers are",
+    ]
+    assert err.splitlines() == [
+        f"warning: {path}: Levels!B1: the column 'Senior' is no field of levels; it is left out (if it is one, "
+        "rename it to one of: band, code, description, duties, experience, id, leads_to, promotion_signals, rank, "
+        "reports_to, scope, short_title, time_at_level, title, tracks, years)"
+    ]

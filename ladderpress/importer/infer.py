@@ -19,6 +19,7 @@ from ladderpress.importer.grid import MAX_ROWS, Grid, column_number, letter
 from ladderpress.importer.mapping import Mapping, MatrixMap, TableMap, column_list
 from ladderpress.importer.reader import Reader
 from ladderpress.model import column_name
+from ladderpress.sheets import blank
 
 
 def _aliases(table: dict[str, Sequence[str]]) -> dict[str, str]:
@@ -29,7 +30,17 @@ LEVEL_HEADERS = _aliases(
     {
         "id": ["level id", "slug", "key"],
         "code": ["level code", "grade code", "job code"],
-        "title": ["job title", "level title", "name", "level name", "role", "role title", "job"],
+        "title": [
+            "job title",
+            "level title",
+            "name",
+            "level name",
+            "role",
+            "role title",
+            "job",
+            "position",
+            "position title",
+        ],
         "short_title": ["short title", "short name", "abbreviation", "short"],
         "rank": ["order", "seniority", "sort"],
         "band": ["grade", "pay band", "career band", "job grade"],
@@ -121,14 +132,14 @@ def find_sheets(reader: Reader) -> tuple[list[tuple[Grid, MatrixMap, str]], Grid
     for grid in reader.grids:
         header = header_row(grid)
         names = [column_name(grid.text(header, c)) for c in grid.row_cells(header)] if header else []
-        level_hits = sum(1 for n in names if n in LEVEL_HEADERS and LEVEL_HEADERS[n] != "id")
+        level_hits = sum(1 for n in names if (n in LEVEL_HEADERS and LEVEL_HEADERS[n] != "id") or n == "level")
         move_hits = sum(1 for n in names if n in MOVE_HEADERS)
         has_to = any(MOVE_HEADERS.get(n) == "to" for n in names)
         has_from = any(MOVE_HEADERS.get(n) == "from" for n in names)
         if has_to and has_from and (move_hits >= 2) and (_named_like(grid.title, MOVE_SHEETS) or move_hits >= 3):
             scores[grid.title] = (2, f"named '{grid.title}', its headers name where moves go from and to")
         elif level_hits >= 3 or (level_hits >= 2 and _named_like(grid.title, LEVEL_SHEETS)):
-            hit_names = [n for n in names if n in LEVEL_HEADERS][:4]
+            hit_names = [n for n in names if n in LEVEL_HEADERS or n == "level"][:4]
             scores[grid.title] = (1, f"its headers name levels' fields ({', '.join(hit_names)}, …)")
     if "levels" in reader.given:
         levels = reader.grid(reader.mapping.levels.sheet, "levels") if reader.mapping.levels else None
@@ -245,7 +256,10 @@ def table_columns(
         if name == "code" and what == "moves":
             name = None
         if name is None and column_name(text) == "level" and what == "levels":
-            name = "code" if "code" not in columns else None
+            # a column of whole numbers (1, 2, …) ranks the levels; else it holds their codes
+            below = [grid.value(r, c) for r in range(header + 1, grid.rows + 1) if not blank(grid.value(r, c))]
+            numbers = bool(below) and all(isinstance(v, int) or str(v).strip().isdigit() for v in below)
+            name = "rank" if numbers and "rank" not in columns else "code" if "code" not in columns else None
         if name is None:
             if reader.is_ignored(grid, header, c):
                 continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from ladderpress.importer.cells import one_line, short, text_list
+from ladderpress.importer.cells import one_line, parse_header, short, text_list
 from ladderpress.importer.grid import Grid, letter
 from ladderpress.importer.infer import LEVEL_HEADERS, MOVE_HEADERS, header_row, table_columns
 from ladderpress.importer.mapping import LEVEL_COLUMNS, MOVE_COLUMNS, Decision, above, scalar
@@ -29,6 +29,7 @@ def read_levels_sheet(reader: Reader, grid: Grid) -> list[LevelDraft]:
         )
         return []
     drafts: list[LevelDraft] = []
+    split: list[str] = []  # the titles split into title and code
     for r in range(header + 1, grid.rows + 1):
         cells = [c for c in grid.row_cells(r) if not reader.is_ignored(grid, r, c)]
         if not cells:
@@ -47,6 +48,9 @@ def read_levels_sheet(reader: Reader, grid: Grid) -> list[LevelDraft]:
                     r,
                     c,
                 )
+        written = draft.values.get("title")
+        if _split_title(draft) and written is not None:
+            split.append(one_line(cell_text(written[0])))
         if not any(name in draft.values for name in ("title", "code", "id")):
             reader.problem(grid, "this level has no title, code or id", "write the level's title in its row", r, None)
             continue
@@ -54,7 +58,30 @@ def read_levels_sheet(reader: Reader, grid: Grid) -> list[LevelDraft]:
         drafts.append(draft)
     if not drafts:
         reader.problem(grid, "the levels sheet lists no level under its header", "add one row per level", header)
+    if split:
+        line = f"    title: {letter(columns['title'])}"
+        said = next((d for d in reversed(reader.decisions) if d.line == line), None)
+        if said is not None:
+            said.why += f"; {len(split)} with a code ('{short(split[0])}', …), split as the matrix's headers are"
     return drafts
+
+
+def _split_title(draft: LevelDraft) -> bool:
+    """A title that carries its code, ``D1 - Developer 1``, is split as a matrix's header is
+    (:func:`.cells.parse_header`): the title ``Developer 1``, the code ``D1`` (unless a code column gives
+    another)."""
+    if "title" not in draft.values:
+        return False
+    value, at = draft.values["title"]
+    title, code = parse_header(cell_text(value))
+    if title is None or code is None:
+        return False
+    given = draft.values.get("code")
+    if given is not None and cell_text(given[0]).casefold() != code.casefold():
+        return False
+    draft.values["title"] = (title, at)
+    draft.values.setdefault("code", (code, at))
+    return True
 
 
 def read_moves_sheet(
