@@ -1071,8 +1071,9 @@ def test_the_field_is_the_part_of_the_title_naming_the_framework_its_words_in_or
     path = _workbook(tmp_path, [[title], ["Competency", "Junior", "Senior"], ["Quality", "Good", "Better"]])
     result = import_workbook(path)
     assert (result.ladder.title, result.ladder.field) == (title, field)
-    summary = f"Everyone in {field.casefold()} grows along this track, from Junior to Senior."
-    assert result.ladder.tracks[0].summary == summary
+    assert result.ladder.tracks[0].summary == (
+        "This track runs from Junior to Senior; who it is for is still to be written."
+    )
 
 
 def test_competencies_no_column_groups_are_one_group_named_as_a_placeholder_not_after_the_file(
@@ -1136,4 +1137,12 @@ def test_a_levels_tab_headed_level_and_position_splits_a_coded_title_as_the_matr
         f"warning: {path}: Levels!B1: the column 'Senior' is no field of levels; it is left out (if it is one, "
         "rename it to one of: band, code, description, duties, experience, id, leads_to, promotion_signals, rank, "
         "reports_to, scope, short_title, time_at_level, title, tracks, years)"
+    ]
+
+
+def test_a_second_tracks_summary_does_not_name_the_field_as_if_it_were_the_first(tmp_path: Path) -> None:
+    ladder = import_workbook(_book(tmp_path, TRACKS)).ladder
+    assert [(t.name, t.summary) for t in ladder.tracks] == [
+        ("IC", "This track runs from Engineer to Lead; who it is for is still to be written."),
+        ("Manager", "This track runs from Lead to Manager; who it is for is still to be written."),
     ]

@@ -20,7 +20,8 @@ will take the place of these lines."""
 PLACEHOLDER_HOW_TO_READ = """\
 Each level has a section of its own. The competency matrix shows what each level asks for, one
 competency at a time, and how that grows from one level to the next."""
-PLACEHOLDER_TRACK = "Everyone in {field} grows along this track, from {first} to {last}."
+PLACEHOLDER_TRACK = "This track runs from {first} to {last}; who it is for is still to be written."
+"""A track's summary: it names no field, which a second track (managers beside developers) is not all of."""
 PLACEHOLDER_SCOPE = "The scope of the {title} level is still to be written."
 PLACEHOLDER_DESCRIPTION = (
     "What sets the {title} level apart is still to be written; its competencies show what it asks for."
