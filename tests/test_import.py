@@ -92,6 +92,90 @@ def test_a_level_known_by_a_code_that_is_not_ln_is_titled_by_it(tmp_path: Path) 
     assert levels == [("ic1", "IC1", "IC1"), ("level-2", "L2", "Level 2")]
 
 
+def _two_tracks(tmp_path: Path, first: list[str], second: list[str]) -> Path:
+    """A workbook with a Developer track sheet and a Manager track sheet, no levels sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for sheet, headers in zip((book.active, book.create_sheet()), (first, second), strict=True):
+        assert sheet is not None
+        sheet.title = "Developer track" if headers is first else "Manager track"
+        sheet.append(["Area", "Dimension", *headers])
+        sheet.append(["Craft", "Quality", *(f"Does {h}" for h in headers)])
+    path = tmp_path / "tracks.xlsx"
+    book.save(path)
+    return path
+
+
+def test_levels_whose_codes_end_in_numbers_are_ranked_by_them_on_every_track(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second track's levels sit beside the first's (EM2 beside D2), not above its top level."""
+    path = _two_tracks(
+        tmp_path, ["D1 - Developer 1", "D2 - Developer 2", "D3 - Developer 3"], ["EM2 - Manager 2", "EM3 - Manager 3"]
+    )
+    ranks = {level.id: level.rank for level in import_workbook(path).ladder.levels}
+    assert ranks == {"developer-1": 1, "developer-2": 2, "developer-3": 3, "manager-2": 2, "manager-3": 3}
+    assert main(["import", str(path)]) == 0
+    assert f"{'  ranks: codes':<34} # from the codes' numbers (D1–D3: 1–3, EM2–EM3: 2–3)" in capsys.readouterr().out
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("matrix:\n  ranks: order\n", encoding="utf-8")
+    ranks = {level.id: level.rank for level in import_workbook(path, mapping).ladder.levels}
+    assert ranks == {"developer-1": 1, "developer-2": 2, "developer-3": 3, "manager-2": 1, "manager-3": 2}
+
+
+def test_levels_without_numbered_codes_are_ranked_each_sheet_from_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _two_tracks(tmp_path, ["Junior", "Mid", "Senior"], ["Lead", "Head"])
+    ranks = {level.id: level.rank for level in import_workbook(path).ladder.levels}
+    assert ranks == {"junior": 1, "mid": 2, "senior": 3, "lead": 1, "head": 2}
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"{'  ranks: order':<34} # in the order the sheet lists them, each sheet from 1 (Developer: 1–3, Manager: 1–2)"
+        in out
+    )
+
+
+def test_levels_sharing_a_band_are_ranked_within_it(tmp_path: Path) -> None:
+    """Three levels all 'Senior' (a Seniority row, mapped as the band or read as one): one band, each level
+    its own rank in it, in the order of its columns."""
+    path = tmp_path / "em.csv"
+    path.write_text(
+        "Dimension,EM5 - Manager 5,EM6 - Manager 6,EM7 - Manager 7\n"
+        "Seniority,Senior,Senior,Senior\n"
+        "People,Manages,Manages more,Manages most\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("matrix:\n  level_rows: {band: 2}\n", encoding="utf-8")
+    for ladder in (import_workbook(path, mapping).ladder, import_workbook(path).ladder):
+        assert [(b.id, b.rank) for b in ladder.bands] == [("senior", 5)]
+        assert [(lv.id, lv.rank, lv.band) for lv in ladder.levels] == [
+            ("manager-5", 5, "senior"),
+            ("manager-6", 6, "senior"),
+            ("manager-7", 7, "senior"),
+        ]
+        assert [c.name for c in ladder.all_competencies()] == ["People"]
+
+
+def test_two_levels_of_a_track_on_one_rank_are_named_in_the_workbooks_words(tmp_path: Path) -> None:
+    path = tmp_path / "grid.csv"
+    path.write_text(
+        "Dimension,IC3 - Engineer,M3 - Manager\nSeniority,Senior,Senior\nTech,Does a,Does b\n", encoding="utf-8"
+    )
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("ladder:\n  field: Engineering\nmatrix:\n  ranks: codes\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        import_workbook(path, mapping)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}: C1: the levels 'Engineer' and 'Manager' both rank 3 on the track 'Engineering', so one would "
+        "hide the other (fix: give each level a rank of its own: a Rank column on a levels sheet, or ranks: "
+        "order under matrix: in the mapping (ranked as the sheet lists them))"
+    ]
+
+
 @pytest.mark.parametrize(
     ("cell", "years"),
     [("2–4", [2, 4]), ("2-4", [2, 4]), ("2 to 4", [2, 4]), ("15+", [15, None]), ("4–6 years", [4, 6]), (3, [3, 3])],

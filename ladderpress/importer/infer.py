@@ -83,7 +83,7 @@ LEVEL_ROWS = _aliases(
         "years": ["years of experience", "yoe", "typical years", "years experience", "experience (years)"],
         "experience": ["typical experience"],
         "code": ["level code", "level"],
-        "band": ["grade"],
+        "band": ["grade", "seniority", "career stage"],
         "tracks": ["track", "career track"],
         "scope": ["level scope"],
         "title": ["job title"],

@@ -4,6 +4,7 @@ or leads to, with a problem at the cell of every value that does not fit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,7 @@ from slugify import slugify
 
 from ladderpress.errors import Problem
 from ladderpress.importer.cells import one_line, short, split_names, text_list, title_from_code, years_of
+from ladderpress.importer.mapping import Decision
 from ladderpress.importer.placeholders import PLACEHOLDER_DESCRIPTION, PLACEHOLDER_SCOPE, PLACEHOLDER_TRACK
 from ladderpress.importer.reader import LevelDraft, Loc, Reader, did_you_mean, level_lookup, match_level
 from ladderpress.sheets import cell_text
@@ -36,6 +38,7 @@ def levels_of(
     named = _Named()
     levels = [_level(reader, i, draft, field_name, named) for i, draft in enumerate(drafts)]
     _references(reader, drafts, levels)
+    _auto_ranks(reader, drafts, levels)
     band_list = _ranked_bands(levels, named.bands)
     track_list = _summarised_tracks(levels, named.tracks, field_name)
     said = ""
@@ -137,10 +140,7 @@ def _rank_and_band(
         named.bands.setdefault(band_id, {"id": band_id, "name": band_name, "_order": len(named.bands) + 1})
         level["band"] = band_id
     if "rank" not in level:
-        if "band" in level:
-            level["_from_band"] = True  # ranked below, as its band is: the model takes the band's rank
-        else:
-            level["rank"] = i + 1
+        level["_auto"] = True  # ranked below (``_auto_ranks``), by its code's number or its place in its sheet
 
 
 def _years(reader: Reader, level: dict[str, Any], value: Any, at: str) -> None:
@@ -187,24 +187,102 @@ def _references(reader: Reader, drafts: list[LevelDraft], levels: list[dict[str,
                         )
 
 
+_CODE_NUMBER = re.compile(r"(\d+)$")
+
+
+def _auto_ranks(reader: Reader, drafts: list[LevelDraft], levels: list[dict[str, Any]]) -> None:
+    """Rank each level given no rank: by the number its code ends in when every such level's does (L3, IC4,
+    EM5: EM5 beside D5) and no two of a track share one; else by its place in its sheet, each sheet from 1
+    (a second track's levels are not ranked above the first's). ``ranks:`` in the mapping chooses; the
+    choice is printed in the mapping."""
+    auto = [(d, lv) for d, lv in zip(drafts, levels, strict=True) if lv.pop("_auto", False)]
+    if not auto:
+        return
+    numbers: dict[int, int] = {}
+    for draft, _ in auto:
+        found = _CODE_NUMBER.search(cell_text(draft.values["code"][0]).strip()) if "code" in draft.values else None
+        if found:
+            numbers[id(draft)] = int(found[1])
+    taken = [(t, numbers.get(id(d))) for d, lv in auto for t in lv["tracks"]]
+    unique = len(taken) == len(set(taken))
+    given = reader.mapping.matrix.ranks
+    by_codes = len(numbers) == len(auto) and unique if given is None else given == "codes"
+    why = ""
+    if by_codes:
+        missing = [d for d, _ in auto if id(d) not in numbers]
+        for draft in missing:
+            at = draft.values.get("code", draft.values.get("title", (None, None)))[1]
+            reader.problems.append(
+                Problem(
+                    reader.name,
+                    f"the level '{short(draft.key)}' has no code ending in a number to rank it by",
+                    hint="give it a code such as L3, or write ranks: order in the mapping",
+                    cell=at,
+                )
+            )
+        if missing:
+            return
+        runs: list[tuple[str, list[tuple[str, int]]]] = []
+        for draft, _ in auto:
+            code = cell_text(draft.values["code"][0]).strip()
+            prefix = code[: len(code) - len(str(numbers[id(draft)]))]
+            if not runs or runs[-1][0] != prefix:
+                runs.append((prefix, []))
+            runs[-1][1].append((code, numbers[id(draft)]))
+        why = "from the codes' numbers (" + ", ".join(_span(run) for _, run in runs) + ")"
+    else:
+        sheets: dict[str, list[tuple[str, int]]] = {}
+        for draft, _ in auto:
+            sheets.setdefault(draft.sheet_tracks[0] if draft.sheet_tracks else "", []).append(
+                (draft.key, draft.order + 1)
+            )
+        spans = [
+            f"{sheet}: {_span(run, codes=False)}" if sheet else _span(run, codes=False) for sheet, run in sheets.items()
+        ]
+        why = "in the order the sheet lists them, each sheet from 1 (" + ", ".join(spans) + ")"
+    for draft, level in auto:
+        level["rank"] = numbers[id(draft)] if by_codes else draft.order + 1
+        if "band" in level:
+            level["_from_band"] = True  # may be left to its band's rank, when it is the same (``_ranked_bands``)
+    decision = Decision(f"  ranks: {'codes' if by_codes else 'order'}", why)
+    start = next((i for i, d in enumerate(reader.decisions) if d.line.startswith("matrix:")), None)
+    if start is None:
+        reader.decisions.append(decision)
+        return
+    end = start + 1
+    while end < len(reader.decisions) and reader.decisions[end].line.startswith((" ", "#")):
+        end += 1
+    reader.decisions.insert(end, decision)
+
+
+def _span(run: list[tuple[str, int]], codes: bool = True) -> str:
+    """``D1–D7: 1–7``, ``EM5: 5``; without codes, ``1–7``."""
+    first, last = run[0], run[-1]
+    ranks = f"{first[1]}–{last[1]}" if len(run) > 1 else str(first[1])
+    if not codes:
+        return ranks
+    return f"{first[0]}–{last[0]}: {ranks}" if len(run) > 1 else f"{first[0]}: {ranks}"
+
+
 def _ranked_bands(levels: list[dict[str, Any]], bands: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """The bands, ranked as the levels first name them, or by the first explicit rank in each; a level
-    ranked by its band (``_from_band``) takes the band's rank."""
+    """The bands, ranked as their lowest level is (so levels sharing a band keep their own ranks within it,
+    in the order the sheet lists them); a level whose rank is its band's, ranked by the import
+    (``_from_band``), is left to take the band's rank."""
     band_list: list[dict[str, Any]] = []
     if not bands:
         return band_list
-    first_rank: dict[str, int] = {}
+    lowest: dict[str, int] = {}
     for level in levels:
         if "band" in level and "rank" in level:
-            first_rank.setdefault(level["band"], level["rank"])
-    for band in sorted(bands.values(), key=lambda b: (first_rank.get(b["id"], 0), b["_order"])):
+            lowest[level["band"]] = min(lowest.get(level["band"], level["rank"]), level["rank"])
+    for band in sorted(bands.values(), key=lambda b: (lowest.get(b["id"], 0), b["_order"])):
         band.pop("_order")
-        band["rank"] = len(band_list) + 1
+        band["rank"] = lowest.get(band["id"], len(band_list) + 1)
         band_list.append(band)
     band_rank = {band["id"]: band["rank"] for band in band_list}
-    for level in levels:
-        if level.get("_from_band"):
-            level["rank"] = band_rank[level["band"]]
+    for level in levels:  # assemble leaves out the rank of a level still marked: the model takes its band's
+        if level.get("_from_band") and level["rank"] != band_rank[level["band"]]:
+            del level["_from_band"]
     return band_list
 
 

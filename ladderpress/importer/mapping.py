@@ -74,6 +74,9 @@ class MatrixMap(_Strict):
     """The levels' columns, as a range (D:K) or a list (D, E, G)."""
     level_rows: dict[LevelField, Row] = {}
     """Rows holding facts about the levels rather than a competency, such as years: 3."""
+    ranks: Literal["codes", "order"] | None = None
+    """How levels with no rank are ranked: by the number their codes end in (D5 beside EM5), or in the order
+    each sheet lists them, from 1. A levels sheet's Rank column wins over both."""
 
     @field_validator("level_columns")
     @classmethod

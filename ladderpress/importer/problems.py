@@ -40,11 +40,37 @@ def validated(name: str, data: dict[str, Any], where: dict[Loc, str]) -> Ladder:
         for error in exc.errors():
             reference = (error.get("ctx") or {}).get("error")
             if isinstance(reference, LocatedProblems):
-                problems += [_at(name, p.loc, p.message, p.hint, where) for p in reference.problems]
+                problems += [
+                    _rank_clash(name, p.loc, p.subject, data, where)
+                    if p.code == "rank-clash"
+                    else _at(name, p.loc, p.message, p.hint, where)
+                    for p in reference.problems
+                ]
                 continue
             message, hint = plain_words(error)
             problems.append(_at(name, tuple(error["loc"]), message, hint, where))
         raise InputErrors(problems) from None
+
+
+def _rank_clash(name: str, loc: Loc, other: str | None, data: dict[str, Any], where: dict[Loc, str]) -> Problem:
+    """Two levels of one track on one rank, in the workbook's words: the levels' titles and track names, at
+    the later level's header (not the model's ``levels[1].band``)."""
+    levels = {lv["id"]: lv for lv in data["levels"]}
+    level = data["levels"][loc[1]]
+    before = levels.get(other or "", {})
+    tracks = {t["id"]: t["name"] for t in data["tracks"]}
+    shared = [tracks.get(t, t) for t in level["tracks"] if t in before.get("tracks", [])]
+    on = f"the track '{shared[0]}'" if len(shared) == 1 else "the tracks " + ", ".join(f"'{t}'" for t in shared)
+    bands = {b["id"]: b["rank"] for b in data.get("bands", [])}
+    rank = level.get("rank", bands.get(level.get("band", ""), "?"))
+    return Problem(
+        name,
+        f"the levels '{before.get('title', other)}' and '{level['title']}' both rank {rank} on {on}, so one "
+        "would hide the other",
+        hint="give each level a rank of its own: a Rank column on a levels sheet, or ranks: order under matrix: "
+        "in the mapping (ranked as the sheet lists them)",
+        cell=where.get(("levels", loc[1])),
+    )
 
 
 def _at(name: str, loc: Loc, message: str, hint: str | None, where: dict[Loc, str]) -> Problem:
