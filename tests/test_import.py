@@ -1027,7 +1027,7 @@ def test_a_column_of_notes_beside_the_levels_is_no_level(tmp_path: Path, capsys:
     ]
     assert main(["import", str(path)]) == 0
     out = capsys.readouterr().out
-    assert f"{'  level_columns: B, D':<34} # 2 levels, ranked left to right" in out.splitlines()
+    assert f"{'  level_columns: B, D':<34} # 2 levels, left to right (ranks: says how they rank)" in out.splitlines()
     assert "ignore: [Matrix!C, Matrix!E, Matrix!F] # cells to leave out, such as Matrix!M20 or Levels!H" in out
 
 

@@ -78,7 +78,7 @@ def read_matrix(
     reader.decisions.append(
         Decision(
             f"  level_columns: {range_text([c for c, _ in drafts])}",
-            f"{len(drafts)} level{'s' if len(drafts) != 1 else ''}, ranked left to right"
+            f"{len(drafts)} level{'s' if len(drafts) != 1 else ''}, left to right (ranks: says how they rank)"
             if levels is None
             else f"{len(drafts)} level{'s' if len(drafts) != 1 else ''} of the levels sheet",
         )
