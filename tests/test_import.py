@@ -1230,3 +1230,26 @@ def test_a_second_tracks_summary_does_not_name_the_field_as_if_it_were_the_first
         ("IC", "This track runs from Engineer to Lead; who it is for is still to be written."),
         ("Manager", "This track runs from Lead to Manager; who it is for is still to be written."),
     ]
+
+
+def test_the_matrix_of_one_group_prints_no_group_heading_and_of_two_prints_each(tmp_path: Path) -> None:
+    from ladderpress.load import load_project
+    from ladderpress.render import Renderer
+    from tests.test_render import job, template
+
+    matrix = '{% import "_macros.html" as m with context %}{{ m.competency_matrix(levels, ladder.competencies) }}'
+    headings = []
+    for name, text in {
+        "one.csv": "Dimension,EM5,EM6\nPeople,Coaches,Grows leads\n",
+        "two.csv": "Area,Dimension,EM5,EM6\nPeople skills,People,Coaches,Grows leads\nCraft,Process,Adjusts,Shapes\n",
+    }.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        root = tmp_path / path.stem
+        assert main(["import", str(path), "--into", str(root), "-q"]) == 0
+        template(root, "t.html", matrix)
+        project = load_project(root)
+        html = Renderer(project).render(job(project, focus=None))
+        assert "People" in html
+        headings.append(html.count('<tr class="matrix__theme">'))
+    assert headings == [0, 2]
