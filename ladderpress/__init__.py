@@ -13,7 +13,18 @@ except PackageNotFoundError:
 # The library's entry points (imported after __version__, which the build cache reads):
 #     for event in ladderpress.build("my-ladder", recipes=["one-pagers"], levels=["pm"]): ...
 from ladderpress.errors import InputErrors, Problem, UsageError
-from ladderpress.events import BuildResult, Failed, Finished, Planned, Refused, Started, Warned, Written
+from ladderpress.events import (
+    BuildResult,
+    Failed,
+    Finished,
+    ManifestWritten,
+    Planned,
+    Refused,
+    Reviewed,
+    Started,
+    Warned,
+    Written,
+)
 from ladderpress.pipeline import build
 from ladderpress.request import BuildRequest
 
@@ -23,9 +34,11 @@ __all__ = [
     "Failed",
     "Finished",
     "InputErrors",
+    "ManifestWritten",
     "Planned",
     "Problem",
     "Refused",
+    "Reviewed",
     "Started",
     "UsageError",
     "Warned",

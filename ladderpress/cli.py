@@ -596,6 +596,8 @@ class Reporter:
             )
             for document in event.documents:
                 self.out.print(f"  {escape(str(document))}", highlight=False)
+            if event.delivery is not None:
+                self.out.print(f"  {escape(str(event.delivery))}  [dim](the delivery list)[/]", highlight=False)
         elif isinstance(event, Checked):
             self.say(
                 f"[green]ok[/]: {_count(event.levels, 'level')}, {_count(event.recipes, 'recipe')}, "

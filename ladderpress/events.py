@@ -120,6 +120,8 @@ class Listed:
     title: str
     template: str
     documents: tuple[PurePosixPath, ...]
+    delivery: PurePosixPath | None = None
+    """A per-person recipe's delivery list, written beside its packets."""
 
 
 @dataclass(frozen=True)

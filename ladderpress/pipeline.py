@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ladderpress.cache import CACHE_FILE, BuildCache, engine_fingerprint
-from ladderpress.delivery import Delivery, Packet, clashes, csv_bytes, deliveries, row_of
+from ladderpress.delivery import Delivery, Packet, clashes, csv_bytes, deliveries, list_path, row_of
 from ladderpress.errors import InputErrors, Problem, UsageError, shown_path
 from ladderpress.events import (
     BuildError,
@@ -175,7 +175,8 @@ def render_all(renderers: Renderers, jobs: list[Job]) -> list[Problem]:
 
 
 def listing(request: BuildRequest) -> Iterator[Event]:
-    """Each recipe and the files it would write (:class:`Listed`), without rendering anything."""
+    """Each recipe and the files it would write (:class:`Listed`; a per-person recipe's delivery list
+    among them), without rendering anything."""
     started = time.perf_counter()
     tally = Tally(request.output_dir)
     prepared = yield from _prepared(request, tally)
@@ -186,7 +187,8 @@ def listing(request: BuildRequest) -> Iterator[Event]:
             by_recipe.setdefault(job.recipe_name, []).append(job)
         for name, jobs in by_recipe.items():
             outputs = tuple(job.output for job in jobs)
-            yield Listed(name, jobs[0].recipe_title, jobs[0].recipe.template, outputs)
+            delivery = list_path(name, jobs[0].recipe) if jobs[0].recipe.per == "person" else None
+            yield Listed(name, jobs[0].recipe_title, jobs[0].recipe.template, outputs, delivery)
     yield Finished(tally.result(time.perf_counter() - started))
 
 

@@ -17,6 +17,8 @@ def test_list_shows_recipes_and_their_documents(capsys: pytest.CaptureFixture[st
     for name in ("handbook", "ic-track", "manager-track", "level-guides", "one-pagers"):
         assert name in out
     assert "one-pagers/senior-pm.pdf" in out and "levels/cpo.pdf" in out
+    assert "  onboarding/manifest.csv  (the delivery list)" in out.splitlines()
+    assert "onboarding  Welcome to Northwind Labs  (onboarding.html, 12 documents)" in out.splitlines()
 
 
 def test_check_validates_without_printing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
