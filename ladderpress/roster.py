@@ -24,7 +24,6 @@ import io
 import re
 import unicodedata
 import warnings
-import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -52,6 +51,7 @@ from ladderpress.sheets import (
     separator,
     sheet_name,
     shown,
+    unpacked_bytes,
 )
 
 MAX_ROSTER_BYTES = 5_000_000
@@ -515,8 +515,7 @@ def _xlsx_rows(data: bytes, name: str, roster: Roster, wanted: _Wanted) -> tuple
     if kind != "xlsx":
         what, hint = KINDS[kind]
         raise _Fatal(Problem(name, what, hint=hint))
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # read once already by binary_kind
-        unpacked = sum(info.file_size for info in archive.infolist())
+    unpacked = unpacked_bytes(data)
     if unpacked > MAX_WORKBOOK_BYTES:
         raise _Fatal(
             Problem(

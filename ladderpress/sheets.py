@@ -114,6 +114,13 @@ def binary_kind(data: bytes) -> str | None:
     return "zip"
 
 
+def unpacked_bytes(data: bytes) -> int:
+    """How many bytes a workbook (a zip, as :func:`binary_kind` found it) says it unpacks to: checked
+    against a bound before any of it is parsed, so that a few kilobytes cannot ask for gigabytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
 def is_text(data: bytes) -> bool:
     """Whether a file starts as text: UTF-16 with its mark, or UTF-8 (a mark or not) with no NUL."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

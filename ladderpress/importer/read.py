@@ -23,7 +23,18 @@ from typing import Any
 from ladderpress import files
 from ladderpress.errors import InputErrors, Problem
 from ladderpress.importer.grid import MAX_COLUMNS, MAX_ROWS, Cell, Grid, letter, sheet_prefix
-from ladderpress.sheets import ERRORS, KINDS, NotText, binary_kind, blank, csv_records, csv_text, is_text, separator
+from ladderpress.sheets import (
+    ERRORS,
+    KINDS,
+    NotText,
+    binary_kind,
+    blank,
+    csv_records,
+    csv_text,
+    is_text,
+    separator,
+    unpacked_bytes,
+)
 
 MAX_IMPORT_BYTES = 10_000_000
 """The largest spreadsheet file read (a ladder's workbook is a few hundred kB at most)."""
@@ -101,8 +112,7 @@ def _kind(data: bytes, name: str, suffix: str) -> str:
         if kind == "xls":
             what = "is an Excel 97-2003 workbook (.xls), which ladderpress does not read"
         raise _Refused(Problem(name, what, hint=SAVE_AS_XLSX if kind != "encrypted" else KINDS[kind][1]))
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
+    unpacked = unpacked_bytes(data)
     if unpacked > MAX_UNPACKED_BYTES:
         raise _Refused(
             Problem(

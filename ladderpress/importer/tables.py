@@ -39,15 +39,7 @@ def read_levels_sheet(reader: Reader, grid: Grid) -> list[LevelDraft]:
             value = grid.value(r, c)
             if not blank(value):
                 draft.values[name] = (value, grid.at(r, c))
-        for c in cells:
-            if c not in columns.values():
-                reader.problem(
-                    grid,
-                    f"'{short(grid.text(r, c))}' is in a column that is no level field",
-                    "give the column a level field's header, or list it under ignore: in a mapping file",
-                    r,
-                    c,
-                )
+        _stray_cells(reader, grid, r, cells, columns, "level field", "a level field's header")
         written = draft.values.get("title")
         if _split_title(draft) and written is not None:
             split.append(one_line(cell_text(written[0])))
@@ -94,15 +86,7 @@ def read_moves_sheet(
         cells = [c for c in grid.row_cells(r) if not reader.is_ignored(grid, r, c)]
         if not cells:
             continue
-        for c in cells:
-            if c not in columns.values():
-                reader.problem(
-                    grid,
-                    f"'{short(grid.text(r, c))}' is in a column that is no field of moves",
-                    "give the column a move field's header, or list it under ignore: in a mapping file",
-                    r,
-                    c,
-                )
+        _stray_cells(reader, grid, r, cells, columns, "field of moves", "a move field's header")
         source = grid.text(r, columns["from"]) if "from" in columns else ""
         if not source:
             reader.problem(
@@ -163,3 +147,18 @@ def _table(reader: Reader, grid: Grid, what: Literal["levels", "moves"]) -> tupl
     for name, c in columns.items():
         reader.decisions.append(Decision(f"    {name}: {letter(c)}", f"'{one_line(grid.text(header, c))}'"))
     return header, columns
+
+
+def _stray_cells(
+    reader: Reader, grid: Grid, r: int, cells: list[int], columns: dict[str, int], what: str, header: str
+) -> None:
+    """A problem for each of row ``r``'s cells in a column that holds no field (``what``: "level field")."""
+    for c in cells:
+        if c not in columns.values():
+            reader.problem(
+                grid,
+                f"'{short(grid.text(r, c))}' is in a column that is no {what}",
+                f"give the column {header}, or list it under ignore: in a mapping file",
+                r,
+                c,
+            )
